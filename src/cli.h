@@ -1,0 +1,33 @@
+/*
+** cli.h — the one typed option table of the kefu command line (cli.c). Every option has a
+** type, bounds, default and environment variable; `kefu --help` and `kefu CMD --help` are
+** generated from it, and values are validated with precise messages before anything runs.
+*/
+#ifndef KEFU_CLI_H
+#define KEFU_CLI_H
+#include <stdbool.h>
+#include <stdint.h>
+
+enum cli_cmd {
+    CMD_SERVE = 1u << 0, CMD_INIT = 1u << 1, CMD_DEMO = 1u << 2, CMD_USER = 1u << 3,
+    CMD_BACKUP = 1u << 4, CMD_CHECK = 1u << 5, CMD_VERSION = 1u << 6,
+};
+
+enum cli_opt {
+    OPT_DB, OPT_LISTEN, OPT_WEB, OPT_THREADS, OPT_TEST_CLOCK, OPT_SECURE_COOKIE, OPT_TRUST_PROXY,
+    OPT_TICK, OPT_ROLE, OPT_PROJECT, OPT_NAME, OPT_PASSWORD_STDIN, OPT_HELP, OPT_COUNT
+};
+
+typedef struct cli {
+    unsigned cmd;
+    const char *cmd_name;
+    const char *str[OPT_COUNT];     /* value (string form) after CLI > env > default */
+    int64_t num[OPT_COUNT];         /* for int and bool options */
+    const char *pos[8];             /* positional arguments after the command */
+    int npos;
+} cli;
+
+/* Parses argv; prints a message and returns false on error (exit 2). */
+bool cli_parse(int argc, char **argv, cli *out);
+void cli_help(const cli *c);          /* general help, or the command's when c->cmd is set */
+#endif

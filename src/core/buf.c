@@ -1,0 +1,124 @@
+/*
+** buf.c — growable buffer and the JSON string escaper (see buf.h).
+*/
+#include "buf.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void buf_init(buf *b) { memset(b, 0, sizeof *b); }
+void buf_free(buf *b) { free(b->data); buf_init(b); }
+void buf_reset(buf *b) { b->len = 0; if (b->data) b->data[0] = 0; }
+bool buf_ok(const buf *b) { return !b->oom; }
+
+static bool buf_grow(buf *b, size_t extra) {
+    if (b->oom) return false;
+    if (b->len + extra + 1 <= b->cap) return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) {
+        if (cap > SIZE_MAX / 2) { b->oom = true; return false; }
+        cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (!p) { b->oom = true; return false; }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+const char *buf_cstr(buf *b) { return b->data ? b->data : ""; }
+
+void buf_append(buf *b, const void *p, size_t n) {
+    if (!buf_grow(b, n)) return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
+void buf_puts(buf *b, const char *s) { buf_append(b, s, strlen(s)); }
+void buf_putc(buf *b, char c) { buf_append(b, &c, 1); }
+
+void buf_printf(buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !buf_grow(b, (size_t)n)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_int(buf *b, int64_t v) {
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+    buf_append(b, tmp, (size_t)n);
+}
+
+char *buf_detach(buf *b) {
+    char *p = b->data;
+    if (!p) p = calloc(1, 1);
+    buf_init(b);
+    return p;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+    else return 0;
+    if (n < len) return 0;
+    unsigned cp = c & (0xFF >> (len + 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+void buf_json_strn(buf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    buf_putc(b, '"');
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\'
+               && p[run] != '<' && p[run] != '>' && p[run] != '&')
+            run++;
+        if (run > i) { buf_append(b, p + i, run - i); i = run; continue; }
+        unsigned c = p[i];
+        if (c >= 0x80) {
+            size_t k = utf8_seq(p + i, n - i);
+            if (k == 0) { buf_puts(b, "\\ufffd"); i++; }
+            else { buf_append(b, p + i, k); i += k; }
+            continue;
+        }
+        switch (c) {
+        case '"':  buf_puts(b, "\\\""); break;
+        case '\\': buf_puts(b, "\\\\"); break;
+        case '\n': buf_puts(b, "\\n"); break;
+        case '\r': buf_puts(b, "\\r"); break;
+        case '\t': buf_puts(b, "\\t"); break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            buf_append(b, e, 6);
+        }
+        }
+        i++;
+    }
+    buf_putc(b, '"');
+}
+
+void buf_json_str(buf *b, const char *s) {
+    if (!s) { buf_puts(b, "null"); return; }
+    buf_json_strn(b, s, strlen(s));
+}

@@ -1,0 +1,58 @@
+/*
+** crypto.c — libsodium wrappers (see crypto.h).
+*/
+#include "crypto.h"
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool fast_hash;
+
+bool crypto_setup(void) {
+    const char *m = getenv("KEFU_PWHASH");
+    if (m && strcmp(m, "min") == 0) fast_hash = true;
+    return sodium_init() >= 0;
+}
+
+void crypto_set_fast_hash(bool fast) { fast_hash = fast; }
+
+bool crypto_password_hash(const char *pw, char *out, size_t n) {
+    if (n < crypto_pwhash_STRBYTES) return false;
+    unsigned long long ops = fast_hash ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    size_t mem = fast_hash ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    return crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) == 0;
+}
+
+bool crypto_password_verify(const char *hash, const char *pw) {
+    return hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+void crypto_token_hex(char *out, size_t nbytes) {
+    unsigned char raw[64];
+    if (nbytes > sizeof raw) nbytes = sizeof raw;
+    randombytes_buf(raw, nbytes);
+    sodium_bin2hex(out, nbytes * 2 + 1, raw, nbytes);
+}
+
+void crypto_password_generate(char *out, size_t n) {
+    static const char letters[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+    static const char digits[] = "23456789";
+    size_t len = n - 1 < 10 ? n - 1 : 10;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (i % 3 == 2) ? digits[randombytes_uniform(sizeof digits - 1)]
+                              : letters[randombytes_uniform(sizeof letters - 1)];
+    out[len] = 0;
+}
+
+void crypto_sha256_hex(const void *data, size_t len, char out[65]) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+bool crypto_equal(const char *a, const char *b) {
+    if (!a || !b) return false;
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb || la == 0) return false;
+    return sodium_memcmp(a, b, la) == 0;
+}

@@ -1,0 +1,72 @@
+/*
+** deadline.c — the deadlines table and its tick (see deadline.h).
+*/
+#include "deadline.h"
+#include "buf.h"
+#include "jw.h"
+
+kerr deadline_open(db *d, int64_t project_id, const char *entity, int64_t entity_id,
+                   const char *kind, const char *title, int64_t due_at, int64_t now) {
+    return db_exec(d, "INSERT INTO deadlines(project_id, entity, entity_id, kind, title, due_at, created_at) "
+                      "VALUES (?,?,?,?,?,?,?)",
+                   DI(project_id), DT(entity), DI(entity_id), DT(kind), DT(title ? title : ""),
+                   DI(due_at), DI(now));
+}
+
+kerr deadline_meet(db *d, const char *entity, int64_t entity_id, const char *kind, int64_t now, int *met) {
+    kerr e = db_exec(d, "UPDATE deadlines SET met_at = ? WHERE entity = ? AND entity_id = ? "
+                        "AND kind = ? AND met_at IS NULL",
+                     DI(now), DT(entity), DI(entity_id), DT(kind));
+    if (met) *met = e ? 0 : (int)db_changes(d);
+    return e;
+}
+
+/* Audits one overdue deadline (the row of the thing that is late). */
+static kerr audit_overdue(db *d, db_stmt *st, int64_t now) {
+    buf b;
+    buf_init(&b);
+    jw w;
+    jw_init(&w, &b);
+    jw_obj(&w, NULL);
+    jw_int(&w, "deadline_id", db_col_int(st, 0));
+    jw_str(&w, "kind", db_col_text(st, 4));
+    jw_time(&w, "due_at", db_col_int(st, 5));
+    jw_end(&w);
+    static const audit_actor sys = {0, "系统", ""};
+    kerr e = audit_append(d, &sys, db_col_int(st, 1), db_col_text(st, 2), db_col_int(st, 3),
+                          "overdue", b.data, now);
+    buf_free(&b);
+    return e;
+}
+
+int deadline_tick(db *d, int64_t now) {
+    db_stmt *st = db_query(d, "UPDATE deadlines SET overdue_at = ? WHERE met_at IS NULL AND "
+                              "overdue_at IS NULL AND due_at < ? "
+                              "RETURNING id, project_id, entity, entity_id, kind, due_at",
+                           DI(now), DI(now));
+    if (!st) return -1;
+    /* RETURNING rows are all produced before the first is returned; collect ids to audit
+    ** after the statement completes (audit_append uses the same connection). */
+    typedef struct { int64_t id; } row;
+    int n = 0, rc;
+    buf ids;
+    buf_init(&ids);
+    while ((rc = db_step(st)) == DB_ROW) {
+        row r = {db_col_int(st, 0)};
+        buf_append(&ids, &r, sizeof r);
+        n++;
+    }
+    db_finish(st);
+    if (rc == DB_ERROR || !buf_ok(&ids)) { buf_free(&ids); return -1; }
+    const row *rows = (const row *)ids.data;
+    for (int i = 0; i < n; i++) {
+        db_stmt *q = db_query(d, "SELECT id, project_id, entity, entity_id, kind, due_at FROM deadlines "
+                                 "WHERE id = ?", DI(rows[i].id));
+        if (!q) { buf_free(&ids); return -1; }
+        kerr e = db_step(q) == DB_ROW ? audit_overdue(d, q, now) : E_INTERNAL;
+        db_finish(q);
+        if (e) { buf_free(&ids); return -1; }
+    }
+    buf_free(&ids);
+    return n;
+}

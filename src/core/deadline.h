@@ -1,0 +1,21 @@
+/*
+** deadline.h — rules with a due time ("callback within 24 h of completion").
+**
+** A triggering event opens a deadline; a later event meets it; the background tick marks
+** the ones past due as overdue (once, with an audit row) so overdue lists and the dashboard
+** read one table and nobody has to remember a rule.
+*/
+#ifndef KEFU_DEADLINE_H
+#define KEFU_DEADLINE_H
+#include <stdint.h>
+#include "../db/db.h"
+#include "audit.h"
+
+kerr deadline_open(db *d, int64_t project_id, const char *entity, int64_t entity_id,
+                   const char *kind, const char *title, int64_t due_at, int64_t now);
+/* Meets the open deadlines of (entity, id, kind); *met (may be NULL) gets how many. */
+kerr deadline_meet(db *d, const char *entity, int64_t entity_id, const char *kind, int64_t now, int *met);
+/* Marks open deadlines with due_at < now as overdue; returns how many, or -1 on error.
+** Runs inside the caller's transaction. */
+int deadline_tick(db *d, int64_t now);
+#endif

@@ -1,0 +1,211 @@
+/*
+** db.c — backend-neutral part of db.h: connection objects, the statement cache, typed
+** argument binding, one-shot helpers, transactions and migrations.
+*/
+#include "db_internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Chooses the backend for a target. Only SQLite exists so far; a PostgreSQL target
+** ("pg:" or a conninfo) is the next backend. */
+static const db_ops *backend_for(const char *target) {
+    (void)target;
+    return &db_sqlite_ops;
+}
+
+db *db_open(const char *target, char *err, size_t errlen) {
+    const db_ops *ops = backend_for(target);
+    void *conn = ops->open(target, err, errlen);
+    if (!conn) return NULL;
+    db *d = calloc(1, sizeof *d);
+    if (!d) { ops->close(conn); snprintf(err, errlen, "out of memory"); return NULL; }
+    d->ops = ops;
+    d->conn = conn;
+    return d;
+}
+
+void db_close(db *d) {
+    if (!d) return;
+    for (int i = 0; i < DB_CACHE_SLOTS; i++) {
+        db_stmt *s = d->cache[i];
+        while (s) {
+            db_stmt *n = s->next;
+            d->ops->finalize(s->b);
+            free(s->sql);
+            free(s);
+            s = n;
+        }
+    }
+    d->ops->close(d->conn);
+    free(d);
+}
+
+const char *db_backend_name(const db *d) { return d->ops->name; }
+
+static uint32_t sql_hash(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+db_stmt *db_prepare(db *d, const char *sql) {
+    uint32_t h = sql_hash(sql);
+    db_stmt **slot = &d->cache[h % DB_CACHE_SLOTS];
+    for (db_stmt *s = *slot; s; s = s->next)
+        if (s->hash == h && !s->in_use && strcmp(s->sql, sql) == 0) {
+            s->in_use = true;
+            return s;
+        }
+    bool busy_copy = false;   /* same SQL already in use (nested): make an uncached one */
+    for (db_stmt *s = *slot; s; s = s->next)
+        if (s->hash == h && strcmp(s->sql, sql) == 0) busy_copy = true;
+    void *b = d->ops->prepare(d->conn, sql);
+    if (!b) return NULL;
+    db_stmt *st = calloc(1, sizeof *st);
+    char *copy = strdup(sql);
+    if (!st || !copy) { d->ops->finalize(b); free(st); free(copy); return NULL; }
+    st->d = d; st->b = b; st->sql = copy; st->hash = h; st->in_use = true;
+    st->cached = !busy_copy;
+    if (st->cached) { st->next = *slot; *slot = st; }
+    return st;
+}
+
+void db_bind_int(db_stmt *st, int idx, int64_t v) { st->d->ops->bind_int(st->b, idx, v); }
+void db_bind_text(db_stmt *st, int idx, const char *s) {
+    if (s) st->d->ops->bind_text(st->b, idx, s);
+    else st->d->ops->bind_null(st->b, idx);
+}
+void db_bind_null(db_stmt *st, int idx) { st->d->ops->bind_null(st->b, idx); }
+
+bool db_bind_args(db_stmt *st, const db_arg *args) {
+    for (int i = 0; args && args[i].type; i++) {
+        bool ok;
+        switch (args[i].type) {
+        case 'i': ok = st->d->ops->bind_int(st->b, i + 1, args[i].i); break;
+        case 't': ok = args[i].s ? st->d->ops->bind_text(st->b, i + 1, args[i].s)
+                                 : st->d->ops->bind_null(st->b, i + 1); break;
+        default:  ok = st->d->ops->bind_null(st->b, i + 1); break;
+        }
+        if (!ok) return false;
+    }
+    return true;
+}
+
+int db_step(db_stmt *st) { return st->d->ops->step(st->b); }
+int64_t db_col_int(db_stmt *st, int c) { return st->d->ops->col_int(st->b, c); }
+const char *db_col_text(db_stmt *st, int c) { return st->d->ops->col_text(st->b, c); }
+bool db_col_is_null(db_stmt *st, int c) { return st->d->ops->col_is_null(st->b, c); }
+int db_col_count(db_stmt *st) { return st->d->ops->col_count(st->b); }
+const char *db_col_name(db_stmt *st, int c) { return st->d->ops->col_name(st->b, c); }
+
+void db_finish(db_stmt *st) {
+    if (!st) return;
+    st->d->ops->reset(st->b);
+    if (st->cached) { st->in_use = false; return; }
+    st->d->ops->finalize(st->b);
+    free(st->sql);
+    free(st);
+}
+
+db_stmt *db_query_a(db *d, const char *sql, const db_arg *args) {
+    db_stmt *st = db_prepare(d, sql);
+    if (!st) return NULL;
+    if (!db_bind_args(st, args)) { db_finish(st); return NULL; }
+    return st;
+}
+
+kerr db_exec_a(db *d, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return db_last_kerr(d);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {}
+    db_finish(st);
+    return rc == DB_DONE ? E_OK : db_last_kerr(d);
+}
+
+bool db_int_a(db *d, int64_t *out, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return false;
+    bool found = db_step(st) == DB_ROW && !db_col_is_null(st, 0);
+    if (found) *out = db_col_int(st, 0);
+    db_finish(st);
+    return found;
+}
+
+char *db_text_a(db *d, arena *a, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return NULL;
+    char *r = NULL;
+    if (db_step(st) == DB_ROW) r = arena_strdup(a, db_col_text(st, 0));
+    db_finish(st);
+    return r;
+}
+
+bool db_exists_a(db *d, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return false;
+    bool r = db_step(st) == DB_ROW;
+    db_finish(st);
+    return r;
+}
+
+kerr db_begin(db *d) {
+    kerr e = d->ops->exec_script(d->conn, d->ops->begin_sql);
+    if (e == E_OK) d->in_tx = true;
+    return e;
+}
+
+kerr db_commit(db *d) {
+    kerr e = d->ops->exec_script(d->conn, "COMMIT");
+    if (e == E_OK) d->in_tx = false;
+    else db_rollback(d);
+    return e;
+}
+
+void db_rollback(db *d) {
+    if (!d->in_tx) return;
+    d->ops->exec_script(d->conn, "ROLLBACK");
+    d->in_tx = false;
+}
+
+bool db_in_tx(const db *d) { return d->in_tx; }
+int64_t db_changes(db *d) { return d->ops->changes(d->conn); }
+const char *db_errmsg(db *d) { return d->ops->errmsg(d->conn); }
+kerr db_last_kerr(db *d) { return d->ops->last_kerr(d->conn); }
+kerr db_backup(db *d, const char *dest, char *err, size_t n) {
+    return d->ops->backup(d->conn, dest, err, n);
+}
+int db_check_foreign_keys(db *d, char *r, size_t n) { return d->ops->check_fk(d->conn, r, n); }
+kerr db_lock_chain(db *d) { return d->ops->lock_chain(d->conn); }
+
+int db_latest_migration(void) {
+    return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+}
+
+int db_schema_version(db *d) {
+    int64_t v = -1;
+    if (!db_int(d, &v, "SELECT MAX(version) FROM schema_migrations")) return -1;
+    return (int)v;
+}
+
+kerr db_migrate(db *d, int *version_out) {
+    kerr e = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    if (e) return e;
+    int have = db_schema_version(d);
+    for (int i = 0; i < db_migrations_count; i++) {
+        const db_migration *m = &db_migrations[i];
+        if (m->version <= have) continue;
+        if ((e = db_begin(d))) return e;
+        e = d->ops->exec_script(d->conn, m->sql);
+        if (!e) e = db_exec(d, "INSERT INTO schema_migrations(version, name, applied_at) "
+                               "VALUES (?, ?, ?)", DI(m->version), DT(m->name), DI(time(NULL)));
+        if (e) { fprintf(stderr, "migration %04d_%s failed: %s\n", m->version, m->name,
+                         db_errmsg(d)); db_rollback(d); return e; }
+        if ((e = db_commit(d))) return e;
+    }
+    if (version_out) *version_out = db_schema_version(d);
+    return E_OK;
+}

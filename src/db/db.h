@@ -1,0 +1,97 @@
+/*
+** db.h — the only door to storage.
+**
+** Modules write portable SQL with `?` placeholders and bind values; they never build SQL
+** from user text and never call a backend library (sqlite3_*, PQ*) themselves. A backend
+** (sqlite.c today) implements db_ops; everything else here is backend-neutral.
+**
+** Connections: a server holds one writer connection (taken exclusively for a write request
+** and its transaction) and a reader per thread. CLI commands open one connection.
+**
+** Typed arguments: db_exec / db_query take a list of DI(int), DT(text), DN values, e.g.
+**     db_exec(d, "UPDATE users SET disabled=? WHERE id=?", DI(1), DI(id));
+*/
+#ifndef KEFU_DB_H
+#define KEFU_DB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../core/arena.h"
+#include "../core/err.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum { DB_DONE = 0, DB_ROW = 1, DB_ERROR = -1 };
+
+typedef struct db_arg { char type; int64_t i; const char *s; } db_arg;
+#define DI(x) ((db_arg){'i', (int64_t)(x), NULL})
+#define DT(x) ((db_arg){'t', 0, (x)})
+#define DN    ((db_arg){'n', 0, NULL})
+#define DEND_ ((db_arg){0, 0, NULL})
+
+/* ---- connections ---- */
+/* Opens one connection to `target` (a file path for SQLite). Creates the file if missing.
+** Returns NULL and a message in err on failure. */
+db *db_open(const char *target, char *err, size_t errlen);
+void db_close(db *d);
+const char *db_backend_name(const db *d);        /* "sqlite" */
+
+/* Server pool: writer + per-thread readers on one target. */
+bool db_pool_init(const char *target, char *err, size_t errlen);
+db *db_pool_reader(void);                         /* this thread's reader; NULL on failure */
+db *db_pool_writer_acquire(void);                 /* blocks; pair with release */
+void db_pool_writer_release(db *d);
+void db_pool_close(void);
+const char *db_pool_backend(void);
+
+/* ---- statements ---- */
+/* Prepared statement, cached per connection by SQL text. NULL on error (see db_errmsg). */
+db_stmt *db_prepare(db *d, const char *sql);
+void db_bind_int(db_stmt *st, int idx, int64_t v);       /* 1-based */
+void db_bind_text(db_stmt *st, int idx, const char *s);  /* NULL binds NULL */
+void db_bind_null(db_stmt *st, int idx);
+bool db_bind_args(db_stmt *st, const db_arg *args);      /* until type 0 */
+int  db_step(db_stmt *st);                               /* DB_ROW, DB_DONE, DB_ERROR */
+int64_t db_col_int(db_stmt *st, int col);                /* 0-based */
+const char *db_col_text(db_stmt *st, int col);           /* NULL when NULL; valid until next step */
+bool db_col_is_null(db_stmt *st, int col);
+int db_col_count(db_stmt *st);
+const char *db_col_name(db_stmt *st, int col);
+void db_finish(db_stmt *st);                             /* reset; back to the cache */
+
+/* ---- one-shot helpers (argument lists end automatically) ---- */
+kerr db_exec_a(db *d, const char *sql, const db_arg *args);
+db_stmt *db_query_a(db *d, const char *sql, const db_arg *args);   /* bound, not stepped */
+/* First column of the first row; false when no row or on error (then *err is set). */
+bool db_int_a(db *d, int64_t *out, const char *sql, const db_arg *args);
+char *db_text_a(db *d, arena *a, const char *sql, const db_arg *args);  /* NULL if none */
+bool db_exists_a(db *d, const char *sql, const db_arg *args);
+#define db_exec(d, sql, ...)   db_exec_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+#define db_query(d, sql, ...)  db_query_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+#define db_int(d, out, sql, ...) db_int_a(d, out, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+#define db_text(d, a, sql, ...)  db_text_a(d, a, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+#define db_exists(d, sql, ...)   db_exists_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+
+/* ---- transactions ---- */
+kerr db_begin(db *d);         /* write transaction (SQLite: BEGIN IMMEDIATE) */
+kerr db_commit(db *d);
+void db_rollback(db *d);
+bool db_in_tx(const db *d);
+int64_t db_changes(db *d);    /* rows changed by the last statement */
+
+/* ---- errors ---- */
+const char *db_errmsg(db *d);  /* for logs only, never for users */
+kerr db_last_kerr(db *d);      /* E_DUPLICATE on unique violation, E_BUSY, else E_INTERNAL */
+
+/* ---- schema and maintenance ---- */
+kerr db_migrate(db *d, int *version_out);   /* applies embedded migrations in order */
+int db_schema_version(db *d);               /* -1 if no schema */
+int db_latest_migration(void);
+kerr db_backup(db *d, const char *dest, char *err, size_t errlen);   /* consistent online copy */
+/* Foreign-key violations found; 0 = none, -1 on error. Writes up to a few lines to report. */
+int db_check_foreign_keys(db *d, char *report, size_t n);
+/* Serialize writers that read-then-append on shared rows (audit chain); no-op on SQLite
+** where there is one writer. */
+kerr db_lock_chain(db *d);
+#endif

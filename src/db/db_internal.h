@@ -1,0 +1,59 @@
+/*
+** db_internal.h — what a storage backend implements (db_ops) and the shared structs.
+** Only the files of src/db include this file.
+*/
+#ifndef KEFU_DB_INTERNAL_H
+#define KEFU_DB_INTERNAL_H
+#include "db.h"
+
+typedef struct db_ops {
+    const char *name;
+    void *(*open)(const char *target, char *err, size_t n);
+    void (*close)(void *conn);
+    void *(*prepare)(void *conn, const char *sql);
+    void (*finalize)(void *st);
+    void (*reset)(void *st);
+    bool (*bind_int)(void *st, int idx, int64_t v);
+    bool (*bind_text)(void *st, int idx, const char *s);
+    bool (*bind_null)(void *st, int idx);
+    int (*step)(void *st);
+    int64_t (*col_int)(void *st, int col);
+    const char *(*col_text)(void *st, int col);
+    bool (*col_is_null)(void *st, int col);
+    int (*col_count)(void *st);
+    const char *(*col_name)(void *st, int col);
+    kerr (*exec_script)(void *conn, const char *sql);
+    const char *(*errmsg)(void *conn);
+    kerr (*last_kerr)(void *conn);
+    int64_t (*changes)(void *conn);
+    kerr (*backup)(void *conn, const char *dest, char *err, size_t n);
+    int (*check_fk)(void *conn, char *report, size_t n);
+    kerr (*lock_chain)(void *conn);
+    const char *begin_sql;
+} db_ops;
+
+#define DB_CACHE_SLOTS 128
+
+struct db_stmt {
+    db *d;
+    void *b;            /* backend statement */
+    char *sql;          /* owned copy, cache key */
+    uint32_t hash;
+    bool in_use, cached;
+    db_stmt *next;      /* cache chain */
+};
+
+struct db {
+    const db_ops *ops;
+    void *conn;
+    bool in_tx;
+    db_stmt *cache[DB_CACHE_SLOTS];
+};
+
+extern const db_ops db_sqlite_ops;
+
+/* Embedded migrations (generated from src/db/migrations/NNNN_name.sql). */
+typedef struct db_migration { int version; const char *name; const char *sql; } db_migration;
+extern const db_migration db_migrations[];
+extern const int db_migrations_count;
+#endif

@@ -1,0 +1,14 @@
+/*
+** demo.h — the demo estate loaded by `kefu demo` (and by `make run` on a new database).
+*/
+#ifndef KEFU_DEMO_H
+#define KEFU_DEMO_H
+#include "db/db.h"
+
+#define DEMO_PASSWORD "demo1234"
+/* Loads the demo company, projects and users into a migrated, empty database. */
+kerr demo_load(db *d, char *err, size_t n);
+bool demo_present(db *d);
+/* The banner printed by `kefu serve` on a demo database (static text). */
+const char *demo_banner(void);
+#endif

@@ -1,0 +1,177 @@
+/*
+** input.c — typed getters for body fields and query parameters (see input.h).
+*/
+#include "input.h"
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+int utf8_chars(const char *s) {
+    int n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+        if (!len) return -1;
+        for (int i = 1; i < len; i++)
+            if ((p[i] & 0xC0) != 0x80) return -1;
+        p += len;
+        n++;
+    }
+    return n;
+}
+
+kerr jv_only(ctx *c, json_t *obj, const char *path, const char *const *allowed) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        bool ok = false;
+        for (int i = 0; allowed[i]; i++)
+            if (strcmp(allowed[i], k) == 0) { ok = true; break; }
+        if (!ok) {
+            const char *f = path ? arena_printf(&c->a, "%s.%s", path, k) : arena_strdup(&c->a, k);
+            return ctx_fail(c, E_UNKNOWN_FIELD, f, "不支持的字段：%s", f);
+        }
+    }
+    return E_OK;
+}
+
+kerr in_only(ctx *c, const char *const *allowed) { return jv_only(c, c->json, NULL, allowed); }
+
+static bool has_control(const char *s, bool multiline) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t' || *p == '\r'))) || *p == 0x7F)
+            return true;
+    return false;
+}
+
+static const char *trim(arena *a, const char *s) {
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    /* also trim the ideographic space U+3000 that Chinese input methods produce */
+    while (n >= 3 && memcmp(s + n - 3, "\xe3\x80\x80", 3) == 0) n -= 3;
+    while (n >= 3 && memcmp(s, "\xe3\x80\x80", 3) == 0) { s += 3; n -= 3; }
+    return arena_strndup(a, s, n);
+}
+
+kerr jv_str(ctx *c, json_t *obj, const char *key, const char *field, const char *label,
+            unsigned flags, int max, const char **out) {
+    json_t *v = obj ? json_object_get(obj, key) : NULL;
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (flags & IN_REQUIRED) return ctx_fail(c, E_VALIDATION, field, "%s不能为空", label);
+        return E_OK;
+    }
+    if (!json_is_string(v)) return ctx_fail(c, E_VALIDATION, field, "%s应为文字", label);
+    const char *s = trim(&c->a, json_string_value(v));
+    if (!s) return E_NOMEM;
+    if (has_control(s, flags & IN_MULTILINE))
+        return ctx_fail(c, E_VALIDATION, field, "%s不能包含控制字符", label);
+    if (!*s && (flags & (IN_REQUIRED | IN_NONEMPTY)))
+        return ctx_fail(c, E_VALIDATION, field, "%s不能为空", label);
+    int n = utf8_chars(s);
+    if (n < 0) return ctx_fail(c, E_VALIDATION, field, "%s包含无效字符", label);
+    if (max > 0 && n > max) return ctx_fail(c, E_VALIDATION, field, "%s不能超过 %d 个字", label, max);
+    *out = s;
+    return E_OK;
+}
+
+kerr in_str(ctx *c, const char *key, const char *label, unsigned flags, int max, const char **out) {
+    return jv_str(c, c->json, key, key, label, flags, max, out);
+}
+
+kerr jv_int(ctx *c, json_t *obj, const char *key, const char *field, const char *label,
+            unsigned flags, int64_t min, int64_t max, int64_t *out, bool *present) {
+    json_t *v = obj ? json_object_get(obj, key) : NULL;
+    if (present) *present = false;
+    if (!v || json_is_null(v)) {
+        if (flags & IN_REQUIRED) return ctx_fail(c, E_VALIDATION, field, "%s不能为空", label);
+        return E_OK;
+    }
+    if (!json_is_integer(v)) return ctx_fail(c, E_VALIDATION, field, "%s应为整数", label);
+    json_int_t x = json_integer_value(v);
+    if (x < min || x > max)
+        return ctx_fail(c, E_VALIDATION, field, "%s应在 %lld 到 %lld 之间", label, (long long)min,
+                        (long long)max);
+    *out = x;
+    if (present) *present = true;
+    return E_OK;
+}
+
+kerr in_int(ctx *c, const char *key, const char *label, unsigned flags, int64_t min, int64_t max,
+            int64_t *out, bool *present) {
+    return jv_int(c, c->json, key, key, label, flags, min, max, out, present);
+}
+
+kerr in_bool(ctx *c, const char *key, const char *label, unsigned flags, bool *out, bool *present) {
+    json_t *v = c->json ? json_object_get(c->json, key) : NULL;
+    if (present) *present = false;
+    if (!v || json_is_null(v)) {
+        if (flags & IN_REQUIRED) return ctx_fail(c, E_VALIDATION, key, "%s不能为空", label);
+        return E_OK;
+    }
+    if (!json_is_boolean(v)) return ctx_fail(c, E_VALIDATION, key, "%s应为是或否（true/false）", label);
+    *out = json_is_true(v);
+    if (present) *present = true;
+    return E_OK;
+}
+
+kerr in_version(ctx *c, int64_t *version) {
+    return in_int(c, "version", "版本号", IN_REQUIRED, 1, INT64_MAX, version, NULL);
+}
+
+const char *q_str(ctx *c, const char *name) {
+    const char *v = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name);
+    if (!v) return NULL;
+    const char *t = trim(&c->a, v);
+    return t && *t ? t : NULL;
+}
+
+kerr q_int(ctx *c, const char *name, const char *label, int64_t min, int64_t max, int64_t def, int64_t *out) {
+    const char *v = q_str(c, name);
+    *out = def;
+    if (!v) return E_OK;
+    int64_t x = 0;
+    const char *p = v;
+    bool neg = *p == '-';
+    if (neg) p++;
+    if (!*p || strlen(p) > 18) return ctx_fail(c, E_BAD_REQUEST, name, "%s应为整数", label);
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9') return ctx_fail(c, E_BAD_REQUEST, name, "%s应为整数", label);
+        x = x * 10 + (*p - '0');
+    }
+    if (neg) x = -x;
+    if (x < min || x > max)
+        return ctx_fail(c, E_BAD_REQUEST, name, "%s应在 %lld 到 %lld 之间", label, (long long)min, (long long)max);
+    *out = x;
+    return E_OK;
+}
+
+kerr q_page(ctx *c, page *p) {
+    kerr e = q_int(c, "page", "页码", 1, 1000000, 1, &p->page);
+    if (!e) e = q_int(c, "per_page", "每页条数", 1, 200, 50, &p->per_page);
+    p->offset = (p->page - 1) * p->per_page;
+    return e;
+}
+
+jw *list_begin(ctx *c) {
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    return w;
+}
+
+void list_end(ctx *c, int64_t total, const page *p) {
+    jw_end(&c->w);
+    jw_int(&c->w, "total", total);
+    jw_int(&c->w, "page", p->page);
+    jw_int(&c->w, "per_page", p->per_page);
+    jw_end(&c->w);
+}
+
+const char *jv_dump(ctx *c, json_t *v) {
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    const char *r = s ? arena_strdup(&c->a, s) : NULL;
+    free(s);
+    return r ? r : "null";
+}

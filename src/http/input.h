@@ -1,0 +1,47 @@
+/*
+** input.h — typed, bounded reading of request input. Each getter validates and, on a bad
+** value, records a 422 (body) or 400 (query) with the field and a Chinese message naming
+** the field's label, and returns the error; handlers just `if ((e = …)) return e;`.
+*/
+#ifndef KEFU_INPUT_H
+#define KEFU_INPUT_H
+#include "ctx.h"
+
+enum in_flags {
+    IN_REQUIRED = 1u << 0,   /* absent or null → "X不能为空" */
+    IN_MULTILINE = 1u << 1,  /* allow \n and \t in strings */
+    IN_NONEMPTY = 1u << 2,   /* present strings must not be blank after trimming */
+};
+
+/* Rejects any body field not in `allowed` (NULL-terminated) with 422 unknown_field. */
+kerr in_only(ctx *c, const char *const *allowed);
+kerr jv_only(ctx *c, json_t *obj, const char *path, const char *const *allowed);
+/* Strings are trimmed; control characters are refused; max is in characters. *out stays
+** NULL when absent (or null without IN_REQUIRED). */
+kerr in_str(ctx *c, const char *key, const char *label, unsigned flags, int max, const char **out);
+kerr jv_str(ctx *c, json_t *obj, const char *key, const char *field, const char *label,
+            unsigned flags, int max, const char **out);
+/* Integers in [min, max]; *present tells if given (may be NULL). */
+kerr in_int(ctx *c, const char *key, const char *label, unsigned flags, int64_t min, int64_t max,
+            int64_t *out, bool *present);
+kerr jv_int(ctx *c, json_t *obj, const char *key, const char *field, const char *label,
+            unsigned flags, int64_t min, int64_t max, int64_t *out, bool *present);
+kerr in_bool(ctx *c, const char *key, const char *label, unsigned flags, bool *out, bool *present);
+/* A body with a `version` field (PATCH): required positive integer. */
+kerr in_version(ctx *c, int64_t *version);
+
+/* Query string */
+const char *q_str(ctx *c, const char *name);          /* trimmed; NULL when absent/empty */
+kerr q_int(ctx *c, const char *name, const char *label, int64_t min, int64_t max, int64_t def, int64_t *out);
+typedef struct page { int64_t page, per_page, offset; } page;
+kerr q_page(ctx *c, page *p);                         /* page ≥ 1, per_page 1..200 (default 50) */
+/* Writes the list envelope start {"items":[ … and returns the writer; close with list_end. */
+jw *list_begin(ctx *c);
+void list_end(ctx *c, int64_t total, const page *p);
+
+/* Compact JSON text of v in the arena ("null" on failure). */
+const char *jv_dump(ctx *c, json_t *v);
+
+/* Counts characters of valid UTF-8 (-1 if invalid). */
+int utf8_chars(const char *s);
+#endif

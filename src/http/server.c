@@ -1,0 +1,375 @@
+/*
+** server.c — libmicrohttpd glue and the central request pipeline (see server.h).
+**
+** libmicrohttpd calls on_request several times per request: first with no body (we only set
+** up the context — answering in that first call makes libmicrohttpd close the connection),
+** then with body chunks, then once with no data: that is when we dispatch.
+*/
+#include "server.h"
+#include "router.h"
+#include "session.h"
+#include "../core/clock.h"
+#include "../core/crypto.h"
+#include "../core/deadline.h"
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const server_config *cfg;
+static atomic_int in_flight;
+
+void server_add_security_headers(struct MHD_Response *r) {
+    MHD_add_response_header(r, "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+}
+
+/* ---- context life ---- */
+
+static void client_ip(ctx *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const char *xff = cfg->trust_proxy ? ctx_req_header(c, "X-Forwarded-For") : NULL;
+    if (xff) {
+        size_t n = strcspn(xff, ", ");
+        snprintf(c->ip, sizeof c->ip, "%.*s", (int)(n < sizeof c->ip ? n : sizeof c->ip - 1), xff);
+        return;
+    }
+    c->ip[0] = 0;
+    if (!ci || !ci->client_addr) return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, c->ip, sizeof c->ip);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, c->ip, sizeof c->ip);
+}
+
+static ctx *ctx_new(struct MHD_Connection *conn, const char *url, const char *method) {
+    ctx *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    arena_init(&c->a, 8192);
+    buf_init(&c->body);
+    buf_init(&c->out);
+    c->conn = conn;
+    c->method = arena_strdup(&c->a, method);
+    c->path = arena_strdup(&c->a, url);
+    c->status = 200;
+    c->body_limit = BODY_LIMIT_DEFAULT;
+    client_ip(c);
+    atomic_fetch_add(&in_flight, 1);
+    return c;
+}
+
+static void ctx_free(ctx *c) {
+    if (!c) return;
+    if (c->json) json_decref(c->json);
+    buf_free(&c->body);
+    buf_free(&c->out);
+    arena_free(&c->a);
+    free(c);
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code) {
+    (void)cls, (void)conn, (void)code;
+    ctx_free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* ---- the pipeline ---- */
+
+static bool is_write_method(const char *m) { return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0; }
+
+static kerr parse_body(ctx *c) {
+    if (c->body.len == 0) { c->json = json_object(); return c->json ? E_OK : E_NOMEM; }
+    const char *ct = ctx_req_header(c, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) return E_MEDIA_TYPE;
+    json_error_t je;
+    c->json = json_loadb(c->body.data, c->body.len, JSON_REJECT_DUPLICATES, &je);
+    if (!c->json) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
+                                  je.line, je.column);
+    if (!json_is_object(c->json)) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容应为 JSON 对象");
+    return E_OK;
+}
+
+static kerr check_access(ctx *c) {
+    const route *r = c->route;
+    if (r->flags & RF_PUBLIC) return E_OK;
+    kerr e = session_authenticate(c);
+    if (e) return e;
+    if (c->auth_kind == 1 && is_write_method(c->method) && !(r->flags & RF_NO_CSRF) &&
+        !crypto_equal(ctx_req_header(c, "X-CSRF-Token"), c->csrf_token))
+        return E_CSRF;
+    if (c->user->must_change_password && r->perm)   /* only me/password/logout until changed */
+        return ctx_fail(c, E_FORBIDDEN, NULL, "请先修改初始密码");
+    if (r->perm && !auth_can_any(c->user, r->perm)) return E_FORBIDDEN;
+    c->actor = (audit_actor){c->user->id, c->user->display_name, c->ip};
+    return E_OK;
+}
+
+kerr ctx_write_begin(ctx *c) {
+    db *w = db_pool_writer_acquire();
+    c->db = w;
+    c->writer = true;
+    kerr e = db_begin(w);
+    c->now = clock_now();
+    if (e) { db_pool_writer_release(w); c->writer = false; c->db = db_pool_reader(); }
+    return e;
+}
+
+kerr ctx_write_end(ctx *c, kerr e) {
+    if (!c->writer) return e;
+    if (e == E_OK || c->keep_writes) {
+        kerr ce = db_commit(c->db);
+        if (ce) e = ce;
+    } else {
+        db_rollback(c->db);
+    }
+    db_pool_writer_release(c->db);
+    c->writer = false;
+    c->db = db_pool_reader();
+    return e;
+}
+
+/* Runs the handler, in a write transaction for writes; commits only on success. */
+static kerr run_handler(ctx *c) {
+    bool tx = (is_write_method(c->method) || (c->route->flags & RF_READ_TX)) &&
+              !(c->route->flags & RF_OWN_TX);
+    if (!tx) return ctx_write_end(c, c->route->fn(c));
+    kerr e = ctx_write_begin(c);
+    if (e) return e;
+    return ctx_write_end(c, c->route->fn(c));
+}
+
+static kerr pipeline(ctx *c) {
+    route_match m;
+    router_match(&c->a, c->method, c->path, &m);
+    if (!m.route) {
+        if (!m.path_matched) return E_ROUTE_NOT_FOUND;
+        ctx_header(c, "Allow", arena_strdup(&c->a, m.allow));
+        return E_METHOD;
+    }
+    c->route = m.route;
+    c->nparams = m.nparams;
+    memcpy(c->pname, m.pname, sizeof m.pname);
+    memcpy(c->pval, m.pval, sizeof m.pval);
+    if (c->body_too_large) return E_TOO_LARGE;
+    c->now = clock_now();
+    c->db = db_pool_reader();
+    if (!c->db) return E_BUSY;
+    kerr e = check_access(c);
+    if (e) return e;
+    if (is_write_method(c->method) && (e = parse_body(c))) return e;
+    return run_handler(c);
+}
+
+static void write_error(ctx *c, kerr e) {
+    if (c->err != e) c->err_msg = NULL, c->err_field = NULL;   /* message belongs to another error */
+    int status = err_http_status(e);
+    if (status >= 500)
+        fprintf(stderr, "kefu: %s %s → %d %s (%s)\n", c->method, c->path, status, err_code(e),
+                c->db ? db_errmsg(c->db) : "-");
+    if (e == E_TOO_LARGE && !c->err_msg)
+        c->err_msg = arena_printf(&c->a, "提交的内容过大（上限 %zu KB）", c->body_limit / 1024);
+    jw *w = ctx_json(c, status);
+    jw_obj(w, NULL);
+    jw_obj(w, "error");
+    jw_str(w, "code", err_code(e));
+    jw_str(w, "message", c->err_msg && status < 500 ? c->err_msg : err_message(e));
+    if (c->err_field) jw_str(w, "field", c->err_field);
+    if (c->retry_after > 0) {
+        jw_int(w, "retry_after", c->retry_after);
+        ctx_header(c, "Retry-After", arena_printf(&c->a, "%d", c->retry_after));
+    }
+    jw_end(w);
+    jw_end(w);
+}
+
+static enum MHD_Result send_json(ctx *c) {
+    if (!buf_ok(&c->out)) write_error(c, E_NOMEM);
+    size_t len = c->out.len;
+    char *body = buf_detach(&c->out);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) { free(body); return MHD_NO; }
+    if (c->status != 204)
+        MHD_add_response_header(r, "Content-Type", c->content_type ? c->content_type
+                                                                   : "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    for (int i = 0; i < c->nheaders; i++) MHD_add_response_header(r, c->hname[i], c->hval[i]);
+    server_add_security_headers(r);
+    enum MHD_Result ret = MHD_queue_response(c->conn, (unsigned)c->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_static(ctx *c) {
+    int status = 404;
+    struct MHD_Response *r = NULL;
+    if (strcmp(c->method, "GET") == 0 || strcmp(c->method, "HEAD") == 0)
+        r = static_response(cfg->web_dir, c->path, &status);
+    if (!r) { write_error(c, E_ROUTE_NOT_FOUND); return send_json(c); }
+    server_add_security_headers(r);
+    enum MHD_Result ret = MHD_queue_response(c->conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static bool is_api(const char *path) { return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0; }
+
+/* Sets up the context on the first call and refuses a declared oversize body at once. */
+static void first_call(ctx *c) {
+    route_match m;
+    router_match(&c->a, c->method, c->path, &m);
+    if (m.route && m.route->body_limit) c->body_limit = m.route->body_limit;
+    const char *cl = ctx_req_header(c, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > c->body_limit) c->body_too_large = true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+    (void)cls, (void)version;
+    ctx *c = *con_cls;
+    if (!c) {
+        c = ctx_new(conn, url, method);
+        if (!c) return MHD_NO;
+        *con_cls = c;
+        first_call(c);
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!c->body_too_large && c->body.len + *upload_data_size > c->body_limit) c->body_too_large = true;
+        if (!c->body_too_large) buf_append(&c->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!is_api(c->path)) return send_static(c);
+    kerr e = pipeline(c);
+    if (e) write_error(c, e);
+    return send_json(c);
+}
+
+/* ---- background deadline tick ---- */
+
+static pthread_mutex_t tick_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tick_cv = PTHREAD_COND_INITIALIZER;
+static bool tick_stop;
+
+static void *tick_main(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&tick_mu);
+    while (!tick_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += cfg->tick_seconds > 0 ? cfg->tick_seconds : 30;
+        pthread_cond_timedwait(&tick_cv, &tick_mu, &ts);
+        if (tick_stop) break;
+        pthread_mutex_unlock(&tick_mu);
+        db *w = db_pool_writer_acquire();
+        if (db_begin(w) == E_OK) {
+            int n = deadline_tick(w, clock_now());
+            if (n < 0) db_rollback(w); else db_commit(w);
+        }
+        db_pool_writer_release(w);
+        pthread_mutex_lock(&tick_mu);
+    }
+    pthread_mutex_unlock(&tick_mu);
+    return NULL;
+}
+
+/* ---- start and stop ---- */
+
+static bool parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len) {
+    char host[128];
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || (size_t)(colon - s) >= sizeof host) return false;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535 || colon[1] == 0) return false;
+    snprintf(host, sizeof host, "%.*s", (int)(colon - s), s);
+    memset(ss, 0, sizeof *ss);
+    if (host[0] == '[') {
+        size_t hl = strlen(host);
+        if (hl < 3 || host[hl - 1] != ']') return false;
+        host[hl - 1] = 0;
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        *len = sizeof *a6;
+        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    *len = sizeof *a4;
+    return inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &a4->sin_addr) == 1;
+}
+
+static void wait_for_requests(void) {
+    for (int i = 0; i < 200 && atomic_load(&in_flight) > 0; i++) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+int server_run(const server_config *config, const route *const *tables) {
+    cfg = config;
+    router_set_tables(tables, cfg->test_clock);
+    session_set_secure_cookie(cfg->secure_cookie);
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (!parse_listen(cfg->listen, &ss, &sl)) {
+        fprintf(stderr, "kefu: 监听地址无效：%s（应为 地址:端口，如 127.0.0.1:8080）\n", cfg->listen);
+        return 2;
+    }
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);     /* threads inherit: only sigwait sees them */
+    signal(SIGPIPE, SIG_IGN);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "kefu: 无法在 %s 上启动服务（端口被占用或无权限）\n", cfg->listen);
+        return 1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char host[128];
+    snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
+    printf("listening on http://%s:%u\n", host, di ? di->port : 0);
+    if (cfg->demo_banner) fputs(cfg->demo_banner, stdout);
+    fflush(stdout);
+    pthread_t tick;
+    bool have_tick = pthread_create(&tick, NULL, tick_main, NULL) == 0;
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "kefu: %s received, finishing requests in flight…\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    MHD_quiesce_daemon(d);
+    wait_for_requests();
+    pthread_mutex_lock(&tick_mu);
+    tick_stop = true;
+    pthread_cond_signal(&tick_cv);
+    pthread_mutex_unlock(&tick_mu);
+    if (have_tick) pthread_join(tick, NULL);
+    MHD_stop_daemon(d);
+    return 0;
+}

@@ -1,0 +1,146 @@
+/*
+** session.c — cookie sessions and API tokens (see session.h).
+*/
+#include "session.h"
+#include "../core/clock.h"
+#include "../core/crypto.h"
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool secure_cookie;
+void session_set_secure_cookie(bool on) { secure_cookie = on; }
+
+auth_user *session_load_user(ctx *c, db *d, int64_t user_id, bool *disabled) {
+    db_stmt *st = db_query(d, "SELECT username, display_name, phone, disabled, must_change_password "
+                              "FROM users WHERE id = ?", DI(user_id));
+    if (!st) return NULL;
+    auth_user *u = NULL;
+    if (db_step(st) == DB_ROW && (u = arena_alloc(&c->a, sizeof *u))) {
+        u->id = user_id;
+        u->username = arena_strdup(&c->a, db_col_text(st, 0));
+        u->display_name = arena_strdup(&c->a, db_col_text(st, 1));
+        u->phone = arena_strdup(&c->a, db_col_text(st, 2));
+        if (disabled) *disabled = db_col_int(st, 3) != 0;
+        u->must_change_password = db_col_int(st, 4) != 0;
+    }
+    db_finish(st);
+    if (!u) return NULL;
+    st = db_query(d, "SELECT COALESCE(project_id, 0), role FROM user_roles WHERE user_id = ? "
+                     "ORDER BY COALESCE(project_id, 0), id", DI(user_id));
+    if (!st) return NULL;
+    int cap = 8;
+    u->roles = arena_alloc(&c->a, sizeof(user_role) * (size_t)cap);
+    while (u->roles && db_step(st) == DB_ROW) {
+        unsigned r = role_from_name(db_col_text(st, 1));
+        if (!r) continue;
+        if (u->nroles == cap) {
+            user_role *n = arena_alloc(&c->a, sizeof(user_role) * (size_t)cap * 2);
+            if (!n) break;
+            memcpy(n, u->roles, sizeof(user_role) * (size_t)cap);
+            u->roles = n;
+            cap *= 2;
+        }
+        u->roles[u->nroles++] = (user_role){db_col_int(st, 0), r};
+    }
+    db_finish(st);
+    return u->roles ? u : NULL;
+}
+
+static const char *bearer_token(ctx *c) {
+    const char *h = ctx_req_header(c, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0) return NULL;
+    h += 7;
+    while (*h == ' ') h++;
+    return *h ? h : NULL;
+}
+
+/* Refreshes a last-seen column at most once a minute (a brief write outside any request tx;
+** the caller holds no writer). `sql` is a constant UPDATE … SET col = ? WHERE id = ?. */
+static void touch(const char *sql, int64_t id, int64_t last_seen, int64_t now) {
+    if (now - last_seen < 60) return;
+    db *w = db_pool_writer_acquire();
+    if (w) db_exec(w, sql, DI(now), DI(id));
+    db_pool_writer_release(w);
+}
+
+static kerr auth_bearer(ctx *c, const char *token) {
+    char h[65];
+    crypto_sha256_hex(token, strlen(token), h);
+    db_stmt *st = db_query(c->db, "SELECT id, user_id, COALESCE(last_used_at, 0) FROM api_tokens "
+                                  "WHERE token_hash = ? AND revoked_at IS NULL", DT(h));
+    if (!st) return E_INTERNAL;
+    int64_t tid = 0, uid = 0, last = 0;
+    if (db_step(st) == DB_ROW) { tid = db_col_int(st, 0); uid = db_col_int(st, 1); last = db_col_int(st, 2); }
+    db_finish(st);
+    if (!tid) return E_UNAUTH;
+    bool disabled = false;
+    c->user = session_load_user(c, c->db, uid, &disabled);
+    if (!c->user || disabled) return E_UNAUTH;
+    c->auth_kind = 2;
+    touch("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tid, last, c->now);
+    return E_OK;
+}
+
+kerr session_authenticate(ctx *c) {
+    const char *bt = bearer_token(c);
+    if (bt) return auth_bearer(c, bt);
+    const char *tok = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+    if (!tok || strlen(tok) != 64) return E_UNAUTH;
+    char h[65];
+    crypto_sha256_hex(tok, 64, h);
+    db_stmt *st = db_query(c->db, "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at "
+                                  "FROM sessions s WHERE s.token_hash = ?", DT(h));
+    if (!st) return E_INTERNAL;
+    int64_t sid = 0, uid = 0, last = 0, exp = 0;
+    if (db_step(st) == DB_ROW) {
+        sid = db_col_int(st, 0);
+        uid = db_col_int(st, 1);
+        c->csrf_token = arena_strdup(&c->a, db_col_text(st, 2));
+        last = db_col_int(st, 3);
+        exp = db_col_int(st, 4);
+    }
+    db_finish(st);
+    if (!sid || c->now >= exp || c->now - last > SESSION_IDLE_S) return E_UNAUTH;
+    bool disabled = false;
+    c->user = session_load_user(c, c->db, uid, &disabled);
+    if (!c->user || disabled) return E_UNAUTH;
+    c->auth_kind = 1;
+    c->session_id = sid;
+    touch("UPDATE sessions SET last_seen_at = ? WHERE id = ?", sid, last, c->now);
+    return E_OK;
+}
+
+static void set_cookie(ctx *c, const char *value, int max_age) {
+    ctx_header(c, "Set-Cookie",
+               arena_printf(&c->a, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+                            SESSION_COOKIE, value, max_age, secure_cookie ? "; Secure" : ""));
+}
+
+kerr session_create(ctx *c, int64_t user_id, const char **csrf_out) {
+    char tok[65], h[65], csrf[65];
+    crypto_token_hex(tok, 32);
+    crypto_token_hex(csrf, 32);
+    crypto_sha256_hex(tok, 64, h);
+    const char *ua = ctx_req_header(c, "User-Agent");
+    char uabuf[200];
+    snprintf(uabuf, sizeof uabuf, "%s", ua ? ua : "");
+    kerr e = db_exec(c->db, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, "
+                            "last_seen_at, expires_at, ip, user_agent) VALUES (?,?,?,?,?,?,?,?)",
+                     DT(h), DI(user_id), DT(csrf), DI(c->now), DI(c->now),
+                     DI(c->now + SESSION_MAX_S), DT(c->ip), DT(uabuf));
+    if (e) return e;
+    set_cookie(c, tok, SESSION_MAX_S);
+    *csrf_out = arena_strdup(&c->a, csrf);
+    return E_OK;
+}
+
+kerr session_destroy(ctx *c) {
+    set_cookie(c, "", 0);
+    if (!c->session_id) return E_OK;
+    return db_exec(c->db, "DELETE FROM sessions WHERE id = ?", DI(c->session_id));
+}
+
+kerr session_end_all(db *d, int64_t user_id, int64_t keep_id) {
+    return db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DI(user_id), DI(keep_id));
+}

@@ -1,0 +1,8 @@
+/*
+** modules.c — the list of route tables the router serves. A new module adds its table here.
+*/
+#include "modules.h"
+
+const route *const all_routes[] = {
+    system_routes, auth_routes, users_routes, projects_routes, NULL,
+};

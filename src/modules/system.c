@@ -1,0 +1,177 @@
+/*
+** system.c — health, the audit log, deadlines, and the test clock (only with --test-clock).
+*/
+#include "modules.h"
+#include "../core/clock.h"
+#include "../core/deadline.h"
+#include "../core/qb.h"
+#include "../http/input.h"
+#include "../version.h"
+#include <string.h>
+
+static int schema_version_cached = -1;
+void system_set_schema_version(int v) { schema_version_cached = v; }
+
+static kerr health(ctx *c) {
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_str(w, "status", "ok");
+    jw_str(w, "db", db_pool_backend());
+    jw_str(w, "version", KEFU_VERSION);
+    jw_int(w, "schema", schema_version_cached);
+    jw_end(w);
+    return E_OK;
+}
+
+/* Scope of a list over project-owned rows: company-wide holders see all (and rows without a
+** project); others see their projects' rows. */
+static void scope(ctx *c, qb *b, const char *perm, const char *col_cond) {
+    int64_t *ids = NULL;
+    int n = ctx_perm_projects(c, perm, &ids);
+    if (n >= 0) qb_in_ids(b, col_cond, ids, n);
+}
+
+static kerr audit_list(ctx *c) {
+    page pg;
+    int64_t id = 0, pid = 0, actor = 0, total = 0;
+    kerr e;
+    if ((e = q_page(c, &pg)) || (e = q_int(c, "id", "记录编号", 1, INT64_MAX, 0, &id)) ||
+        (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid)) ||
+        (e = q_int(c, "actor_id", "操作人", 1, INT64_MAX, 0, &actor)))
+        return e;
+    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    const char *entity = q_str(c, "entity"), *action = q_str(c, "action");
+    qb b;
+    qb_init(&b);
+    scope(c, &b, "audit.read", "project_id IN ?*");
+    if (entity) qb_and(&b, "entity = ?", DT(entity));
+    if (id) qb_and(&b, "entity_id = ?", DI(id));
+    if (pid) qb_and(&b, "project_id = ?", DI(pid));
+    if (actor) qb_and(&b, "actor_id = ?", DI(actor));
+    if (action) qb_and(&b, "action = ?", DT(action));
+    char *count_sql = qb_sql(&b, &c->a, "SELECT COUNT(*) FROM audit_log", NULL);
+    char *list_sql = qb_sql(&b, &c->a, "SELECT id, at, actor_id, actor_name, project_id, entity, entity_id, "
+                                       "action, changes, ip FROM audit_log", "ORDER BY id DESC LIMIT ? OFFSET ?");
+    db_stmt *st = NULL;
+    if (!count_sql || !list_sql || !db_int_a(c->db, &total, count_sql, qb_args(&b, 0, DN, DN)) ||
+        !(st = db_query_a(c->db, list_sql, qb_args(&b, 2, DI(pg.per_page), DI(pg.offset))))) {
+        qb_free(&b);
+        return E_INTERNAL;
+    }
+    qb_free(&b);
+    jw *w = list_begin(c);
+    while (db_step(st) == DB_ROW) {
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_time(w, "at", db_col_int(st, 1));
+        if (db_col_is_null(st, 2)) jw_null(w, "actor_id"); else jw_int(w, "actor_id", db_col_int(st, 2));
+        jw_str(w, "actor_name", db_col_text(st, 3));
+        if (db_col_is_null(st, 4)) jw_null(w, "project_id"); else jw_int(w, "project_id", db_col_int(st, 4));
+        jw_str(w, "entity", db_col_text(st, 5));
+        if (db_col_is_null(st, 6)) jw_null(w, "entity_id"); else jw_int(w, "entity_id", db_col_int(st, 6));
+        jw_str(w, "action", db_col_text(st, 7));
+        jw_raw(w, "changes", db_col_text(st, 8));
+        jw_str(w, "ip", db_col_text(st, 9));
+        jw_end(w);
+    }
+    db_finish(st);
+    list_end(c, total, &pg);
+    return E_OK;
+}
+
+static kerr deadlines_filter(ctx *c, qb *b) {
+    int64_t pid = 0;
+    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
+    if (e) return e;
+    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    const char *state = q_str(c, "state"), *entity = q_str(c, "entity");
+    scope(c, b, "deadlines.read", "project_id IN ?*");
+    if (pid) qb_and(b, "project_id = ?", DI(pid));
+    if (entity) qb_and(b, "entity = ?", DT(entity));
+    if (!state) return E_OK;
+    if (strcmp(state, "open") == 0) qb_and(b, "met_at IS NULL AND overdue_at IS NULL");
+    else if (strcmp(state, "overdue") == 0) qb_and(b, "met_at IS NULL AND overdue_at IS NOT NULL");
+    else if (strcmp(state, "met") == 0) qb_and(b, "met_at IS NOT NULL");
+    else return ctx_fail(c, E_BAD_REQUEST, "state", "状态应为 open、overdue 或 met");
+    return E_OK;
+}
+
+static kerr deadlines_list(ctx *c) {
+    page pg;
+    int64_t total = 0;
+    qb b;
+    qb_init(&b);
+    kerr e = q_page(c, &pg);
+    if (!e) e = deadlines_filter(c, &b);
+    char *count_sql = e ? NULL : qb_sql(&b, &c->a, "SELECT COUNT(*) FROM deadlines", NULL);
+    char *list_sql = e ? NULL : qb_sql(&b, &c->a, "SELECT id, project_id, entity, entity_id, kind, title, due_at, "
+                                                  "met_at, overdue_at FROM deadlines",
+                                       "ORDER BY due_at, id LIMIT ? OFFSET ?");
+    db_stmt *st = NULL;
+    if (!e && (!count_sql || !list_sql || !db_int_a(c->db, &total, count_sql, qb_args(&b, 0, DN, DN)) ||
+               !(st = db_query_a(c->db, list_sql, qb_args(&b, 2, DI(pg.per_page), DI(pg.offset))))))
+        e = E_INTERNAL;
+    qb_free(&b);
+    if (e) return e;
+    jw *w = list_begin(c);
+    while (db_step(st) == DB_ROW) {
+        int64_t met = db_col_int(st, 7), over = db_col_int(st, 8);
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_int(w, "project_id", db_col_int(st, 1));
+        jw_str(w, "entity", db_col_text(st, 2));
+        jw_int(w, "entity_id", db_col_int(st, 3));
+        jw_str(w, "kind", db_col_text(st, 4));
+        jw_str(w, "title", db_col_text(st, 5));
+        jw_time(w, "due_at", db_col_int(st, 6));
+        jw_time(w, "met_at", met);
+        jw_time(w, "overdue_at", over);
+        jw_str(w, "state", met ? "met" : over ? "overdue" : "open");
+        jw_end(w);
+    }
+    db_finish(st);
+    list_end(c, total, &pg);
+    return E_OK;
+}
+
+static kerr clock_answer(ctx *c, int marked) {
+    char iso[40];
+    clock_iso(clock_now(), iso, sizeof iso);
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_str(w, "now", iso);
+    if (marked >= 0) jw_int(w, "overdue_marked", marked);
+    jw_end(w);
+    return E_OK;
+}
+
+static kerr clock_get(ctx *c) { return clock_answer(c, -1); }
+
+static kerr clock_set(ctx *c) {
+    static const char *const fields[] = {"now", "advance_seconds", NULL};
+    const char *now = NULL;
+    int64_t adv = 0, t = 0;
+    bool has_adv = false;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_str(c, "now", "时间", 0, 40, &now)) ||
+        (e = in_int(c, "advance_seconds", "前进秒数", 0, -400LL * 86400 * 366, 400LL * 86400 * 366, &adv, &has_adv)))
+        return e;
+    if (!now && !has_adv) return ctx_fail(c, E_VALIDATION, "now", "请提供 now 或 advance_seconds");
+    if (now && !clock_parse_iso(now, &t))
+        return ctx_fail(c, E_VALIDATION, "now", "时间格式应为 2026-11-25T09:00:00+08:00");
+    if (now) clock_set_now(t);
+    if (has_adv) clock_advance(adv);
+    c->now = clock_now();
+    int marked = deadline_tick(c->db, c->now);
+    if (marked < 0) return E_INTERNAL;
+    return clock_answer(c, marked);
+}
+
+const route system_routes[] = {
+    {"GET",  "/api/v1/health",      NULL,             RF_PUBLIC, 0, health},
+    {"GET",  "/api/v1/audit",       "audit.read",     0, 0, audit_list},
+    {"GET",  "/api/v1/deadlines",   "deadlines.read", 0, 0, deadlines_list},
+    {"GET",  "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST, 0, clock_get},
+    {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, clock_set},
+    {NULL, NULL, NULL, 0, 0, NULL},
+};
