@@ -15,7 +15,7 @@ bool buf_ok(const buf *b) { return !b->oom; }
 static bool buf_grow(buf *b, size_t extra) {
     if (b->oom) return false;
     if (b->len + extra + 1 <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : 256;
+    size_t cap = b->cap ? b->cap : 1024;
     while (cap < b->len + extra + 1) {
         if (cap > SIZE_MAX / 2) { b->oom = true; return false; }
         cap *= 2;
@@ -53,8 +53,11 @@ void buf_printf(buf *b, const char *fmt, ...) {
 
 void buf_int(buf *b, int64_t v) {
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    buf_append(b, tmp, (size_t)n);
+    char *p = tmp + sizeof tmp;
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do { *--p = (char)('0' + m % 10); m /= 10; } while (m);
+    if (v < 0) *--p = '-';
+    buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 char *buf_detach(buf *b) {

@@ -152,13 +152,25 @@ bool db_exists_a(db *d, const char *sql, const db_arg *args) {
 }
 
 kerr db_begin(db *d) {
-    kerr e = d->ops->exec_script(d->conn, d->ops->begin_sql);
+    kerr e = db_exec(d, d->ops->begin_sql);
     if (e == E_OK) d->in_tx = true;
     return e;
 }
 
+kerr db_begin_read(db *d) {
+    kerr e = db_exec(d, d->ops->begin_read_sql);
+    if (e == E_OK) d->in_tx = true;
+    return e;
+}
+
+void db_end_read(db *d) {
+    if (!d->in_tx) return;
+    db_exec(d, "COMMIT");
+    d->in_tx = false;
+}
+
 kerr db_commit(db *d) {
-    kerr e = d->ops->exec_script(d->conn, "COMMIT");
+    kerr e = db_exec(d, "COMMIT");
     if (e == E_OK) d->in_tx = false;
     else db_rollback(d);
     return e;
@@ -166,7 +178,7 @@ kerr db_commit(db *d) {
 
 void db_rollback(db *d) {
     if (!d->in_tx) return;
-    d->ops->exec_script(d->conn, "ROLLBACK");
+    db_exec(d, "ROLLBACK");
     d->in_tx = false;
 }
 

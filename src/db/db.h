@@ -76,6 +76,10 @@ bool db_exists_a(db *d, const char *sql, const db_arg *args);
 /* ---- transactions ---- */
 kerr db_begin(db *d);         /* write transaction (SQLite: BEGIN IMMEDIATE) */
 kerr db_commit(db *d);
+/* A read transaction: one consistent snapshot for a whole GET request (and one lock instead
+** of one per statement). End it with db_end_read. */
+kerr db_begin_read(db *d);
+void db_end_read(db *d);
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
 int64_t db_changes(db *d);    /* rows changed by the last statement */

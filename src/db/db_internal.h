@@ -30,6 +30,7 @@ typedef struct db_ops {
     int (*check_fk)(void *conn, char *report, size_t n);
     kerr (*lock_chain)(void *conn);
     const char *begin_sql;
+    const char *begin_read_sql;
 } db_ops;
 
 #define DB_CACHE_SLOTS 128

@@ -63,6 +63,8 @@ kerr jv_str(ctx *c, json_t *obj, const char *key, const char *field, const char 
         return E_OK;
     }
     if (!json_is_string(v)) return ctx_fail(c, E_VALIDATION, field, "%s应为文字", label);
+    if (json_string_length(v) != strlen(json_string_value(v)))
+        return ctx_fail(c, E_VALIDATION, field, "%s不能包含控制字符", label);
     const char *s = trim(&c->a, json_string_value(v));
     if (!s) return E_NOMEM;
     if (has_control(s, flags & IN_MULTILINE))

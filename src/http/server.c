@@ -95,7 +95,7 @@ static kerr parse_body(ctx *c) {
     const char *ct = ctx_req_header(c, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0) return E_MEDIA_TYPE;
     json_error_t je;
-    c->json = json_loadb(c->body.data, c->body.len, JSON_REJECT_DUPLICATES, &je);
+    c->json = json_loadb(c->body.data, c->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!c->json) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
                                   je.line, je.column);
     if (!json_is_object(c->json)) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容应为 JSON 对象");
@@ -110,7 +110,7 @@ static kerr check_access(ctx *c) {
     if (c->auth_kind == 1 && is_write_method(c->method) && !(r->flags & RF_NO_CSRF) &&
         !crypto_equal(ctx_req_header(c, "X-CSRF-Token"), c->csrf_token))
         return E_CSRF;
-    if (c->user->must_change_password && r->perm)   /* only me/password/logout until changed */
+    if (c->user->must_change_password && !(r->flags & RF_PW_CHANGE))
         return ctx_fail(c, E_FORBIDDEN, NULL, "请先修改初始密码");
     if (r->perm && !auth_can_any(c->user, r->perm)) return E_FORBIDDEN;
     c->actor = (audit_actor){c->user->id, c->user->display_name, c->ip};
@@ -151,6 +151,22 @@ static kerr run_handler(ctx *c) {
     return ctx_write_end(c, c->route->fn(c));
 }
 
+/* Query values are C strings: one with an embedded NUL byte would be read cut short. */
+static enum MHD_Result nul_check(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                 const char *value, size_t value_size) {
+    (void)kind;
+    bool bad = strlen(key) != key_size || (value && strlen(value) != value_size);
+    if (bad) *(const char **)cls = key;
+    return bad ? MHD_NO : MHD_YES;
+}
+
+static kerr check_query(ctx *c) {
+    const char *bad = NULL;
+    MHD_get_connection_values_n(c->conn, MHD_GET_ARGUMENT_KIND, nul_check, &bad);
+    if (!bad) return E_OK;
+    return ctx_fail(c, E_BAD_REQUEST, bad, "查询参数包含无效字符");
+}
+
 static kerr pipeline(ctx *c) {
     route_match m;
     router_match(&c->a, c->method, c->path, &m);
@@ -164,13 +180,18 @@ static kerr pipeline(ctx *c) {
     memcpy(c->pname, m.pname, sizeof m.pname);
     memcpy(c->pval, m.pval, sizeof m.pval);
     if (c->body_too_large) return E_TOO_LARGE;
+    kerr e = check_query(c);
+    if (e) return e;
     c->now = clock_now();
     c->db = db_pool_reader();
     if (!c->db) return E_BUSY;
-    kerr e = check_access(c);
-    if (e) return e;
-    if (is_write_method(c->method) && (e = parse_body(c))) return e;
-    return run_handler(c);
+    bool read_only = !is_write_method(c->method) && !(c->route->flags & (RF_READ_TX | RF_PUBLIC));
+    if (read_only && db_begin_read(c->db)) return E_BUSY;
+    e = check_access(c);
+    if (!e && is_write_method(c->method)) e = parse_body(c);
+    if (!e) e = run_handler(c);
+    if (read_only) db_end_read(c->db);
+    return e;
 }
 
 static void write_error(ctx *c, kerr e) {

@@ -11,24 +11,26 @@
 static bool secure_cookie;
 void session_set_secure_cookie(bool on) { secure_cookie = on; }
 
-auth_user *session_load_user(ctx *c, db *d, int64_t user_id, bool *disabled) {
-    db_stmt *st = db_query(d, "SELECT username, display_name, phone, disabled, must_change_password "
-                              "FROM users WHERE id = ?", DI(user_id));
-    if (!st) return NULL;
-    auth_user *u = NULL;
-    if (db_step(st) == DB_ROW && (u = arena_alloc(&c->a, sizeof *u))) {
-        u->id = user_id;
-        u->username = arena_strdup(&c->a, db_col_text(st, 0));
-        u->display_name = arena_strdup(&c->a, db_col_text(st, 1));
-        u->phone = arena_strdup(&c->a, db_col_text(st, 2));
-        if (disabled) *disabled = db_col_int(st, 3) != 0;
-        u->must_change_password = db_col_int(st, 4) != 0;
-    }
-    db_finish(st);
+#define USER_COLS "u.id, u.username, u.display_name, u.phone, u.disabled, u.must_change_password"
+
+/* Fills a user from the USER_COLS columns starting at col. */
+static auth_user *user_from_row(ctx *c, db_stmt *st, int col, bool *disabled) {
+    auth_user *u = arena_alloc(&c->a, sizeof *u);
     if (!u) return NULL;
-    st = db_query(d, "SELECT COALESCE(project_id, 0), role FROM user_roles WHERE user_id = ? "
-                     "ORDER BY COALESCE(project_id, 0), id", DI(user_id));
-    if (!st) return NULL;
+    u->id = db_col_int(st, col);
+    u->username = arena_strdup(&c->a, db_col_text(st, col + 1));
+    u->display_name = arena_strdup(&c->a, db_col_text(st, col + 2));
+    u->phone = arena_strdup(&c->a, db_col_text(st, col + 3));
+    if (disabled) *disabled = db_col_int(st, col + 4) != 0;
+    u->must_change_password = db_col_int(st, col + 5) != 0;
+    return u;
+}
+
+/* Loads the user's roles (company-wide first) into u; false on failure. */
+static bool load_roles(ctx *c, db *d, auth_user *u) {
+    db_stmt *st = db_query(d, "SELECT COALESCE(project_id, 0), role FROM user_roles WHERE user_id = ? "
+                              "ORDER BY COALESCE(project_id, 0), id", DI(u->id));
+    if (!st) return false;
     int cap = 8;
     u->roles = arena_alloc(&c->a, sizeof(user_role) * (size_t)cap);
     while (u->roles && db_step(st) == DB_ROW) {
@@ -44,7 +46,15 @@ auth_user *session_load_user(ctx *c, db *d, int64_t user_id, bool *disabled) {
         u->roles[u->nroles++] = (user_role){db_col_int(st, 0), r};
     }
     db_finish(st);
-    return u->roles ? u : NULL;
+    return u->roles != NULL;
+}
+
+auth_user *session_load_user(ctx *c, db *d, int64_t user_id, bool *disabled) {
+    db_stmt *st = db_query(d, "SELECT " USER_COLS " FROM users u WHERE u.id = ?", DI(user_id));
+    if (!st) return NULL;
+    auth_user *u = db_step(st) == DB_ROW ? user_from_row(c, st, 0, disabled) : NULL;
+    db_finish(st);
+    return u && load_roles(c, d, u) ? u : NULL;
 }
 
 static const char *bearer_token(ctx *c) {
@@ -89,22 +99,21 @@ kerr session_authenticate(ctx *c) {
     if (!tok || strlen(tok) != 64) return E_UNAUTH;
     char h[65];
     crypto_sha256_hex(tok, 64, h);
-    db_stmt *st = db_query(c->db, "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at "
-                                  "FROM sessions s WHERE s.token_hash = ?", DT(h));
+    db_stmt *st = db_query(c->db, "SELECT s.id, s.csrf_token, s.last_seen_at, s.expires_at, " USER_COLS
+                                  " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", DT(h));
     if (!st) return E_INTERNAL;
-    int64_t sid = 0, uid = 0, last = 0, exp = 0;
+    int64_t sid = 0, last = 0, exp = 0;
+    bool disabled = true;
     if (db_step(st) == DB_ROW) {
         sid = db_col_int(st, 0);
-        uid = db_col_int(st, 1);
-        c->csrf_token = arena_strdup(&c->a, db_col_text(st, 2));
-        last = db_col_int(st, 3);
-        exp = db_col_int(st, 4);
+        c->csrf_token = arena_strdup(&c->a, db_col_text(st, 1));
+        last = db_col_int(st, 2);
+        exp = db_col_int(st, 3);
+        c->user = user_from_row(c, st, 4, &disabled);
     }
     db_finish(st);
-    if (!sid || c->now >= exp || c->now - last > SESSION_IDLE_S) return E_UNAUTH;
-    bool disabled = false;
-    c->user = session_load_user(c, c->db, uid, &disabled);
-    if (!c->user || disabled) return E_UNAUTH;
+    if (!sid || !c->user || disabled || c->now >= exp || c->now - last > SESSION_IDLE_S) return E_UNAUTH;
+    if (!load_roles(c, c->db, c->user)) return E_INTERNAL;
     c->auth_kind = 1;
     c->session_id = sid;
     touch("UPDATE sessions SET last_seen_at = ? WHERE id = ?", sid, last, c->now);

@@ -34,6 +34,7 @@ static kerr in_password(ctx *c, const char *key, const char *label, const char *
     if (!v || json_is_null(v)) return ctx_fail(c, E_VALIDATION, key, "请输入%s", label);
     if (!json_is_string(v)) return ctx_fail(c, E_VALIDATION, key, "%s应为文字", label);
     *out = json_string_value(v);
+    if (json_string_length(v) != strlen(*out)) return ctx_fail(c, E_VALIDATION, key, "%s不能包含控制字符", label);
     if (!**out) return ctx_fail(c, E_VALIDATION, key, "请输入%s", label);
     if (strlen(*out) > 512) return ctx_fail(c, E_VALIDATION, key, "%s过长", label);
     return E_OK;
@@ -256,9 +257,9 @@ static kerr token_revoke(ctx *c) {
 
 const route auth_routes[] = {
     {"POST",   "/api/v1/session",     NULL, RF_PUBLIC | RF_NO_CSRF | RF_OWN_TX, 4096, login},
-    {"DELETE", "/api/v1/session",     NULL, 0, 0, logout},
-    {"GET",    "/api/v1/me",          NULL, 0, 0, me},
-    {"POST",   "/api/v1/me/password", NULL, 0, 4096, change_password},
+    {"DELETE", "/api/v1/session",     NULL, RF_PW_CHANGE, 0, logout},
+    {"GET",    "/api/v1/me",          NULL, RF_PW_CHANGE, 0, me},
+    {"POST",   "/api/v1/me/password", NULL, RF_PW_CHANGE, 4096, change_password},
     {"GET",    "/api/v1/tokens",      NULL, 0, 0, tokens_list},
     {"POST",   "/api/v1/tokens",      NULL, 0, 4096, token_create},
     {"DELETE", "/api/v1/tokens/{id}", NULL, 0, 0, token_revoke},

@@ -15,11 +15,12 @@
 /* Writes the user's fields into the object being written (no braces). */
 static void user_fields(db *d, int64_t id, jw *w) {
     db_stmt *st = db_query(d, "SELECT id, username, display_name, phone, disabled, must_change_password, "
-                              "version, created_at, updated_at, last_login_at FROM users WHERE id = ?", DI(id));
+                              "version, created_at, updated_at, last_login_at, EXISTS(SELECT 1 FROM user_roles r "
+                              "WHERE r.user_id = users.id AND r.project_id IS NULL AND r.role = 'admin') "
+                              "FROM users WHERE id = ?", DI(id));
     if (!st) return;
     if (db_step(st) != DB_ROW) { db_finish(st); return; }
-    bool admin = db_exists(d, "SELECT 1 FROM user_roles WHERE user_id = ? AND project_id IS NULL AND role = 'admin'",
-                           DI(id));
+    bool admin = db_col_int(st, 10) != 0;
     jw_int(w, "id", db_col_int(st, 0));
     jw_str(w, "username", db_col_text(st, 1));
     jw_str(w, "display_name", db_col_text(st, 2));
@@ -234,6 +235,8 @@ static kerr read_new_user(ctx *c, new_user *u) {
     if (pw && !json_is_null(pw)) {
         if (!json_is_string(pw)) return ctx_fail(c, E_VALIDATION, "password", "密码应为文字");
         u->password = json_string_value(pw);
+        if (json_string_length(pw) != strlen(u->password))
+            return ctx_fail(c, E_VALIDATION, "password", "密码不能包含控制字符");
         if (*u->password && (e = password_policy(c, "password", u->password))) return e;
         if (!*u->password) u->password = NULL;
     }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# bench.sh — load benchmark of kefu with wrk on loopback (a benchmark, never a timed test).
+# Scenarios: GET /api/v1/health (the server's trivial endpoint: the machine's limit),
+# authenticated GET /api/v1/me and GET /api/v1/projects. 3 runs each, medians, server RSS.
+# Writes bench/results/latest.md.   Knobs: BENCH_SECONDS (8), BENCH_CONN (64), BENCH_THREADS (2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${BENCH_SECONDS:-8}; CONN=${BENCH_CONN:-64}; WT=${BENCH_THREADS:-2}
+OUTMD=bench/results/latest.md
+dir=$(mktemp -d); trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+build/kefu demo --db "$dir/bench.db" > /dev/null
+(exec build/kefu serve --db "$dir/bench.db" --listen 127.0.0.1:0 --web web/dist > "$dir/serve.log" 2>&1) &
+pid=$!
+url=""
+for _ in $(seq 1 100); do url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
+[ -n "$url" ] || { echo "server did not start"; cat "$dir/serve.log"; exit 1; }
+curl -s -c "$dir/cj" -H 'Content-Type: application/json' -d '{"username":"manager","password":"demo1234"}' \
+  "$url/api/v1/session" > /dev/null
+cookie=$(awk '$6=="kefu_session"{print $7}' "$dir/cj")
+[ -n "$cookie" ] || { echo "login failed"; exit 1; }
+
+rss_max=0
+sample_rss() { local r; r=$(awk '/VmRSS/{print $2}' /proc/$pid/status); [ "$r" -gt "$rss_max" ] && rss_max=$r; true; }
+
+# one wrk run → "req/s p50_ms p99_ms"
+run_wrk() {
+  local path=$1 hdr=()
+  [ "$2" = auth ] && hdr=(-H "Cookie: kefu_session=$cookie")
+  wrk -t"$WT" -c"$CONN" -d"${SECS}s" --latency "${hdr[@]}" "$url$path" > "$dir/wrk.out" &
+  local w=$!
+  while kill -0 $w 2>/dev/null; do sample_rss; sleep 0.5; done
+  wait $w
+  if grep -q 'Non-2xx' "$dir/wrk.out"; then echo "non-2xx answers for $path" >&2; cat "$dir/wrk.out" >&2; exit 1; fi
+  awk '/Requests\/sec/{r=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} END{print r, p50, p99}' "$dir/wrk.out"
+}
+to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v); print v+0} else {sub(/s/,"",v); print v*1000} }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+declare -A RPS P50 P99
+for scen in "health /api/v1/health none" "me /api/v1/me auth" "projects /api/v1/projects auth"; do
+  set -- $scen; name=$1; path=$2; auth=$3
+  r=(); a=(); b=()
+  for i in 1 2 3; do
+    read -r rps p50 p99 < <(run_wrk "$path" "$auth")
+    r+=("$rps"); a+=("$(to_ms "$p50")"); b+=("$(to_ms "$p99")")
+    echo "$name run $i: $rps req/s p50 $p50 p99 $p99"
+  done
+  RPS[$name]=$(median "${r[@]}"); P50[$name]=$(median "${a[@]}"); P99[$name]=$(median "${b[@]}")
+done
+hwm=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
+ratio_me=$(awk -v a="${RPS[me]}" -v b="${RPS[health]}" 'BEGIN{printf "%.0f", 100*a/b}')
+ratio_pr=$(awk -v a="${RPS[projects]}" -v b="${RPS[health]}" 'BEGIN{printf "%.0f", 100*a/b}')
+{
+  echo "# kefu benchmark — $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(uname -sr)."
+  echo "Server: \`kefu serve\` (SQLite, default 4 threads), demo database. Load: wrk -t$WT -c$CONN -d${SECS}s on the"
+  echo "same machine (wrk takes about half the CPU), 3 runs per scenario, medians. Authenticated requests"
+  echo "carry a session cookie: each looks the session and the user's roles up in SQLite."
+  echo
+  echo "| scenario | req/s | p50 ms | p99 ms | % of /health |"
+  echo "|---|---:|---:|---:|---:|"
+  echo "| GET /api/v1/health (no login) | ${RPS[health]} | ${P50[health]} | ${P99[health]} | 100 |"
+  echo "| GET /api/v1/me (session) | ${RPS[me]} | ${P50[me]} | ${P99[me]} | $ratio_me |"
+  echo "| GET /api/v1/projects (session) | ${RPS[projects]} | ${P50[projects]} | ${P99[projects]} | $ratio_pr |"
+  echo
+  echo "Server memory under load: max RSS sampled $((rss_max / 1024)) MB, peak (VmHWM) $((hwm / 1024)) MB."
+  echo
+  echo "Targets (issue 2): /me ≥ 50% of /health → $( [ "$ratio_me" -ge 50 ] && echo met || echo NOT met ); RSS < 50 MB → $( [ $((hwm / 1024)) -lt 50 ] && echo met || echo NOT met )."
+} > "$OUTMD"
+cat "$OUTMD"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test.sh — every test tier of kefu, summed into one closing line "N passed, N failed".
+#   unit  cmocka tests of src/core, src/http, src/db under ASan+UBSan (build/unit_tests)
+#   api   node:test black-box tests against the real binary on ephemeral ports (tests/api)
+#   e2e   playwright-core driving Debian's chromium through the real screens (tests/e2e)
+# Logs and screenshots go to tests/out/.
+set -u
+cd "$(dirname "$0")/.."
+OUT=${KEFU_TEST_OUT:-tests/out}
+rm -rf "$OUT"; mkdir -p "$OUT"
+export KEFU_PWHASH=min KEFU_BIN="$PWD/build/kefu"
+PASS=0; FAIL=0
+
+count() {  # tier name, passed, failed
+  printf '%-5s %4d passed, %d failed\n' "$1" "$2" "$3"
+  PASS=$((PASS + $2)); FAIL=$((FAIL + $3))
+}
+
+tap_counts() {  # file → "pass fail" from node's TAP summary
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  echo "${p:-0} ${f:-0}"
+}
+
+run_unit() {
+  build/unit_tests > "$OUT/unit.log" 2>&1; local rc=$?
+  local p f
+  p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$OUT/unit.log" | awk '{s+=$4} END{print s+0}')
+  f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$OUT/unit.log" | awk '{s+=$4} END{print s+0}')
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "unit tests crashed (exit $rc), see $OUT/unit.log"; fi
+  [ "$f" -gt 0 ] && grep -E 'FAILED|ERROR|runtime error|Sanitizer' "$OUT/unit.log" | head -20
+  count unit "$p" "$f"
+}
+
+run_api() {
+  node --test --test-reporter=tap --test-concurrency=2 tests/api/ > "$OUT/api.tap" 2>&1
+  read -r p f < <(tap_counts "$OUT/api.tap")
+  [ "$f" -gt 0 ] && grep -E '^\s*not ok' "$OUT/api.tap" | head -30
+  [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { f=1; echo "api tests did not run, see $OUT/api.tap"; }
+  count api "$p" "$f"
+}
+
+run_e2e() {
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error) > "$OUT/e2e-npm.log" 2>&1 ||
+    { echo "npm ci in tests/e2e failed, see $OUT/e2e-npm.log"; count e2e 0 1; return; }
+  local dir; dir=$(mktemp -d)
+  build/kefu demo --db "$dir/e2e.db" > /dev/null
+  (exec build/kefu serve --db "$dir/e2e.db" --listen 127.0.0.1:0 --web web/dist > "$dir/serve.log" 2>&1) &
+  local pid=$! url=""
+  for _ in $(seq 1 100); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve.log" | head -1); [ -n "$url" ] && break; sleep 0.1
+  done
+  if [ -z "$url" ]; then echo "e2e: server did not start"; cat "$dir/serve.log"; count e2e 0 1; kill "$pid"; return; fi
+  KEFU_URL=$url KEFU_E2E_OUT="$PWD/$OUT/e2e" node --test --test-reporter=tap tests/e2e/ > "$OUT/e2e.tap" 2>&1
+  kill "$pid"; wait "$pid" 2>/dev/null
+  rm -rf "$dir"
+  read -r p f < <(tap_counts "$OUT/e2e.tap")
+  [ "$f" -gt 0 ] && grep -E '^\s*not ok' "$OUT/e2e.tap" | head -20
+  [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { f=1; echo "e2e tests did not run, see $OUT/e2e.tap"; }
+  count e2e "$p" "$f"
+}
+
+run_unit
+run_api
+run_e2e
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

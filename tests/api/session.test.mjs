@@ -1,0 +1,238 @@
+// session.test.mjs — health, login/logout, cookies, CSRF, login throttling.
+// Throttling tests run last: the per-address one blocks every login from 127.0.0.1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, client, loginAs, assertError, assertOk, assertSecurityHeaders,
+  findUser, DB_KIND, DEMO_PASSWORD,
+} from './lib/harness.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { await srv?.stop(); });
+
+test('health answers without login', async () => {
+  const res = await client(srv.url).get('/api/v1/health');
+  const j = assertOk(res);
+  assert.match(res.headers.get('content-type'), /^application\/json/);
+  assert.equal(j.status, 'ok');
+  if (DB_KIND === 'sqlite') assert.equal(j.db, 'sqlite');
+  else assert.match(j.db, /^postgres/);
+  assert.equal(typeof j.version, 'string');
+  assert.match(j.version, /^\d+\.\d+\.\d+/);
+  assert.ok(Number.isInteger(j.schema) && j.schema >= 1, `schema ${j.schema}`);
+  assertSecurityHeaders(res.headers, 'health');
+});
+
+test('login sets an HttpOnly SameSite=Strict session cookie and returns user + csrf_token', async () => {
+  const c = client(srv.url);
+  const res = await c.post('/api/v1/session', { username: 'agent', password: DEMO_PASSWORD });
+  const j = assertOk(res);
+  const cookies = res.headers.getSetCookie();
+  const sc = cookies.find((x) => x.startsWith('kefu_session='));
+  assert.ok(sc, `Set-Cookie kefu_session (${cookies})`);
+  assert.match(sc, /^kefu_session=[^;]{16,}/, 'cookie has a non-trivial value');
+  assert.match(sc, /;\s*HttpOnly/i);
+  assert.match(sc, /;\s*SameSite=Strict/i);
+  assert.match(sc, /;\s*Path=\//i);
+  assert.doesNotMatch(sc, /;\s*Secure/i, 'no Secure flag without --secure-cookie');
+  assert.equal(typeof j.csrf_token, 'string');
+  assert.ok(j.csrf_token.length >= 16, 'csrf token is long enough');
+  assert.equal(j.user.username, 'agent');
+  assert.equal(j.user.display_name, '李静');
+  assert.equal(j.user.is_admin, false);
+  assert.equal(j.user.disabled, false);
+  assert.ok(Number.isInteger(j.user.id));
+  assert.ok(!('password' in j.user) && !('password_hash' in j.user), 'no password material in user');
+  // the cookie authenticates
+  const me = await c.get('/api/v1/me');
+  assert.equal(assertOk(me).user.username, 'agent');
+});
+
+test('login with Content-Type application/json; charset=utf-8 works', async () => {
+  const c = client(srv.url);
+  const res = await c.request('POST', '/api/v1/session', undefined, {
+    raw: JSON.stringify({ username: 'agent', password: DEMO_PASSWORD }),
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });
+  assertOk(res);
+});
+
+test('two logins give two distinct sessions and csrf tokens', async () => {
+  const a = await loginAs(srv.url, 'agent');
+  const b = await loginAs(srv.url, 'agent');
+  assert.notEqual(a.jar.get('kefu_session'), b.jar.get('kefu_session'));
+  assert.notEqual(a.csrf, b.csrf);
+});
+
+test('without a session protected routes answer 401 unauthenticated', async () => {
+  const c = client(srv.url);
+  assertError(await c.get('/api/v1/me'), 401, 'unauthenticated');
+  assertError(await c.get('/api/v1/users'), 401, 'unauthenticated');
+  // a made-up cookie is no session either
+  c.jar.set('kefu_session', 'not-a-real-session-token-0123456789');
+  assertError(await c.get('/api/v1/me'), 401, 'unauthenticated');
+});
+
+test('wrong password → 401 invalid_credentials with a Chinese message; no cookie', async () => {
+  const c = client(srv.url);
+  const res = await c.post('/api/v1/session', { username: 'agent', password: 'wrong-password-1' });
+  assertError(res, 401, 'invalid_credentials');
+  assert.ok(!res.headers.getSetCookie().some((x) => /^kefu_session=[^;]+/.test(x) && !/max-age=0/i.test(x)),
+    'no session cookie on failure');
+  assertError(await c.get('/api/v1/me'), 401, 'unauthenticated');
+});
+
+test('unknown user name → 401 invalid_credentials (same as a wrong password)', async () => {
+  const res = await client(srv.url).post('/api/v1/session', { username: 'nosuchuser', password: 'whatever1' });
+  assertError(res, 401, 'invalid_credentials');
+});
+
+test('login without username/password fields → 422 validation_failed, no CSRF needed', async () => {
+  const c = client(srv.url);
+  const res = await c.post('/api/v1/session', { username: 'agent' });
+  assertError(res, 422, 'validation_failed', 'password');
+});
+
+test('logout → 204, the cookie no longer works', async () => {
+  const c = await loginAs(srv.url, 'agent');
+  const old = c.clone();
+  const res = await c.del('/api/v1/session');
+  assert.equal(res.status, 204, res.text);
+  assert.equal(res.text, '');
+  // the old cookie, sent again as is, is refused
+  assertError(await old.get('/api/v1/me'), 401, 'unauthenticated');
+  // the logged out client too
+  assertError(await c.get('/api/v1/me'), 401, 'unauthenticated');
+});
+
+test('logout of one session leaves the other sessions of the user alive', async () => {
+  const a = await loginAs(srv.url, 'supervisor');
+  const b = await loginAs(srv.url, 'supervisor');
+  assert.equal((await a.del('/api/v1/session')).status, 204);
+  assertOk(await b.get('/api/v1/me'));
+});
+
+test('CSRF: cookie POST/PATCH/DELETE without X-CSRF-Token → 403 csrf_failed and nothing changes', async () => {
+  const admin = await loginAs(srv.url, 'admin');
+  const agent = await findUser(admin, 'agent');
+  const before = await admin.get('/api/v1/users?per_page=1');
+
+  assertError(await admin.post('/api/v1/users',
+    { username: 'csrfvictim', display_name: '不应创建', roles: [{ project_id: 1, role: 'agent' }] },
+    { csrf: false }), 403, 'csrf_failed');
+  assertError(await admin.patch(`/api/v1/users/${agent.id}`,
+    { version: agent.version, display_name: '被篡改' }, { csrf: false }), 403, 'csrf_failed');
+  assertError(await admin.post(`/api/v1/users/${agent.id}/actions/disable`, {}, { csrf: false }), 403, 'csrf_failed');
+  assertError(await admin.del('/api/v1/session', undefined, { csrf: false }), 403, 'csrf_failed');
+
+  const after = await admin.get('/api/v1/users?per_page=1');
+  assert.equal(after.json.total, before.json.total, 'no user created');
+  const agentAfter = await admin.get(`/api/v1/users/${agent.id}`);
+  assert.equal(agentAfter.json.display_name, '李静');
+  assert.equal(agentAfter.json.version, agent.version);
+  assert.equal(agentAfter.json.disabled, false);
+  // the session survived the refused logout
+  assertOk(await admin.get('/api/v1/me'));
+});
+
+test('CSRF: a wrong or another session\'s token → 403 csrf_failed', async () => {
+  const admin = await loginAs(srv.url, 'admin');
+  const other = await loginAs(srv.url, 'admin');
+  const agent = await findUser(admin, 'agent');
+  assertError(await admin.patch(`/api/v1/users/${agent.id}`,
+    { version: agent.version, display_name: '被篡改' }, { csrf: 'x'.repeat(43) }), 403, 'csrf_failed');
+  assertError(await admin.patch(`/api/v1/users/${agent.id}`,
+    { version: agent.version, display_name: '被篡改' }, { csrf: other.csrf }), 403, 'csrf_failed');
+  assertError(await admin.post('/api/v1/users',
+    { username: 'csrfvictim2', display_name: '不应创建', roles: [{ project_id: 1, role: 'agent' }] },
+    { csrf: false, headers: { 'X-CSRF-Token': '' } }), 403, 'csrf_failed');
+  const a = await admin.get(`/api/v1/users/${agent.id}`);
+  assert.equal(a.json.display_name, '李静');
+  assert.equal(a.json.version, agent.version);
+});
+
+test('CSRF: the token from GET /me works for writes; GET needs no token', async () => {
+  const c = await loginAs(srv.url, 'admin');
+  const me = assertOk(await c.get('/api/v1/me', { csrf: false }));
+  assert.equal(typeof me.csrf_token, 'string');
+  c.csrf = me.csrf_token;
+  const agent = await findUser(c, 'agent');
+  const res = await c.patch(`/api/v1/users/${agent.id}`, { version: agent.version, display_name: '李静' });
+  assertOk(res);
+});
+
+let heldAdmin = null;
+
+test('per-account throttling: 5 wrong passwords → 429 too_many_attempts with Retry-After, even with the right password', async () => {
+  const c = client(srv.url);
+  for (let i = 1; i <= 5; i++) {
+    const res = await c.post('/api/v1/session', { username: 'steward', password: `wrong-${i}-x` });
+    assertError(res, 401, 'invalid_credentials');
+  }
+  const res6 = await c.post('/api/v1/session', { username: 'steward', password: 'wrong-6-x' });
+  assertError(res6, 429, 'too_many_attempts');
+  const ra = res6.headers.get('retry-after');
+  assert.match(ra || '', /^\d+$/, `Retry-After header in seconds (${ra})`);
+  assert.ok(Number(ra) > 0 && Number(ra) <= 15 * 60, `Retry-After ${ra} within 15 minutes`);
+  assert.ok(Number.isInteger(res6.json.error.retry_after), 'error.retry_after is an integer');
+  assert.ok(res6.json.error.retry_after > 0 && res6.json.error.retry_after <= 900);
+
+  const right = await c.post('/api/v1/session', { username: 'steward', password: DEMO_PASSWORD });
+  assertError(right, 429, 'too_many_attempts');
+  assert.match(right.headers.get('retry-after') || '', /^\d+$/);
+  assert.equal(right.headers.getSetCookie().filter((x) => /^kefu_session=[^;]+/.test(x)).length, 0, 'no cookie while throttled');
+
+  // another account from the same address is not affected
+  assertOk(await client(srv.url).post('/api/v1/session', { username: 'technician', password: DEMO_PASSWORD }));
+});
+
+test('per-address throttling: 20 failures across different user names block every login from the address', async () => {
+  heldAdmin = await loginAs(srv.url, 'admin');
+  // not throttled yet: the failures so far are well under 20
+  assertOk(await client(srv.url).post('/api/v1/session', { username: 'technician', password: DEMO_PASSWORD }));
+  const statuses = [];
+  for (let i = 1; i <= 20; i++) {
+    const res = await client(srv.url).post('/api/v1/session',
+      { username: `ghost${String(i).padStart(2, '0')}`, password: 'nope-nope-1' });
+    assert.ok(res.status === 401 || res.status === 429, `attempt ${i}: ${res.status} ${res.text}`);
+    if (res.status === 401) assertError(res, 401, 'invalid_credentials');
+    else assertError(res, 429, 'too_many_attempts');
+    statuses.push(res.status);
+  }
+  assert.equal(statuses[0], 401, 'the first of the series is an ordinary failure');
+  // an account that never failed, with the right password, is refused from this address
+  const res = await client(srv.url).post('/api/v1/session', { username: 'cashier', password: DEMO_PASSWORD });
+  assertError(res, 429, 'too_many_attempts');
+  assert.match(res.headers.get('retry-after') || '', /^\d+$/);
+  assert.ok(Number(res.headers.get('retry-after')) > 0);
+  // without --trust-proxy a forged X-Forwarded-For does not change the client address
+  const forged = await client(srv.url).post('/api/v1/session', { username: 'cashier', password: DEMO_PASSWORD },
+    { headers: { 'X-Forwarded-For': '10.9.8.7', 'X-Real-IP': '10.9.8.7' } });
+  assertError(forged, 429, 'too_many_attempts');
+});
+
+test('throttling lasts 15 minutes of the (test) clock, then logins work again', async () => {
+  // reading: with --test-clock the throttle window follows the server's clock like everything else
+  assert.ok(heldAdmin, 'an admin session opened before the block');
+  assertOk(await heldAdmin.post('/api/v1/_test/clock', { advance_seconds: 14 * 60 }));
+  assertError(await client(srv.url).post('/api/v1/session', { username: 'cashier', password: DEMO_PASSWORD }), 429, 'too_many_attempts');
+  assertOk(await heldAdmin.post('/api/v1/_test/clock', { advance_seconds: 2 * 60 + 5 }));
+  assertOk(await client(srv.url).post('/api/v1/session', { username: 'cashier', password: DEMO_PASSWORD }));
+  assertOk(await client(srv.url).post('/api/v1/session', { username: 'steward', password: DEMO_PASSWORD }));
+});
+
+test('--secure-cookie adds Secure to the session cookie', async () => {
+  const s2 = await startServer({ args: ['--secure-cookie'] });
+  try {
+    const res = await client(s2.url).post('/api/v1/session', { username: 'agent', password: DEMO_PASSWORD });
+    assertOk(res);
+    const sc = res.headers.getSetCookie().find((x) => x.startsWith('kefu_session='));
+    assert.ok(sc);
+    assert.match(sc, /;\s*Secure/i);
+    assert.match(sc, /;\s*HttpOnly/i);
+    assert.match(sc, /;\s*SameSite=Strict/i);
+  } finally {
+    await s2.stop();
+  }
+});
