@@ -32,11 +32,13 @@ deps:
 build: deps build/kefu
 
 build/kefu: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 build/obj/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 build/migrations.c: $(MIGR) scripts/embed-migrations.sh
 	@mkdir -p build
@@ -48,7 +50,8 @@ build/obj/migrations.o: build/migrations.c
 
 build/san/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -O1 -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(CFLAGS) $(SAN) -O1 -c -o $@ $<
 
 build/san/migrations.o: build/migrations.c
 	@mkdir -p $(dir $@)

@@ -60,10 +60,11 @@ export async function startServer(opts = {}) {
   const { testClock = true, web, args = [], demo = true, env = {}, timeoutMs = 15000 } = opts;
   if (!fs.existsSync(BIN)) throw new Error(`kefu binary not found at ${BIN} (run make build)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-api-'));
-  const db = dbArgs(dir);
-  const dbPath = process.env.KEFU_TEST_PG ? null : db[1];
+  // opts.dbPath: serve an existing SQLite file (CLI tests); demo data is loaded unless skipDemo
+  const db = opts.dbPath ? ['--db', opts.dbPath] : dbArgs(dir);
+  const dbPath = opts.dbPath || (process.env.KEFU_TEST_PG ? null : db[1]);
   const penv = serverEnv(env);
-  if (demo) await run(BIN, ['demo', ...db], penv);
+  if (demo && !opts.skipDemo) await run(BIN, ['demo', ...db], penv);
 
   const argv = ['serve', ...db, '--listen', '127.0.0.1:0'];
   if (testClock) argv.push('--test-clock');
