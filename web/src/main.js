@@ -1,0 +1,17 @@
+import { createApp } from 'vue'
+import App from './App.vue'
+import { router } from './router'
+import { onUnauthorized } from './api'
+import { clearSession } from './store'
+import './styles/main.css'
+
+// Any 401 outside the login call: forget the session and go to the login page.
+onUnauthorized(() => {
+  clearSession()
+  const here = router.currentRoute.value
+  if (here.name !== 'login') {
+    router.replace({ name: 'login', query: { redirect: here.fullPath } })
+  }
+})
+
+createApp(App).use(router).mount('#app')

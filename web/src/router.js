@@ -1,0 +1,66 @@
+// Routes of the SPA. meta.perm names the permission a screen needs in the current
+// project; the layout shows the 403 page in place when it is missing.
+import { createRouter, createWebHistory } from 'vue-router'
+import { store, loadMe, hasSessionHint } from './store'
+
+const routes = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./views/login/LoginView.vue'),
+    meta: { public: true, title: '登录' },
+  },
+  {
+    path: '/',
+    component: () => import('./layouts/MainLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./views/home/HomeView.vue'), meta: { title: '工作台' } },
+      { path: 'users', name: 'users', component: () => import('./views/users/UsersView.vue'), meta: { title: '用户管理', perm: 'users.read' } },
+      { path: 'projects', name: 'projects', component: () => import('./views/projects/ProjectsView.vue'), meta: { title: '管理处', perm: 'projects.read' } },
+      { path: 'audit', name: 'audit', component: () => import('./views/audit/AuditView.vue'), meta: { title: '审计日志', perm: 'audit.read' } },
+      { path: 'tokens', name: 'tokens', component: () => import('./views/tokens/TokensView.vue'), meta: { title: 'API 令牌' } },
+      { path: ':pathMatch(.*)*', name: 'notfound', component: () => import('./views/errors/NotFoundView.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  if (!store.loaded) {
+    if (hasSessionHint()) {
+      try {
+        await loadMe()
+      } catch {
+        // server unreachable: let the login page say so
+        store.loaded = false
+        if (!to.meta.public) return { name: 'login', query: { redirect: to.fullPath } }
+        return true
+      }
+    } else {
+      store.loaded = true
+    }
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && store.user) return safeRedirect(to.query.redirect)
+    return true
+  }
+  if (!store.user) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - 物业客服中心系统` : '物业客服中心系统'
+})
+
+/** Only same-site paths are accepted as a redirect target. */
+export function safeRedirect(r) {
+  if (typeof r === 'string' && r.startsWith('/') && !r.startsWith('//') && !r.startsWith('/login')) return r
+  return '/'
+}

@@ -1,0 +1,118 @@
+// Chinese names and display formats shared by every screen.
+
+export const ROLE_NAMES = {
+  admin: '系统管理员',
+  manager: '管理处经理',
+  supervisor: '客服主管',
+  agent: '前台客服',
+  steward: '客服管家',
+  technician: '维修工',
+  cashier: '收银员',
+  storekeeper: '仓管员',
+}
+
+export const ROLE_OPTIONS = Object.entries(ROLE_NAMES).map(([value, label]) => ({ value, label }))
+
+export function roleName(role) {
+  return ROLE_NAMES[role] || role
+}
+
+export const COMPANY_WIDE = '全公司'
+
+/** "翠湖花园管理处·前台客服"; a company-wide role reads "全公司·系统管理员". */
+export function roleLabel(r) {
+  const where = r.project_id == null ? COMPANY_WIDE : (r.project_name || `管理处 #${r.project_id}`)
+  return `${where}·${roleName(r.role)}`
+}
+
+const pad = (n) => String(n).padStart(2, '0')
+
+/**
+ * "2026-11-25 09:00". ISO strings are shown in the office time they carry
+ * (the server sends its own offset), not converted to the browser's zone.
+ */
+export function formatDateTime(value) {
+  if (value === null || value === undefined || value === '') return ''
+  if (typeof value === 'string') {
+    const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(value)
+    if (m) return `${m[1]} ${m[2]}`
+  }
+  const d = typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(value)
+  if (Number.isNaN(d.getTime())) return String(value)
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+const WEEKDAYS = '日一二三四五六'
+
+/** "2026年11月25日 星期三" */
+export function formatLongDate(d = new Date()) {
+  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 星期${WEEKDAYS[d.getDay()]}`
+}
+
+export function greeting(d = new Date()) {
+  const h = d.getHours()
+  if (h < 6) return '夜深了'
+  if (h < 9) return '早上好'
+  if (h < 12) return '上午好'
+  if (h < 14) return '中午好'
+  if (h < 18) return '下午好'
+  return '晚上好'
+}
+
+export const ENTITY_NAMES = {
+  user: '用户',
+  project: '管理处',
+  session: '登录会话',
+  token: 'API 令牌',
+  api_token: 'API 令牌',
+  setting: '系统设置',
+  deadline: '时限',
+}
+
+export function entityName(e) {
+  return ENTITY_NAMES[e] || e
+}
+
+export const ACTION_NAMES = {
+  create: '新建',
+  update: '修改',
+  delete: '删除',
+  disable: '停用',
+  enable: '启用',
+  reset_password: '重置密码',
+  change_password: '修改密码',
+  grant_role: '授予角色',
+  revoke_role: '撤销角色',
+  login: '登录',
+  logout: '退出登录',
+  login_failed: '登录失败',
+  revoke: '撤销',
+}
+
+export function actionName(a) {
+  return ACTION_NAMES[a] || a
+}
+
+/** Copy text; works on plain http (no navigator.clipboard) too. */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text)
+      return true
+    }
+  } catch { /* fall through */ }
+  const ta = document.createElement('textarea')
+  ta.value = text
+  ta.setAttribute('readonly', '')
+  ta.style.position = 'fixed'
+  ta.style.top = '-1000px'
+  document.body.appendChild(ta)
+  ta.select()
+  let ok = false
+  try { ok = document.execCommand('copy') } catch { ok = false }
+  document.body.removeChild(ta)
+  return ok
+}
+
+/** Password rule of the server: at least 8 characters with letters and digits. */
+export const PASSWORD_RULE = /^(?=.*[A-Za-z])(?=.*\d).{8,}$/
