@@ -384,13 +384,14 @@ static kerr user_action(ctx *c) {
     if ((e = ctx_param_id(c, "id", &id)) || (e = user_manageable(c, id))) return e;
     const char *action = ctx_param(c, "action"), *pw = NULL, *changes = NULL;
     static const char *const none[] = {NULL};
+    int64_t audit_pid = audit_project(c, id);   /* before a revoke removes the project */
     if (strcmp(action, "disable") == 0) e = in_only(c, none) ? c->err : act_disable(c, id);
     else if (strcmp(action, "enable") == 0) e = in_only(c, none) ? c->err : act_enable(c, id);
     else if (strcmp(action, "reset_password") == 0) e = in_only(c, none) ? c->err : act_reset_password(c, id, &pw);
     else if (strcmp(action, "grant_role") == 0) e = act_role(c, id, true, &changes);
     else if (strcmp(action, "revoke_role") == 0) e = act_role(c, id, false, &changes);
     else return ctx_fail(c, E_ROUTE_NOT_FOUND, NULL, "不支持的操作：%s", action);
-    if (!e) e = ctx_audit(c, audit_project(c, id), "user", id, action, changes);
+    if (!e) e = ctx_audit(c, audit_pid ? audit_pid : audit_project(c, id), "user", id, action, changes);
     if (e) return e;
     if (pw) {
         jw *w = ctx_json(c, 200);
