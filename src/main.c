@@ -176,6 +176,7 @@ static int user_passwd(const cli *c, db *d) {
     if (!e) e = db_exec(d, "UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?, "
                            "version = version + 1 WHERE id = ?", DT(hash), DI(gen), DI(now), DI(uid));
     if (!e) e = db_exec(d, "DELETE FROM sessions WHERE user_id = ?", DI(uid));
+    if (!e) e = db_exec(d, "UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1");   /* servers forget it */
     if (!e) e = audit_append(d, &cli_actor, 0, "user", uid, "reset_password", "{\"source\":\"cli\"}", now);
     if (!e) e = db_commit(d);
     if (e) { db_rollback(d); fprintf(stderr, "kefu: 修改密码失败\n"); return 1; }

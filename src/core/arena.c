@@ -3,6 +3,7 @@
 */
 #include "arena.h"
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ void arena_init(arena *a, size_t chunk_size) {
 }
 
 static arena_chunk *chunk_new(size_t size) {
+    if (size > SIZE_MAX - sizeof(arena_chunk)) return NULL;
     arena_chunk *c = malloc(sizeof *c + size);
     if (!c) return NULL;
     c->next = NULL;

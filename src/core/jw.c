@@ -15,7 +15,8 @@ static void key(jw *w, const char *k) {
 static void open(jw *w, const char *k, char ch) {
     key(w, k);
     buf_putc(w->b, ch);
-    if (w->depth < JW_MAX_DEPTH - 1) w->depth++;
+    if (w->depth == JW_MAX_DEPTH - 1) { w->b->oom = true; return; }   /* too deep: the answer fails */
+    w->depth++;
     w->need_comma[w->depth] = false;
     w->closer[w->depth] = ch == '{' ? '}' : ']';
 }

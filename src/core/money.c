@@ -25,14 +25,21 @@ bool money_parse(const char *s, int64_t *fen) {
     if (*s == '-') { neg = true; s++; }
     if (strncmp(s, "¥", strlen("¥")) == 0) s += strlen("¥");
     uint64_t yuan = 0;
-    int ndig = 0;
+    int ndig = 0, since_comma = -1;   /* digits after the last comma; -1 = no comma yet */
     for (; *s && *s != '.'; s++) {
-        if (*s == ',') continue;
+        if (*s == ',') {
+            /* grouping must be exact: 1,234,567 — never ",5" or "1,23" */
+            if (ndig == 0 || (since_comma >= 0 && since_comma != 3) || (since_comma < 0 && ndig > 3)) return false;
+            since_comma = 0;
+            continue;
+        }
         if (*s < '0' || *s > '9') return false;
         yuan = yuan * 10 + (uint64_t)(*s - '0');
         if (yuan > 90000000000000000ULL) return false;
         ndig++;
+        if (since_comma >= 0) since_comma++;
     }
+    if (since_comma >= 0 && since_comma != 3) return false;
     int cents = 0, nd = 0;
     if (*s == '.') {
         for (s++; *s; s++, nd++) {

@@ -23,7 +23,8 @@ typedef struct user_role { int64_t project_id; unsigned role; } user_role;   /* 
 typedef struct auth_user {
     int64_t id;
     const char *username, *display_name, *phone;
-    bool must_change_password;
+    bool must_change_password, disabled;
+    int64_t version, created_at, updated_at, last_login_at;   /* 0 = never logged in */
     int nroles;
     user_role *roles;
 } auth_user;

@@ -44,13 +44,24 @@ static bool has_control(const char *s, bool multiline) {
     return false;
 }
 
+/* Length of a space at s (ASCII blank, or the ideographic space U+3000 of Chinese input
+** methods), 0 if none. */
+static size_t space_at(const char *s) {
+    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') return 1;
+    return memcmp(s, "\xe3\x80\x80", 3) == 0 ? 3 : 0;
+}
+
+static bool space_ends(const char *s, size_t n, size_t *len) {
+    if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) { *len = 1; return true; }
+    if (n >= 3 && memcmp(s + n - 3, "\xe3\x80\x80", 3) == 0) { *len = 3; return true; }
+    return false;
+}
+
 static const char *trim(arena *a, const char *s) {
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    size_t k;
+    while ((k = space_at(s))) s += k;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
-    /* also trim the ideographic space U+3000 that Chinese input methods produce */
-    while (n >= 3 && memcmp(s + n - 3, "\xe3\x80\x80", 3) == 0) n -= 3;
-    while (n >= 3 && memcmp(s, "\xe3\x80\x80", 3) == 0) { s += 3; n -= 3; }
+    while (space_ends(s, n, &k)) n -= k;
     return arena_strndup(a, s, n);
 }
 

@@ -8,6 +8,7 @@
 #include "server.h"
 #include "router.h"
 #include "session.h"
+#include "authcache.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/deadline.h"
@@ -129,12 +130,14 @@ kerr ctx_write_begin(ctx *c) {
 
 kerr ctx_write_end(ctx *c, kerr e) {
     if (!c->writer) return e;
+    bool committed = false;
     if (e == E_OK || c->keep_writes) {
         kerr ce = db_commit(c->db);
-        if (ce) e = ce;
+        if (ce) e = ce; else committed = true;
     } else {
         db_rollback(c->db);
     }
+    authcache_commit_hook(committed);
     db_pool_writer_release(c->db);
     c->writer = false;
     c->db = db_pool_reader();
@@ -308,6 +311,27 @@ static void *tick_main(void *arg) {
     return NULL;
 }
 
+/* ---- auth-epoch poller: notices auth changes made by other processes ---- */
+
+static void *poll_main(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&tick_mu);
+    while (!tick_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000) { ts.tv_sec++; ts.tv_nsec -= 1000000000; }
+        pthread_cond_timedwait(&tick_cv, &tick_mu, &ts);
+        if (tick_stop) break;
+        pthread_mutex_unlock(&tick_mu);
+        db *r = db_pool_reader();
+        if (r) authcache_poll(r);
+        pthread_mutex_lock(&tick_mu);
+    }
+    pthread_mutex_unlock(&tick_mu);
+    return NULL;
+}
+
 /* ---- start and stop ---- */
 
 static bool parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len) {
@@ -346,6 +370,7 @@ static void wait_for_requests(void) {
 int server_run(const server_config *config, const route *const *tables) {
     cfg = config;
     router_set_tables(tables, cfg->test_clock);
+    authcache_init();
     session_set_secure_cookie(cfg->secure_cookie);
     struct sockaddr_storage ss;
     socklen_t sl;
@@ -379,8 +404,9 @@ int server_run(const server_config *config, const route *const *tables) {
     printf("listening on http://%s:%u\n", host, di ? di->port : 0);
     if (cfg->demo_banner) fputs(cfg->demo_banner, stdout);
     fflush(stdout);
-    pthread_t tick;
+    pthread_t tick, poll;
     bool have_tick = pthread_create(&tick, NULL, tick_main, NULL) == 0;
+    bool have_poll = pthread_create(&poll, NULL, poll_main, NULL) == 0;
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "kefu: %s received, finishing requests in flight…\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -388,9 +414,11 @@ int server_run(const server_config *config, const route *const *tables) {
     wait_for_requests();
     pthread_mutex_lock(&tick_mu);
     tick_stop = true;
-    pthread_cond_signal(&tick_cv);
+    pthread_cond_broadcast(&tick_cv);
     pthread_mutex_unlock(&tick_mu);
     if (have_tick) pthread_join(tick, NULL);
+    if (have_poll) pthread_join(poll, NULL);
     MHD_stop_daemon(d);
+    authcache_shutdown();
     return 0;
 }

@@ -2,6 +2,7 @@
 ** session.c — cookie sessions and API tokens (see session.h).
 */
 #include "session.h"
+#include "authcache.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include <microhttpd.h>
@@ -11,7 +12,8 @@
 static bool secure_cookie;
 void session_set_secure_cookie(bool on) { secure_cookie = on; }
 
-#define USER_COLS "u.id, u.username, u.display_name, u.phone, u.disabled, u.must_change_password"
+#define USER_COLS "u.id, u.username, u.display_name, u.phone, u.disabled, u.must_change_password, " \
+                  "u.version, u.created_at, u.updated_at, COALESCE(u.last_login_at, 0)"
 
 /* Fills a user from the USER_COLS columns starting at col. */
 static auth_user *user_from_row(ctx *c, db_stmt *st, int col, bool *disabled) {
@@ -21,8 +23,13 @@ static auth_user *user_from_row(ctx *c, db_stmt *st, int col, bool *disabled) {
     u->username = arena_strdup(&c->a, db_col_text(st, col + 1));
     u->display_name = arena_strdup(&c->a, db_col_text(st, col + 2));
     u->phone = arena_strdup(&c->a, db_col_text(st, col + 3));
-    if (disabled) *disabled = db_col_int(st, col + 4) != 0;
+    u->disabled = db_col_int(st, col + 4) != 0;
+    if (disabled) *disabled = u->disabled;
     u->must_change_password = db_col_int(st, col + 5) != 0;
+    u->version = db_col_int(st, col + 6);
+    u->created_at = db_col_int(st, col + 7);
+    u->updated_at = db_col_int(st, col + 8);
+    u->last_login_at = db_col_int(st, col + 9);
     return u;
 }
 
@@ -74,9 +81,36 @@ static void touch(const char *sql, int64_t id, int64_t last_seen, int64_t now) {
     db_pool_writer_release(w);
 }
 
+/* Identity from the cache: fills the ctx when the token is known and still valid. */
+static bool from_cache(ctx *c, const char *h) {
+    auth_hit hit;
+    if (!authcache_get(h, &c->a, &hit)) return false;
+    if (hit.kind == 1 && (c->now >= hit.expires || c->now - hit.last_seen > SESSION_IDLE_S)) return false;
+    c->user = arena_alloc(&c->a, sizeof *c->user);
+    if (!c->user) return false;
+    *c->user = hit.user;
+    c->auth_kind = hit.kind;
+    c->session_id = hit.kind == 1 ? hit.id : 0;
+    c->csrf_token = hit.csrf;
+    if (c->now - hit.last_seen >= 60) {
+        touch(hit.kind == 1 ? "UPDATE sessions SET last_seen_at = ? WHERE id = ?"
+                            : "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", hit.id, hit.last_seen, c->now);
+        authcache_touch(h, c->now);
+    }
+    return true;
+}
+
+static void remember(ctx *c, const char *h, int64_t id, int64_t last_seen, int64_t expires, uint64_t epoch) {
+    auth_hit hit = {.kind = c->auth_kind, .id = id, .csrf = c->csrf_token, .last_seen = last_seen,
+                    .expires = expires, .user = *c->user};
+    authcache_put(h, &hit, epoch);
+}
+
 static kerr auth_bearer(ctx *c, const char *token) {
     char h[65];
     crypto_sha256_hex(token, strlen(token), h);
+    if (from_cache(c, h)) return E_OK;
+    uint64_t epoch = authcache_epoch();    /* before reading: a change after it invalidates */
     db_stmt *st = db_query(c->db, "SELECT id, user_id, COALESCE(last_used_at, 0) FROM api_tokens "
                                   "WHERE token_hash = ? AND revoked_at IS NULL", DT(h));
     if (!st) return E_INTERNAL;
@@ -89,6 +123,7 @@ static kerr auth_bearer(ctx *c, const char *token) {
     if (!c->user || disabled) return E_UNAUTH;
     c->auth_kind = 2;
     touch("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tid, last, c->now);
+    remember(c, h, tid, c->now - last >= 60 ? c->now : last, INT64_MAX, epoch);
     return E_OK;
 }
 
@@ -99,6 +134,8 @@ kerr session_authenticate(ctx *c) {
     if (!tok || strlen(tok) != 64) return E_UNAUTH;
     char h[65];
     crypto_sha256_hex(tok, 64, h);
+    if (from_cache(c, h)) return E_OK;
+    uint64_t epoch = authcache_epoch();
     db_stmt *st = db_query(c->db, "SELECT s.id, s.csrf_token, s.last_seen_at, s.expires_at, " USER_COLS
                                   " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", DT(h));
     if (!st) return E_INTERNAL;
@@ -117,6 +154,7 @@ kerr session_authenticate(ctx *c) {
     c->auth_kind = 1;
     c->session_id = sid;
     touch("UPDATE sessions SET last_seen_at = ? WHERE id = ?", sid, last, c->now);
+    remember(c, h, sid, c->now - last >= 60 ? c->now : last, exp, epoch);
     return E_OK;
 }
 
@@ -147,9 +185,11 @@ kerr session_create(ctx *c, int64_t user_id, const char **csrf_out) {
 kerr session_destroy(ctx *c) {
     set_cookie(c, "", 0);
     if (!c->session_id) return E_OK;
-    return db_exec(c->db, "DELETE FROM sessions WHERE id = ?", DI(c->session_id));
+    kerr e = db_exec(c->db, "DELETE FROM sessions WHERE id = ?", DI(c->session_id));
+    return e ? e : auth_epoch_bump(c->db);
 }
 
 kerr session_end_all(db *d, int64_t user_id, int64_t keep_id) {
-    return db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DI(user_id), DI(keep_id));
+    kerr e = db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DI(user_id), DI(keep_id));
+    return e ? e : auth_epoch_bump(d);
 }

@@ -9,6 +9,7 @@
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../http/input.h"
+#include "../http/authcache.h"
 #include "../http/session.h"
 #include <string.h>
 
@@ -137,38 +138,60 @@ static void roles_json(jw *w, const char *key, unsigned roles) {
     jw_end(w);
 }
 
-/* The projects the user sees, each with their roles and permissions there. */
-static kerr me_projects(ctx *c, jw *w, unsigned *all) {
+typedef struct me_project { int64_t id; const char *code, *name; bool active; } me_project;
+
+/* The projects the user sees (all of them for company-wide roles), into the arena. */
+static int me_load_projects(ctx *c, me_project **out) {
+    int n = 0, cap = 16;
+    me_project *p = arena_alloc(&c->a, sizeof *p * (size_t)cap);
     db_stmt *st = db_query(c->db, "SELECT id, code, name, active FROM projects ORDER BY id");
-    if (!st) return E_INTERNAL;
-    jw_arr(w, "projects");
+    if (!st || !p) { if (st) db_finish(st); return -1; }
     while (db_step(st) == DB_ROW) {
-        int64_t pid = db_col_int(st, 0);
-        unsigned roles = auth_roles_in(c->user, pid);
-        if (!roles) continue;
-        *all |= roles;
+        if (!auth_roles_in(c->user, db_col_int(st, 0))) continue;
+        if (n == cap) {
+            me_project *q = arena_alloc(&c->a, sizeof *q * (size_t)cap * 2);
+            if (!q) break;
+            memcpy(q, p, sizeof *p * (size_t)cap);
+            p = q;
+            cap *= 2;
+        }
+        p[n++] = (me_project){db_col_int(st, 0), arena_strdup(&c->a, db_col_text(st, 1)),
+                              arena_strdup(&c->a, db_col_text(st, 2)), db_col_int(st, 3) != 0};
+    }
+    db_finish(st);
+    *out = p;
+    return n;
+}
+
+/* GET /me answers from the authenticated identity plus one query for the projects. */
+static kerr me(ctx *c) {
+    me_project *p = NULL;
+    int n = me_load_projects(c, &p);
+    if (n < 0) return E_INTERNAL;
+    project_name *names = arena_alloc(&c->a, sizeof *names * (size_t)(n + 1));
+    if (!names) return E_NOMEM;
+    for (int i = 0; i < n; i++) names[i] = (project_name){p[i].id, p[i].name};
+    unsigned all = auth_company_roles(c->user);
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_obj(w, "user");
+    user_write_fields(w, c->user, names, n);
+    jw_end(w);
+    if (c->csrf_token) jw_str(w, "csrf_token", c->csrf_token); else jw_null(w, "csrf_token");
+    jw_arr(w, "projects");
+    for (int i = 0; i < n; i++) {
+        unsigned roles = auth_roles_in(c->user, p[i].id);
+        all |= roles;
         jw_obj(w, NULL);
-        jw_int(w, "id", pid);
-        jw_str(w, "code", db_col_text(st, 1));
-        jw_str(w, "name", db_col_text(st, 2));
-        jw_bool(w, "active", db_col_int(st, 3) != 0);
+        jw_int(w, "id", p[i].id);
+        jw_str(w, "code", p[i].code);
+        jw_str(w, "name", p[i].name);
+        jw_bool(w, "active", p[i].active);
         roles_json(w, "roles", roles);
         permissions_json(w, "permissions", roles);
         jw_end(w);
     }
     jw_end(w);
-    db_finish(st);
-    return E_OK;
-}
-
-static kerr me(ctx *c) {
-    jw *w = ctx_json(c, 200);
-    unsigned all = auth_company_roles(c->user);
-    jw_obj(w, NULL);
-    user_json(c, c->db, c->user->id, w, "user");
-    if (c->csrf_token) jw_str(w, "csrf_token", c->csrf_token); else jw_null(w, "csrf_token");
-    kerr e = me_projects(c, w, &all);
-    if (e) return e;
     roles_json(w, "company_roles", auth_company_roles(c->user));
     permissions_json(w, "permissions", all);
     jw_end(w);
@@ -251,6 +274,7 @@ static kerr token_revoke(ctx *c) {
                 DI(c->now), DI(id), DI(c->user->id));
     if (e) return e;
     if (db_changes(c->db) != 1) return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    if ((e = auth_epoch_bump(c->db))) return e;
     e = ctx_audit(c, 0, "api_token", id, "revoke", NULL);
     return e ? e : ctx_no_content(c);
 }

@@ -13,6 +13,9 @@ extern const route projects_routes[];
 extern const route *const all_routes[];
 
 /* Shared helpers of the foundation modules. */
+typedef struct project_name { int64_t id; const char *name; } project_name;
 void user_json(ctx *c, db *d, int64_t id, jw *w, const char *key);   /* full user object */
+/* The user object's fields (no braces) from a loaded user; role project names from names[]. */
+void user_write_fields(jw *w, const auth_user *u, const project_name *names, int n);
 kerr password_policy(ctx *c, const char *field, const char *pw);
 #endif

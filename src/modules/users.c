@@ -9,49 +9,55 @@
 #include "../core/crypto.h"
 #include "../core/qb.h"
 #include "../http/input.h"
+#include "../http/authcache.h"
 #include "../http/session.h"
 #include <string.h>
 
-/* Writes the user's fields into the object being written (no braces). */
-static void user_fields(db *d, int64_t id, jw *w) {
-    db_stmt *st = db_query(d, "SELECT id, username, display_name, phone, disabled, must_change_password, "
-                              "version, created_at, updated_at, last_login_at, EXISTS(SELECT 1 FROM user_roles r "
-                              "WHERE r.user_id = users.id AND r.project_id IS NULL AND r.role = 'admin') "
-                              "FROM users WHERE id = ?", DI(id));
-    if (!st) return;
-    if (db_step(st) != DB_ROW) { db_finish(st); return; }
-    bool admin = db_col_int(st, 10) != 0;
-    jw_int(w, "id", db_col_int(st, 0));
-    jw_str(w, "username", db_col_text(st, 1));
-    jw_str(w, "display_name", db_col_text(st, 2));
-    jw_str(w, "phone", db_col_text(st, 3));
-    jw_bool(w, "is_admin", admin);
-    jw_bool(w, "disabled", db_col_int(st, 4) != 0);
-    jw_bool(w, "must_change_password", db_col_int(st, 5) != 0);
-    jw_int(w, "version", db_col_int(st, 6));
-    jw_time(w, "created_at", db_col_int(st, 7));
-    jw_time(w, "updated_at", db_col_int(st, 8));
-    jw_time(w, "last_login_at", db_col_int(st, 9));
-    db_finish(st);
-    st = db_query(d, "SELECT r.project_id, p.name, r.role FROM user_roles r LEFT JOIN projects p "
-                     "ON p.id = r.project_id WHERE r.user_id = ? ORDER BY COALESCE(r.project_id, 0), r.id", DI(id));
+void user_write_fields(jw *w, const auth_user *u, const project_name *names, int n) {
+    jw_int(w, "id", u->id);
+    jw_str(w, "username", u->username);
+    jw_str(w, "display_name", u->display_name);
+    jw_str(w, "phone", u->phone);
+    jw_bool(w, "is_admin", auth_is_admin(u));
+    jw_bool(w, "disabled", u->disabled);
+    jw_bool(w, "must_change_password", u->must_change_password);
+    jw_int(w, "version", u->version);
+    jw_time(w, "created_at", u->created_at);
+    jw_time(w, "updated_at", u->updated_at);
+    jw_time(w, "last_login_at", u->last_login_at);
     jw_arr(w, "roles");
-    while (st && db_step(st) == DB_ROW) {
+    for (int i = 0; i < u->nroles; i++) {
+        const user_role *r = &u->roles[i];
+        const char *pname = "全公司";
+        for (int k = 0; r->project_id && k < n; k++)
+            if (names[k].id == r->project_id) pname = names[k].name;
         jw_obj(w, NULL);
-        if (db_col_is_null(st, 0)) jw_null(w, "project_id"); else jw_int(w, "project_id", db_col_int(st, 0));
-        jw_str(w, "project_name", db_col_is_null(st, 0) ? "全公司" : db_col_text(st, 1));
-        jw_str(w, "role", db_col_text(st, 2));
-        jw_str(w, "role_label", role_label(role_from_name(db_col_text(st, 2))));
+        if (r->project_id) jw_int(w, "project_id", r->project_id); else jw_null(w, "project_id");
+        jw_str(w, "project_name", pname);
+        jw_str(w, "role", role_name(r->role));
+        jw_str(w, "role_label", role_label(r->role));
         jw_end(w);
     }
-    if (st) db_finish(st);
     jw_end(w);
 }
 
+/* Loads user `id` and the names of the projects of their roles, then writes the fields. */
+static void user_fields(ctx *c, db *d, int64_t id, jw *w) {
+    auth_user *u = session_load_user(c, d, id, NULL);
+    if (!u) return;
+    project_name names[64];
+    int n = 0;
+    db_stmt *st = db_query(d, "SELECT DISTINCT p.id, p.name FROM user_roles r JOIN projects p "
+                              "ON p.id = r.project_id WHERE r.user_id = ?", DI(id));
+    while (st && n < 64 && db_step(st) == DB_ROW)
+        names[n++] = (project_name){db_col_int(st, 0), arena_strdup(&c->a, db_col_text(st, 1))};
+    if (st) db_finish(st);
+    user_write_fields(w, u, names, n);
+}
+
 void user_json(ctx *c, db *d, int64_t id, jw *w, const char *key) {
-    (void)c;
     jw_obj(w, key);
-    user_fields(d, id, w);
+    user_fields(c, d, id, w);
     jw_end(w);
 }
 
@@ -215,7 +221,7 @@ static kerr user_get(ctx *c) {
 static kerr answer_user(ctx *c, int status, int64_t id, const char *pw_key, const char *pw) {
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    user_fields(c->db, id, w);
+    user_fields(c, c->db, id, w);
     if (pw) jw_str(w, pw_key, pw);
     jw_end(w);
     return E_OK;
@@ -317,6 +323,7 @@ static kerr user_patch(ctx *c) {
                 DT(name), DT(phone), DI(c->now), DI(id), DI(version));
     if (e) return e;
     if (db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, "version", NULL);
+    if ((e = auth_epoch_bump(c->db))) return e;   /* names shown from cached identities */
     buf ch;
     buf_init(&ch);
     jw w;
@@ -373,6 +380,7 @@ static kerr act_role(ctx *c, int64_t id, bool grant, const char **changes) {
         if (!e && db_changes(c->db) == 0) return ctx_fail(c, E_NOT_FOUND, "role", "该用户没有这个角色");
     }
     if (!e) e = db_exec(c->db, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", DI(c->now), DI(id));
+    if (!e) e = auth_epoch_bump(c->db);
     *changes = pid ? arena_printf(&c->a, "{\"project_id\":%lld,\"role\":\"%s\"}", (long long)pid, role_name(role))
                    : arena_printf(&c->a, "{\"project_id\":null,\"role\":\"%s\"}", role_name(role));
     return e;

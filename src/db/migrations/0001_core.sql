@@ -143,3 +143,11 @@ CREATE TABLE sequences (
     next       INTEGER NOT NULL,
     PRIMARY KEY (project_id, name, period)
 );
+
+-- Bumped by every write that changes who may do what (logout, disable, roles, passwords,
+-- token revokes); servers compare it to drop their cached identities.
+CREATE TABLE auth_epoch (
+    id    INTEGER PRIMARY KEY,
+    epoch INTEGER NOT NULL
+);
+INSERT INTO auth_epoch(id, epoch) VALUES (1, 0);

@@ -1,0 +1,140 @@
+/*
+** authcache.c — sharded, direct-mapped cache of authenticated identities (see authcache.h).
+** Each entry is one heap block: the struct, then its strings and roles.
+*/
+#include "authcache.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SHARDS 16
+#define SLOTS_PER_SHARD 256
+#define TTL_MS 30000
+
+typedef struct entry {
+    char hash[65];
+    uint64_t epoch;
+    int64_t loaded_ms;
+    auth_hit v;              /* strings and roles point into this block */
+} entry;
+
+static struct shard {
+    pthread_mutex_t mu;
+    entry *slot[SLOTS_PER_SHARD];
+} shards[SHARDS];
+
+static _Atomic uint64_t epoch = 1;
+static _Atomic int64_t db_epoch_seen = -1;
+static _Thread_local bool pending_bump;
+
+static int64_t mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void authcache_init(void) {
+    for (int i = 0; i < SHARDS; i++) pthread_mutex_init(&shards[i].mu, NULL);
+}
+
+void authcache_shutdown(void) {
+    for (int i = 0; i < SHARDS; i++) {
+        pthread_mutex_lock(&shards[i].mu);
+        for (int j = 0; j < SLOTS_PER_SHARD; j++) { free(shards[i].slot[j]); shards[i].slot[j] = NULL; }
+        pthread_mutex_unlock(&shards[i].mu);
+    }
+}
+
+uint64_t authcache_epoch(void) { return atomic_load(&epoch); }
+
+static unsigned hex_at(const char *h, int i) {
+    char c = h[i];
+    return (unsigned)(c >= 'a' ? c - 'a' + 10 : c - '0');
+}
+
+static struct shard *shard_of(const char *hash, entry ***slot) {
+    unsigned s = hex_at(hash, 0);
+    unsigned k = (hex_at(hash, 1) << 4 | hex_at(hash, 2)) % SLOTS_PER_SHARD;
+    *slot = &shards[s % SHARDS].slot[k];
+    return &shards[s % SHARDS];
+}
+
+static size_t slen(const char *s) { return s ? strlen(s) + 1 : 0; }
+
+/* Copies v into dst with strings and roles placed from `pool` on; returns bytes used. */
+static size_t flatten(auth_hit *dst, const auth_hit *v, char *pool) {
+    size_t off = 0;
+    *dst = *v;
+    const char **strs[] = {&dst->csrf, &dst->user.username, &dst->user.display_name, &dst->user.phone};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        const char *s = *strs[i];
+        if (!s) continue;
+        size_t n = strlen(s) + 1;
+        if (pool) { memcpy(pool + off, s, n); *strs[i] = pool + off; }
+        off += n;
+    }
+    off = (off + 15) & ~(size_t)15;
+    size_t rb = sizeof(user_role) * (size_t)v->user.nroles;
+    if (pool && rb) { memcpy(pool + off, v->user.roles, rb); dst->user.roles = (user_role *)(void *)(pool + off); }
+    return off + rb;
+}
+
+void authcache_put(const char *hash, const auth_hit *v, uint64_t at_epoch) {
+    size_t extra = slen(v->csrf) + slen(v->user.username) + slen(v->user.display_name) +
+                   slen(v->user.phone) + 16 + sizeof(user_role) * (size_t)v->user.nroles;
+    entry *e = malloc(sizeof *e + extra);
+    if (!e) return;
+    memcpy(e->hash, hash, 65);
+    e->epoch = at_epoch;
+    e->loaded_ms = mono_ms();
+    flatten(&e->v, v, (char *)(e + 1));
+    entry **slot;
+    struct shard *sh = shard_of(hash, &slot);
+    pthread_mutex_lock(&sh->mu);
+    free(*slot);
+    *slot = e;
+    pthread_mutex_unlock(&sh->mu);
+}
+
+bool authcache_get(const char *hash, arena *a, auth_hit *out) {
+    entry **slot;
+    struct shard *sh = shard_of(hash, &slot);
+    bool hit = false;
+    pthread_mutex_lock(&sh->mu);
+    entry *e = *slot;
+    if (e && memcmp(e->hash, hash, 64) == 0 && e->epoch == atomic_load(&epoch) &&
+        mono_ms() - e->loaded_ms < TTL_MS) {
+        size_t n = flatten(out, &e->v, NULL);
+        char *pool = arena_alloc(a, n + 16);
+        if (pool) { flatten(out, &e->v, pool); hit = true; }
+    }
+    pthread_mutex_unlock(&sh->mu);
+    return hit;
+}
+
+void authcache_touch(const char *hash, int64_t last_seen) {
+    entry **slot;
+    struct shard *sh = shard_of(hash, &slot);
+    pthread_mutex_lock(&sh->mu);
+    if (*slot && memcmp((*slot)->hash, hash, 64) == 0) (*slot)->v.last_seen = last_seen;
+    pthread_mutex_unlock(&sh->mu);
+}
+
+kerr auth_epoch_bump(db *d) {
+    pending_bump = true;
+    return db_exec(d, "UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1");
+}
+
+void authcache_commit_hook(bool committed) {
+    if (pending_bump && committed) atomic_fetch_add(&epoch, 1);
+    pending_bump = false;
+}
+
+void authcache_poll(db *d) {
+    int64_t v = 0;
+    if (!db_int(d, &v, "SELECT epoch FROM auth_epoch WHERE id = 1")) return;
+    int64_t seen = atomic_exchange(&db_epoch_seen, v);
+    if (seen != -1 && seen != v) atomic_fetch_add(&epoch, 1);
+}

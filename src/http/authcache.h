@@ -1,0 +1,43 @@
+/*
+** authcache.h — who a session or API token belongs to, remembered between requests.
+**
+** Authenticating from the database costs two queries per request; the cache answers from
+** memory. It is keyed by the SHA-256 of the token and is correct because every write that
+** changes who may do what (logout, disable, roles, passwords, token revokes) calls
+** auth_epoch_bump() in its transaction: that bumps the `auth_epoch` row, and after the commit
+** the in-process epoch, which invalidates every entry at once. Other processes (the CLI,
+** further servers on one PostgreSQL) are noticed by a poller reading the row every 200 ms;
+** entries also expire after 30 s whatever happens.
+*/
+#ifndef KEFU_AUTHCACHE_H
+#define KEFU_AUTHCACHE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "../core/arena.h"
+#include "../core/perm.h"
+#include "../db/db.h"
+
+typedef struct auth_hit {
+    int kind;                 /* 1 cookie session, 2 API token */
+    int64_t id;               /* session id or token id */
+    const char *csrf;         /* sessions only */
+    int64_t last_seen, expires;
+    auth_user user;
+} auth_hit;
+
+void authcache_init(void);
+void authcache_shutdown(void);
+uint64_t authcache_epoch(void);
+/* A valid entry for hash (loaded at the current epoch, not expired) copied into the arena. */
+bool authcache_get(const char *hash, arena *a, auth_hit *out);
+/* Remembers v, loaded from the database when the epoch was `epoch`. */
+void authcache_put(const char *hash, const auth_hit *v, uint64_t epoch);
+void authcache_touch(const char *hash, int64_t last_seen);
+
+/* In a write transaction: record that authentication data changed (bumps auth_epoch). The
+** in-process epoch moves when the transaction commits (authcache_commit_hook). */
+kerr auth_epoch_bump(db *d);
+void authcache_commit_hook(bool committed);
+/* Poller: compares the auth_epoch row with the last seen value (server background thread). */
+void authcache_poll(db *d);
+#endif

@@ -1,0 +1,71 @@
+/*
+** unit.h — shared includes and helpers of the cmocka unit tests (build/unit_tests).
+**
+** Each tests/unit/<area>_test.c defines `int test_<area>(void)` running one cmocka group;
+** main.c calls them all. DB-backed tests use a real SQLite file in a mkdtemp directory,
+** migrated, with project 1 ('T', '测试') inserted.
+*/
+#ifndef KEFU_UNIT_H
+#define KEFU_UNIT_H
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/core/arena.h"
+#include "../../src/core/audit.h"
+#include "../../src/core/buf.h"
+#include "../../src/core/clock.h"
+#include "../../src/core/crypto.h"
+#include "../../src/core/deadline.h"
+#include "../../src/core/err.h"
+#include "../../src/core/jw.h"
+#include "../../src/core/money.h"
+#include "../../src/core/perm.h"
+#include "../../src/core/qb.h"
+#include "../../src/core/seq.h"
+#include "../../src/core/workflow.h"
+#include "../../src/db/db.h"
+
+/* A migrated database in its own temporary directory. */
+typedef struct tdb {
+    char dir[256];
+    char path[300];
+    db *d;
+} tdb;
+
+/* Creates the directory and the database, migrates it, inserts project 1. NULL on failure. */
+db *tdb_open(tdb *t);
+/* Closes the database and removes the directory with everything in it. */
+void tdb_close(tdb *t);
+/* Removes every file of a directory, then the directory. */
+void rm_dir(const char *dir);
+/* Count of rows of a table (or -1). */
+int64_t tdb_count(db *d, const char *table);
+
+/* cmocka setup/teardown helpers for a per-test tdb in *state. */
+int tdb_setup(void **state);
+int tdb_teardown(void **state);
+
+/* 2026-11-25T09:00:00+08:00 */
+#define T_20261125_0900 INT64_C(1795568400)
+
+int test_arena(void);
+int test_json(void);
+int test_router(void);
+int test_money(void);
+int test_clock(void);
+int test_workflow(void);
+int test_deadline(void);
+int test_audit(void);
+int test_seq(void);
+int test_perm(void);
+int test_qb(void);
+int test_db(void);
+#endif
