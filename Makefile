@@ -58,7 +58,8 @@ build/san/migrations.o: build/migrations.c
 	$(CC) $(CFLAGS) $(SAN) -O1 -c -o $@ $<
 
 build/unit_tests: $(UNIT_SRC) $(SAN_OBJ) tests/unit/unit.h
-	$(CC) $(CFLAGS) $(SAN) -O1 -o $@ $(UNIT_SRC) $(SAN_OBJ) $(LDLIBS) -lcmocka
+	@echo "  LD san  $@"
+	@$(CC) $(CFLAGS) $(SAN) -O1 -o $@ $(UNIT_SRC) $(SAN_OBJ) $(LDLIBS) -lcmocka
 
 # The web UI: npm ci from the committed lockfile, then vite build into web/dist.
 web: web/dist/index.html
