@@ -4,11 +4,11 @@
 # make bench  load benchmarks (wrk), results in bench/results/latest.md
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium
+PKGS    := libmicrohttpd sqlite3 jansson libsodium xlsxwriter
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
            -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 DB      ?= ./data/kefu.db
 
 SRC      := $(wildcard src/*.c src/core/*.c src/http/*.c src/db/*.c src/modules/*.c)

@@ -32,6 +32,7 @@ enum route_flags {
     RF_PW_CHANGE = 1u << 5,  /* open to a user who must change their initial password */
 };
 
+struct export_spec;
 typedef struct route {
     const char *method;      /* "GET", "POST", "PATCH", "PUT", "DELETE" */
     const char *path;        /* "/api/v1/users/{id}/actions/{action}" */
@@ -39,6 +40,7 @@ typedef struct route {
     unsigned flags;
     size_t body_limit;       /* 0 = default (1 MiB) */
     handler_fn fn;
+    const struct export_spec *export;   /* lists: columns for ?format=xlsx|csv */
 } route;
 
 #define CTX_MAX_PARAMS 6
@@ -80,6 +82,7 @@ struct ctx {
     kerr err;
     const char *err_field, *err_msg;
     int retry_after;
+    const char *export_format;    /* "xlsx" / "csv" when the list is exported */
 };
 
 /* Records the error (message formatted in Chinese; NULL fmt = the error's default). */

@@ -2,6 +2,7 @@
 ** input.c — typed getters for body fields and query parameters (see input.h).
 */
 #include "input.h"
+#include "export.h"
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,10 @@ kerr q_int(ctx *c, const char *name, const char *label, int64_t min, int64_t max
 }
 
 kerr q_page(ctx *c, page *p) {
+    if (c->export_format) {   /* an export is the whole filtered list, up to EXPORT_MAX_ROWS */
+        *p = (page){1, EXPORT_MAX_ROWS, 0};
+        return E_OK;
+    }
     kerr e = q_int(c, "page", "页码", 1, 1000000, 1, &p->page);
     if (!e) e = q_int(c, "per_page", "每页条数", 1, 200, 50, &p->per_page);
     p->offset = (p->page - 1) * p->per_page;

@@ -8,6 +8,7 @@
 #include "server.h"
 #include "router.h"
 #include "session.h"
+#include "export.h"
 #include "authcache.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
@@ -170,6 +171,50 @@ static kerr check_query(ctx *c) {
     return ctx_fail(c, E_BAD_REQUEST, bad, "查询参数包含无效字符");
 }
 
+/* ?format=xlsx|csv: only on list routes that declare their columns. */
+static kerr check_export(ctx *c) {
+    const char *f = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, "format");
+    if (!f || !*f || strcmp(f, "json") == 0) return E_OK;
+    if (strcmp(f, "xlsx") != 0 && strcmp(f, "csv") != 0)
+        return ctx_fail(c, E_BAD_REQUEST, "format", "导出格式应为 xlsx 或 csv");
+    if (!c->route->export || strcmp(c->method, "GET") != 0)
+        return ctx_fail(c, E_BAD_REQUEST, "format", "此接口不支持导出");
+    c->export_format = f;
+    return E_OK;
+}
+
+/* Percent-encodes a UTF-8 file name for Content-Disposition (RFC 5987). */
+static const char *disposition(ctx *c, const char *name, const char *ext) {
+    char ymd[16];
+    clock_ymd(c->now, ymd, sizeof ymd);
+    const char *full = arena_printf(&c->a, "%s-%s.%s", name, ymd, ext);
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "attachment; filename=\"export-%s.%s\"; filename*=UTF-8''", ymd, ext);
+    for (const unsigned char *p = (const unsigned char *)full; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._", *p))
+            buf_putc(&b, (char)*p);
+        else
+            buf_printf(&b, "%%%02X", *p);
+    }
+    const char *r = arena_strdup(&c->a, buf_cstr(&b));
+    buf_free(&b);
+    return r;
+}
+
+static kerr render_export(ctx *c) {
+    buf file;
+    buf_init(&file);
+    const char *ctype = NULL;
+    kerr e = export_render(c->route->export, c->export_format, c->out.data, c->out.len, &c->a, &file, &ctype);
+    if (e) { buf_free(&file); return e; }
+    buf_free(&c->out);
+    c->out = file;
+    c->content_type = ctype;
+    ctx_header(c, "Content-Disposition", disposition(c, c->route->export->name, c->export_format));
+    return E_OK;
+}
+
 static kerr pipeline(ctx *c) {
     route_match m;
     router_match(&c->a, c->method, c->path, &m);
@@ -191,8 +236,10 @@ static kerr pipeline(ctx *c) {
     bool read_only = !is_write_method(c->method) && !(c->route->flags & (RF_READ_TX | RF_PUBLIC));
     if (read_only && db_begin_read(c->db)) return E_BUSY;
     e = check_access(c);
+    if (!e) e = check_export(c);
     if (!e && is_write_method(c->method)) e = parse_body(c);
     if (!e) e = run_handler(c);
+    if (!e && c->export_format && c->status == 200) e = render_export(c);
     if (read_only) db_end_read(c->db);
     return e;
 }

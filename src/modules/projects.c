@@ -4,6 +4,7 @@
 */
 #include "modules.h"
 #include "../core/qb.h"
+#include "../http/export.h"
 #include "../http/input.h"
 #include <string.h>
 
@@ -135,8 +136,16 @@ static kerr project_patch(ctx *c) {
     return answer_project(c, 200, id);
 }
 
+static const export_col project_cols[] = {
+    {"code", "编码", EX_TEXT, NULL},    {"name", "管理处名称", EX_TEXT, NULL},
+    {"address", "地址", EX_TEXT, NULL}, {"phone", "电话", EX_TEXT, NULL},
+    {"active", "启用", EX_BOOL, NULL},  {"created_at", "创建时间", EX_TIME, NULL},
+    {NULL, NULL, 0, NULL},
+};
+static const export_spec project_export = {"管理处列表", project_cols};
+
 const route projects_routes[] = {
-    {"GET",   "/api/v1/projects",      "projects.read",   0, 0, projects_list},
+    {"GET",   "/api/v1/projects",      "projects.read",   0, 0, projects_list, &project_export},
     {"POST",  "/api/v1/projects",      "projects.manage", 0, 16384, project_create},
     {"GET",   "/api/v1/projects/{id}", "projects.read",   0, 0, project_get},
     {"PATCH", "/api/v1/projects/{id}", "projects.manage", 0, 16384, project_patch},

@@ -5,6 +5,7 @@
 #include "../core/clock.h"
 #include "../core/deadline.h"
 #include "../core/qb.h"
+#include "../http/export.h"
 #include "../http/input.h"
 #include "../version.h"
 #include <string.h>
@@ -167,10 +168,34 @@ static kerr clock_set(ctx *c) {
     return clock_answer(c, marked);
 }
 
+static const export_col audit_cols[] = {
+    {"id", "序号", EX_INT, NULL},            {"at", "时间", EX_TIME, NULL},
+    {"actor_name", "操作人", EX_TEXT, NULL}, {"project_id", "管理处编号", EX_INT, NULL},
+    {"entity", "对象", EX_TEXT, NULL},       {"entity_id", "记录编号", EX_INT, NULL},
+    {"action", "操作", EX_TEXT, NULL},       {"changes", "变更内容", EX_TEXT, NULL},
+    {"ip", "地址", EX_TEXT, NULL},           {NULL, NULL, 0, NULL},
+};
+static const export_spec audit_export = {"审计日志", audit_cols};
+
+static const char *deadline_state(arena *a, json_t *item) {
+    (void)a;
+    const char *s = json_string_value(json_object_get(item, "state"));
+    return !s ? "" : !strcmp(s, "met") ? "已完成" : !strcmp(s, "overdue") ? "已超时" : "进行中";
+}
+
+static const export_col deadline_cols[] = {
+    {"project_id", "管理处编号", EX_INT, NULL}, {"title", "事项", EX_TEXT, NULL},
+    {"entity", "对象", EX_TEXT, NULL},          {"entity_id", "记录编号", EX_INT, NULL},
+    {"kind", "时限类型", EX_TEXT, NULL},        {"due_at", "到期时间", EX_TIME, NULL},
+    {"state", "状态", EX_TEXT, deadline_state}, {"met_at", "完成时间", EX_TIME, NULL},
+    {"overdue_at", "标记超时时间", EX_TIME, NULL}, {NULL, NULL, 0, NULL},
+};
+static const export_spec deadline_export = {"时限事项", deadline_cols};
+
 const route system_routes[] = {
     {"GET",  "/api/v1/health",      NULL,             RF_PUBLIC, 0, health},
-    {"GET",  "/api/v1/audit",       "audit.read",     0, 0, audit_list},
-    {"GET",  "/api/v1/deadlines",   "deadlines.read", 0, 0, deadlines_list},
+    {"GET",  "/api/v1/audit",       "audit.read",     0, 0, audit_list, &audit_export},
+    {"GET",  "/api/v1/deadlines",   "deadlines.read", 0, 0, deadlines_list, &deadline_export},
     {"GET",  "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST, 0, clock_get},
     {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, clock_set},
     {NULL, NULL, NULL, 0, 0, NULL},

@@ -8,6 +8,7 @@
 #include "modules.h"
 #include "../core/crypto.h"
 #include "../core/qb.h"
+#include "../http/export.h"
 #include "../http/input.h"
 #include "../http/authcache.h"
 #include "../http/session.h"
@@ -411,8 +412,36 @@ static kerr user_action(ctx *c) {
     return answer_user(c, 200, id, NULL, NULL);
 }
 
+/* Export: roles as "翠湖花园管理处·前台客服、…", status as 启用/停用. */
+static const char *roles_text(arena *a, json_t *item) {
+    buf b;
+    buf_init(&b);
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(item, "roles"), i, r) {
+        buf_printf(&b, "%s%s·%s", i ? "、" : "", json_string_value(json_object_get(r, "project_name")),
+                   json_string_value(json_object_get(r, "role_label")));
+    }
+    const char *t = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return t;
+}
+
+static const char *status_text(arena *a, json_t *item) {
+    (void)a;
+    return json_is_true(json_object_get(item, "disabled")) ? "停用" : "启用";
+}
+
+static const export_col user_cols[] = {
+    {"username", "用户名", EX_TEXT, NULL},       {"display_name", "姓名", EX_TEXT, NULL},
+    {"phone", "手机", EX_TEXT, NULL},            {"roles", "角色", EX_TEXT, roles_text},
+    {"disabled", "状态", EX_TEXT, status_text},  {"last_login_at", "最后登录", EX_TIME, NULL},
+    {"created_at", "创建时间", EX_TIME, NULL},   {NULL, NULL, 0, NULL},
+};
+static const export_spec user_export = {"用户列表", user_cols};
+
 const route users_routes[] = {
-    {"GET",   "/api/v1/users",                        "users.read",   0, 0, users_list},
+    {"GET",   "/api/v1/users",                        "users.read",   0, 0, users_list, &user_export},
     {"POST",  "/api/v1/users",                        "users.manage", 0, 16384, user_create},
     {"GET",   "/api/v1/users/{id}",                   "users.read",   0, 0, user_get},
     {"PATCH", "/api/v1/users/{id}",                   "users.manage", 0, 16384, user_patch},

@@ -77,6 +77,7 @@ before(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: DESKTOP,
+    acceptDownloads: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   })
@@ -214,6 +215,17 @@ test('manager logs in, switches project, opens 用户管理', { skip, timeout: 9
   await shot('user-create-1366.png')
   await dialog.locator('button', { hasText: '取消' }).click()
   await dialog.waitFor({ state: 'hidden' })
+
+  // 导出 Excel downloads the whole list as a real .xlsx (a zip starting with PK)
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-test="export"] button').first().click(),
+  ])
+  assert.match(download.suggestedFilename(), /^用户列表-\d{8}\.xlsx$/)
+  const file = path.join(OUT, download.suggestedFilename())
+  await download.saveAs(file)
+  assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK')
+  await visible('.el-message--success', { hasText: '已导出' }).waitFor()
 
   // 审计日志 and 管理处 open without errors
   await visible('.el-menu-item', { hasText: '审计日志' }).click()

@@ -124,6 +124,39 @@ function fallbackMessage(status) {
   return `服务器错误（HTTP ${status}），请稍后重试`
 }
 
+/**
+ * Download a list as a file: the same list endpoint with ?format=xlsx|csv (all filtered rows).
+ * Errors come back as JSON and are thrown like any other ApiError.
+ */
+export async function download(path, params = {}, format = 'xlsx') {
+  let res
+  try {
+    res = await fetch(buildUrl(path, { ...params, page: undefined, per_page: undefined, format }),
+      { credentials: 'same-origin', cache: 'no-store' })
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_MESSAGE)
+  }
+  if (!res.ok) {
+    const data = await res.json().catch(() => null)
+    const e = data && data.error
+    const err = new ApiError(res.status, e?.code || 'http_' + res.status, e?.message || fallbackMessage(res.status), e?.field || null)
+    if (res.status === 401 && unauthorizedHandler) { err.handled = true; unauthorizedHandler() }
+    throw err
+  }
+  const cd = res.headers.get('Content-Disposition') || ''
+  const m = /filename\*=UTF-8''([^;]+)/.exec(cd)
+  const name = m ? decodeURIComponent(m[1]) : `export.${format}`
+  const blob = await res.blob()
+  const a = document.createElement('a')
+  a.href = URL.createObjectURL(blob)
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000)
+  return name
+}
+
 export const api = {
   get: (path, options = {}) => request('GET', path, undefined, options),
   post: (path, body, options = {}) => request('POST', path, body ?? {}, options),
