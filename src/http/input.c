@@ -3,6 +3,7 @@
 */
 #include "input.h"
 #include "export.h"
+#include "../core/qb.h"
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,4 +193,18 @@ const char *jv_dump(ctx *c, json_t *v) {
     const char *r = s ? arena_strdup(&c->a, s) : NULL;
     free(s);
     return r ? r : "null";
+}
+
+kerr list_query(ctx *c, qb *b, const char *cols, const char *from, const char *order,
+                const page *p, int64_t *total, db_stmt **st) {
+    char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT COUNT(*) FROM %s", from), NULL);
+    char *list_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s", cols, from),
+                            arena_printf(&c->a, "%s LIMIT ? OFFSET ?", order));
+    kerr e = E_OK;
+    *st = NULL;
+    if (!count_sql || !list_sql) e = E_NOMEM;
+    else if (!db_int_a(c->db, total, count_sql, qb_args(b, 0, DN, DN))) e = db_last_kerr(c->db);
+    else if (!(*st = db_query_a(c->db, list_sql, qb_args(b, 2, DI(p->per_page), DI(p->offset))))) e = db_last_kerr(c->db);
+    qb_free(b);
+    return e;
 }

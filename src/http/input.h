@@ -35,6 +35,12 @@ const char *q_str(ctx *c, const char *name);          /* trimmed; NULL when abse
 kerr q_int(ctx *c, const char *name, const char *label, int64_t min, int64_t max, int64_t def, int64_t *out);
 typedef struct page { int64_t page, per_page, offset; } page;
 kerr q_page(ctx *c, page *p);                         /* page ≥ 1, per_page 1..200 (default 50) */
+struct qb;
+/* Runs a list: "SELECT COUNT(*) FROM <from> WHERE …" into *total, then
+** "SELECT <cols> FROM <from> WHERE … <order> LIMIT ? OFFSET ?" prepared into *st (the caller
+** steps and finishes it). Frees the qb either way. */
+kerr list_query(ctx *c, struct qb *b, const char *cols, const char *from, const char *order,
+                const page *p, int64_t *total, db_stmt **st);
 /* Writes the list envelope start {"items":[ … and returns the writer; close with list_end. */
 jw *list_begin(ctx *c);
 void list_end(ctx *c, int64_t total, const page *p);

@@ -330,53 +330,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return send_json(c);
 }
 
-/* ---- background deadline tick ---- */
+/* ---- background work: the deadline tick and the auth-epoch poller ---- */
 
-static pthread_mutex_t tick_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t tick_cv = PTHREAD_COND_INITIALIZER;
-static bool tick_stop;
+static pthread_mutex_t bg_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bg_cv = PTHREAD_COND_INITIALIZER;
+static bool bg_stop;
 
-static void *tick_main(void *arg) {
-    (void)arg;
-    pthread_mutex_lock(&tick_mu);
-    while (!tick_stop) {
+typedef struct periodic { void (*fn)(void); int64_t interval_ms; } periodic;
+
+/* Runs p->fn every p->interval_ms until bg_stop (woken at once by server_run). */
+static void *periodic_main(void *arg) {
+    const periodic *p = arg;
+    pthread_mutex_lock(&bg_mu);
+    while (!bg_stop) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += cfg->tick_seconds > 0 ? cfg->tick_seconds : 30;
-        pthread_cond_timedwait(&tick_cv, &tick_mu, &ts);
-        if (tick_stop) break;
-        pthread_mutex_unlock(&tick_mu);
-        db *w = db_pool_writer_acquire();
-        if (db_begin(w) == E_OK) {
-            int n = deadline_tick(w, clock_now());
-            if (n < 0) db_rollback(w); else db_commit(w);
-        }
-        db_pool_writer_release(w);
-        pthread_mutex_lock(&tick_mu);
+        int64_t ns = ts.tv_nsec + (p->interval_ms % 1000) * 1000000;
+        ts.tv_sec += (time_t)(p->interval_ms / 1000 + ns / 1000000000);
+        ts.tv_nsec = (long)(ns % 1000000000);
+        pthread_cond_timedwait(&bg_cv, &bg_mu, &ts);
+        if (bg_stop) break;
+        pthread_mutex_unlock(&bg_mu);
+        p->fn();
+        pthread_mutex_lock(&bg_mu);
     }
-    pthread_mutex_unlock(&tick_mu);
+    pthread_mutex_unlock(&bg_mu);
     return NULL;
 }
 
-/* ---- auth-epoch poller: notices auth changes made by other processes ---- */
-
-static void *poll_main(void *arg) {
-    (void)arg;
-    pthread_mutex_lock(&tick_mu);
-    while (!tick_stop) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 200 * 1000 * 1000;
-        if (ts.tv_nsec >= 1000000000) { ts.tv_sec++; ts.tv_nsec -= 1000000000; }
-        pthread_cond_timedwait(&tick_cv, &tick_mu, &ts);
-        if (tick_stop) break;
-        pthread_mutex_unlock(&tick_mu);
-        db *r = db_pool_reader();
-        if (r) authcache_poll(r);
-        pthread_mutex_lock(&tick_mu);
+/* Marks overdue deadlines (one transaction on the writer). */
+static void tick_deadlines(void) {
+    db *w = db_pool_writer_acquire();
+    if (db_begin(w) == E_OK) {
+        if (deadline_tick(w, clock_now()) < 0) db_rollback(w); else db_commit(w);
     }
-    pthread_mutex_unlock(&tick_mu);
-    return NULL;
+    db_pool_writer_release(w);
+}
+
+/* Notices auth changes made by other processes (CLI, other servers). */
+static void poll_auth(void) {
+    db *r = db_pool_reader();
+    if (r) authcache_poll(r);
 }
 
 /* ---- start and stop ---- */
@@ -451,20 +445,22 @@ int server_run(const server_config *config, const route *const *tables) {
     printf("listening on http://%s:%u\n", host, di ? di->port : 0);
     if (cfg->demo_banner) fputs(cfg->demo_banner, stdout);
     fflush(stdout);
-    pthread_t tick, poll;
-    bool have_tick = pthread_create(&tick, NULL, tick_main, NULL) == 0;
-    bool have_poll = pthread_create(&poll, NULL, poll_main, NULL) == 0;
+    periodic jobs[] = {{tick_deadlines, (int64_t)(cfg->tick_seconds > 0 ? cfg->tick_seconds : 30) * 1000},
+                       {poll_auth, 200}};
+    pthread_t threads[2];
+    bool started[2];
+    for (int i = 0; i < 2; i++) started[i] = pthread_create(&threads[i], NULL, periodic_main, &jobs[i]) == 0;
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "kefu: %s received, finishing requests in flight…\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     MHD_quiesce_daemon(d);
     wait_for_requests();
-    pthread_mutex_lock(&tick_mu);
-    tick_stop = true;
-    pthread_cond_broadcast(&tick_cv);
-    pthread_mutex_unlock(&tick_mu);
-    if (have_tick) pthread_join(tick, NULL);
-    if (have_poll) pthread_join(poll, NULL);
+    pthread_mutex_lock(&bg_mu);
+    bg_stop = true;
+    pthread_cond_broadcast(&bg_cv);
+    pthread_mutex_unlock(&bg_mu);
+    for (int i = 0; i < 2; i++)
+        if (started[i]) pthread_join(threads[i], NULL);
     MHD_stop_daemon(d);
     authcache_shutdown();
     return 0;

@@ -48,15 +48,8 @@ static kerr projects_list(ctx *c) {
         const char *like = qb_like(&c->a, q);
         qb_and(&b, "name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\'", DT(like), DT(like));
     }
-    char *count_sql = qb_sql(&b, &c->a, "SELECT COUNT(*) FROM projects", NULL);
-    char *list_sql = qb_sql(&b, &c->a, "SELECT " PROJECT_COLS " FROM projects", "ORDER BY id LIMIT ? OFFSET ?");
-    db_stmt *st = NULL;
-    if (!count_sql || !list_sql || !db_int_a(c->db, &total, count_sql, qb_args(&b, 0, DN, DN)) ||
-        !(st = db_query_a(c->db, list_sql, qb_args(&b, 2, DI(pg.per_page), DI(pg.offset))))) {
-        qb_free(&b);
-        return E_INTERNAL;
-    }
-    qb_free(&b);
+    db_stmt *st;
+    if ((e = list_query(c, &b, PROJECT_COLS, "projects", "ORDER BY id", &pg, &total, &st))) return e;
     jw *w = list_begin(c);
     while (db_step(st) == DB_ROW) project_row(st, w);
     db_finish(st);

@@ -50,16 +50,10 @@ static kerr audit_list(ctx *c) {
     if (pid) qb_and(&b, "project_id = ?", DI(pid));
     if (actor) qb_and(&b, "actor_id = ?", DI(actor));
     if (action) qb_and(&b, "action = ?", DT(action));
-    char *count_sql = qb_sql(&b, &c->a, "SELECT COUNT(*) FROM audit_log", NULL);
-    char *list_sql = qb_sql(&b, &c->a, "SELECT id, at, actor_id, actor_name, project_id, entity, entity_id, "
-                                       "action, changes, ip FROM audit_log", "ORDER BY id DESC LIMIT ? OFFSET ?");
-    db_stmt *st = NULL;
-    if (!count_sql || !list_sql || !db_int_a(c->db, &total, count_sql, qb_args(&b, 0, DN, DN)) ||
-        !(st = db_query_a(c->db, list_sql, qb_args(&b, 2, DI(pg.per_page), DI(pg.offset))))) {
-        qb_free(&b);
-        return E_INTERNAL;
-    }
-    qb_free(&b);
+    db_stmt *st;
+    if ((e = list_query(c, &b, "id, at, actor_id, actor_name, project_id, entity, entity_id, action, changes, ip",
+                        "audit_log", "ORDER BY id DESC", &pg, &total, &st)))
+        return e;
     jw *w = list_begin(c);
     while (db_step(st) == DB_ROW) {
         jw_obj(w, NULL);
@@ -102,18 +96,13 @@ static kerr deadlines_list(ctx *c) {
     int64_t total = 0;
     qb b;
     qb_init(&b);
+    db_stmt *st = NULL;
     kerr e = q_page(c, &pg);
     if (!e) e = deadlines_filter(c, &b);
-    char *count_sql = e ? NULL : qb_sql(&b, &c->a, "SELECT COUNT(*) FROM deadlines", NULL);
-    char *list_sql = e ? NULL : qb_sql(&b, &c->a, "SELECT id, project_id, entity, entity_id, kind, title, due_at, "
-                                                  "met_at, overdue_at FROM deadlines",
-                                       "ORDER BY due_at, id LIMIT ? OFFSET ?");
-    db_stmt *st = NULL;
-    if (!e && (!count_sql || !list_sql || !db_int_a(c->db, &total, count_sql, qb_args(&b, 0, DN, DN)) ||
-               !(st = db_query_a(c->db, list_sql, qb_args(&b, 2, DI(pg.per_page), DI(pg.offset))))))
-        e = E_INTERNAL;
-    qb_free(&b);
-    if (e) return e;
+    if (e) { qb_free(&b); return e; }
+    if ((e = list_query(c, &b, "id, project_id, entity, entity_id, kind, title, due_at, met_at, overdue_at",
+                        "deadlines", "ORDER BY due_at, id", &pg, &total, &st)))
+        return e;
     jw *w = list_begin(c);
     while (db_step(st) == DB_ROW) {
         int64_t met = db_col_int(st, 7), over = db_col_int(st, 8);

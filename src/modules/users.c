@@ -188,21 +188,18 @@ static kerr users_list(ctx *c) {
     page pg;
     qb b;
     qb_init(&b);
+    int64_t total = 0;
+    db_stmt *st = NULL;
     kerr e = q_page(c, &pg);
     if (!e) e = users_filter(c, &b);
-    int64_t total = 0;
-    char *count_sql = e ? NULL : qb_sql(&b, &c->a, "SELECT COUNT(*) FROM users u", NULL);
-    char *list_sql = e ? NULL : qb_sql(&b, &c->a, "SELECT u.id FROM users u", "ORDER BY u.id LIMIT ? OFFSET ?");
-    if (!e && (!count_sql || !list_sql)) e = E_NOMEM;
-    if (!e && !db_int_a(c->db, &total, count_sql, qb_args(&b, 0, DN, DN))) e = E_INTERNAL;
-    db_stmt *st = e ? NULL : db_query_a(c->db, list_sql, qb_args(&b, 2, DI(pg.per_page), DI(pg.offset)));
-    qb_free(&b);
-    if (e) return e;
-    if (!st) return E_INTERNAL;
-    int64_t ids[200];
+    if (e) { qb_free(&b); return e; }
+    if ((e = list_query(c, &b, "u.id", "users u", "ORDER BY u.id", &pg, &total, &st))) return e;
+    /* ids first: user_json runs its own queries on the same connection */
+    int64_t *ids = arena_alloc(&c->a, sizeof *ids * (size_t)pg.per_page);
     int n = 0;
-    while (n < 200 && db_step(st) == DB_ROW) ids[n++] = db_col_int(st, 0);
+    while (ids && n < pg.per_page && db_step(st) == DB_ROW) ids[n++] = db_col_int(st, 0);
     db_finish(st);
+    if (!ids) return E_NOMEM;
     jw *w = list_begin(c);
     for (int i = 0; i < n; i++) user_json(c, c->db, ids[i], w, NULL);
     list_end(c, total, &pg);

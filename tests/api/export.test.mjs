@@ -105,3 +105,15 @@ test('bad export requests are refused cleanly', async () => {
   assertError(await agent.get('/api/v1/users?format=xlsx'), 403, 'forbidden');
   assert.equal((await admin.get('/api/v1/users?format=json')).status, 200);
 });
+
+test('export is not cut at one page: more than 200 users all arrive', async () => {
+  const prefix = uniqueName('bulk');
+  for (let i = 0; i < 210; i += 30) {
+    await Promise.all(Array.from({ length: Math.min(30, 210 - i) }, (_, k) =>
+      createUser(admin, { username: `${prefix}-${i + k}`, display_name: `批量${i + k}` })));
+  }
+  const r = await download(admin, `/api/v1/users?format=csv&q=${prefix}`);
+  const rows = parseCsv(r.bytes.toString('utf8').slice(1));
+  assert.equal(rows.length, 211);
+  assert.equal(new Set(rows.slice(1).map((x) => x[0])).size, 210);
+});
