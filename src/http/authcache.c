@@ -21,7 +21,7 @@ typedef struct entry {
 } entry;
 
 static struct shard {
-    pthread_mutex_t mu;
+    pthread_rwlock_t mu;     /* lookups share it; puts and touches take it alone */
     entry *slot[SLOTS_PER_SHARD];
 } shards[SHARDS];
 
@@ -36,14 +36,14 @@ static int64_t mono_ms(void) {
 }
 
 void authcache_init(void) {
-    for (int i = 0; i < SHARDS; i++) pthread_mutex_init(&shards[i].mu, NULL);
+    for (int i = 0; i < SHARDS; i++) pthread_rwlock_init(&shards[i].mu, NULL);
 }
 
 void authcache_shutdown(void) {
     for (int i = 0; i < SHARDS; i++) {
-        pthread_mutex_lock(&shards[i].mu);
+        pthread_rwlock_wrlock(&shards[i].mu);
         for (int j = 0; j < SLOTS_PER_SHARD; j++) { free(shards[i].slot[j]); shards[i].slot[j] = NULL; }
-        pthread_mutex_unlock(&shards[i].mu);
+        pthread_rwlock_unlock(&shards[i].mu);
     }
 }
 
@@ -92,17 +92,17 @@ void authcache_put(const char *hash, const auth_hit *v, uint64_t at_epoch) {
     flatten(&e->v, v, (char *)(e + 1));
     entry **slot;
     struct shard *sh = shard_of(hash, &slot);
-    pthread_mutex_lock(&sh->mu);
+    pthread_rwlock_wrlock(&sh->mu);
     free(*slot);
     *slot = e;
-    pthread_mutex_unlock(&sh->mu);
+    pthread_rwlock_unlock(&sh->mu);
 }
 
 bool authcache_get(const char *hash, arena *a, auth_hit *out) {
     entry **slot;
     struct shard *sh = shard_of(hash, &slot);
     bool hit = false;
-    pthread_mutex_lock(&sh->mu);
+    pthread_rwlock_rdlock(&sh->mu);
     entry *e = *slot;
     if (e && memcmp(e->hash, hash, 64) == 0 && e->epoch == atomic_load(&epoch) &&
         mono_ms() - e->loaded_ms < TTL_MS) {
@@ -110,16 +110,16 @@ bool authcache_get(const char *hash, arena *a, auth_hit *out) {
         char *pool = arena_alloc(a, n + 16);
         if (pool) { flatten(out, &e->v, pool); hit = true; }
     }
-    pthread_mutex_unlock(&sh->mu);
+    pthread_rwlock_unlock(&sh->mu);
     return hit;
 }
 
 void authcache_touch(const char *hash, int64_t last_seen) {
     entry **slot;
     struct shard *sh = shard_of(hash, &slot);
-    pthread_mutex_lock(&sh->mu);
+    pthread_rwlock_wrlock(&sh->mu);
     if (*slot && memcmp((*slot)->hash, hash, 64) == 0) (*slot)->v.last_seen = last_seen;
-    pthread_mutex_unlock(&sh->mu);
+    pthread_rwlock_unlock(&sh->mu);
 }
 
 kerr auth_epoch_bump(db *d) {
