@@ -60,7 +60,9 @@ ratio_pr=$(awk -v a="${RPS[projects]}" -v b="${RPS[health]}" 'BEGIN{printf "%.0f
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(uname -sr)."
   echo "Server: \`kefu serve\` (SQLite, default 4 threads), demo database. Load: wrk -t$WT -c$CONN -d${SECS}s on the"
   echo "same machine (wrk takes about half the CPU), 3 runs per scenario, medians. Authenticated requests"
-  echo "carry a session cookie: each looks the session and the user's roles up in SQLite."
+  echo "carry a session cookie; the identity comes from the in-memory identity cache (src/http/authcache.c,"
+  echo "invalidated through the auth epoch), /me adds the cached project directory, /projects runs two"
+  echo "SQLite queries (count + page) in one read transaction."
   echo
   echo "| scenario | req/s | p50 ms | p99 ms | % of /health |"
   echo "|---|---:|---:|---:|---:|"

@@ -30,14 +30,18 @@ static bool buf_grow(buf *b, size_t extra) {
 const char *buf_cstr(buf *b) { return b->data ? b->data : ""; }
 
 void buf_append(buf *b, const void *p, size_t n) {
-    if (!buf_grow(b, n)) return;
+    if (b->len + n + 1 > b->cap && !buf_grow(b, n)) return;
     memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = 0;
 }
 
 void buf_puts(buf *b, const char *s) { buf_append(b, s, strlen(s)); }
-void buf_putc(buf *b, char c) { buf_append(b, &c, 1); }
+void buf_putc(buf *b, char c) {
+    if (b->len + 2 > b->cap && !buf_grow(b, 1)) return;
+    b->data[b->len++] = c;
+    b->data[b->len] = 0;
+}
 
 void buf_printf(buf *b, const char *fmt, ...) {
     va_list ap;
@@ -87,6 +91,22 @@ static size_t utf8_seq(const unsigned char *s, size_t n) {
     return len;
 }
 
+/* 1 for ASCII bytes that go into a JSON string as they are. */
+static const unsigned char json_plain[256] = {
+    [' '] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
+    ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1,
+    ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    [':'] = 1, [';'] = 1, ['='] = 1, ['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1,
+    ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1,
+    ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1,
+    ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1,
+    [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1,
+    ['}'] = 1, ['~'] = 1,
+};
+
 void buf_json_strn(buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
@@ -94,9 +114,7 @@ void buf_json_strn(buf *b, const char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\'
-               && p[run] != '<' && p[run] != '>' && p[run] != '&')
-            run++;
+        while (run < n && json_plain[p[run]]) run++;
         if (run > i) { buf_append(b, p + i, run - i); i = run; continue; }
         unsigned c = p[i];
         if (c >= 0x80) {

@@ -17,15 +17,23 @@ void clock_reset(void) { atomic_store(&offset_s, 0); }
 void clock_set_display_offset(int m) { atomic_store(&display_offset_min, m); }
 int clock_display_offset(void) { return atomic_load(&display_offset_min); }
 
+static char *two(char *p, int v) { p[0] = (char)('0' + v / 10 % 10); p[1] = (char)('0' + v % 10); return p + 2; }
+
+/* Written by hand: it runs for every time in every answer, and snprintf was a hot spot. */
 void clock_iso(int64_t t, char *out, size_t n) {
     int off = clock_display_offset();
     time_t local = (time_t)(t + off * 60);
     struct tm tm;
-    gmtime_r(&local, &tm);
-    int a = off < 0 ? -off : off;
-    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
-             a / 60, a % 60);
+    if (n < 26 || !gmtime_r(&local, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year < -1900) {
+        if (n) out[0] = 0;
+        return;
+    }
+    int a = off < 0 ? -off : off, y = tm.tm_year + 1900;
+    char *p = two(two(out, y / 100), y % 100);
+    *p++ = '-'; p = two(p, tm.tm_mon + 1); *p++ = '-'; p = two(p, tm.tm_mday);
+    *p++ = 'T'; p = two(p, tm.tm_hour); *p++ = ':'; p = two(p, tm.tm_min); *p++ = ':'; p = two(p, tm.tm_sec);
+    *p++ = off < 0 ? '-' : '+'; p = two(p, a / 60); *p++ = ':'; p = two(p, a % 60);
+    *p = 0;
 }
 
 void clock_ymd(int64_t t, char *out, size_t n) {

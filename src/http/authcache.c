@@ -29,6 +29,15 @@ static _Atomic uint64_t epoch = 1;
 static _Atomic int64_t db_epoch_seen = -1;
 static _Thread_local bool pending_bump;
 
+static struct {
+    pthread_rwlock_t mu;
+    project_info *list;      /* one block: the array, then the strings */
+    int n;
+    uint64_t epoch;
+    int64_t loaded_ms;
+} dir = {PTHREAD_RWLOCK_INITIALIZER, NULL, 0, 0, 0};
+
+
 static int64_t mono_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -40,6 +49,10 @@ void authcache_init(void) {
 }
 
 void authcache_shutdown(void) {
+    pthread_rwlock_wrlock(&dir.mu);
+    free(dir.list);
+    dir.list = NULL;
+    pthread_rwlock_unlock(&dir.mu);
     for (int i = 0; i < SHARDS; i++) {
         pthread_rwlock_wrlock(&shards[i].mu);
         for (int j = 0; j < SLOTS_PER_SHARD; j++) { free(shards[i].slot[j]); shards[i].slot[j] = NULL; }
@@ -120,6 +133,42 @@ void authcache_touch(const char *hash, int64_t last_seen) {
     pthread_rwlock_wrlock(&sh->mu);
     if (*slot && memcmp((*slot)->hash, hash, 64) == 0) (*slot)->v.last_seen = last_seen;
     pthread_rwlock_unlock(&sh->mu);
+}
+
+bool projcache_get(arena *a, project_info **out, int *n) {
+    bool hit = false;
+    pthread_rwlock_rdlock(&dir.mu);
+    if (dir.list && dir.epoch == atomic_load(&epoch) && mono_ms() - dir.loaded_ms < TTL_MS) {
+        project_info *p = arena_alloc(a, sizeof *p * (size_t)(dir.n + 1));
+        for (int i = 0; p && i < dir.n; i++)
+            p[i] = (project_info){dir.list[i].id, arena_strdup(a, dir.list[i].code),
+                                  arena_strdup(a, dir.list[i].name), dir.list[i].active};
+        if (p) { *out = p; *n = dir.n; hit = true; }
+    }
+    pthread_rwlock_unlock(&dir.mu);
+    return hit;
+}
+
+void projcache_put(const project_info *p, int n, uint64_t at_epoch) {
+    size_t bytes = sizeof *p * (size_t)n;
+    for (int i = 0; i < n; i++) bytes += strlen(p[i].code) + strlen(p[i].name) + 2;
+    project_info *list = malloc(bytes ? bytes : 1);
+    if (!list) return;
+    char *pool = (char *)(list + n);
+    for (int i = 0; i < n; i++) {
+        list[i] = p[i];
+        size_t lc = strlen(p[i].code) + 1, ln = strlen(p[i].name) + 1;
+        list[i].code = memcpy(pool, p[i].code, lc);
+        list[i].name = memcpy(pool + lc, p[i].name, ln);
+        pool += lc + ln;
+    }
+    pthread_rwlock_wrlock(&dir.mu);
+    free(dir.list);
+    dir.list = list;
+    dir.n = n;
+    dir.epoch = at_epoch;
+    dir.loaded_ms = mono_ms();
+    pthread_rwlock_unlock(&dir.mu);
 }
 
 kerr auth_epoch_bump(db *d) {

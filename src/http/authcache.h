@@ -7,7 +7,8 @@
 ** auth_epoch_bump() in its transaction: that bumps the `auth_epoch` row, and after the commit
 ** the in-process epoch, which invalidates every entry at once. Other processes (the CLI,
 ** further servers on one PostgreSQL) are noticed by a poller reading the row every 200 ms;
-** entries also expire after 30 s whatever happens.
+** entries also expire after 30 s whatever happens. The same epoch guards the cached project
+** directory (names of the projects), so project writes bump it too.
 */
 #ifndef KEFU_AUTHCACHE_H
 #define KEFU_AUTHCACHE_H
@@ -33,6 +34,12 @@ bool authcache_get(const char *hash, arena *a, auth_hit *out);
 /* Remembers v, loaded from the database when the epoch was `epoch`. */
 void authcache_put(const char *hash, const auth_hit *v, uint64_t epoch);
 void authcache_touch(const char *hash, int64_t last_seen);
+
+/* The project directory (id, code, name, active of every project), cached the same way:
+** project writes bump the auth epoch too. Copies into the arena; false when not cached. */
+typedef struct project_info { int64_t id; const char *code, *name; bool active; } project_info;
+bool projcache_get(arena *a, project_info **out, int *n);
+void projcache_put(const project_info *p, int n, uint64_t epoch);
 
 /* In a write transaction: record that authentication data changed (bumps auth_epoch). The
 ** in-process epoch moves when the transaction commits (authcache_commit_hook). */

@@ -138,34 +138,45 @@ static void roles_json(jw *w, const char *key, unsigned roles) {
     jw_end(w);
 }
 
-typedef struct me_project { int64_t id; const char *code, *name; bool active; } me_project;
-
-/* The projects the user sees (all of them for company-wide roles), into the arena. */
-static int me_load_projects(ctx *c, me_project **out) {
-    int n = 0, cap = 16;
-    me_project *p = arena_alloc(&c->a, sizeof *p * (size_t)cap);
+/* Every project (id, code, name, active), from the directory cache or the database. */
+static int all_projects(ctx *c, project_info **out) {
+    int n = 0;
+    if (projcache_get(&c->a, out, &n)) return n;
+    uint64_t epoch = authcache_epoch();
+    int cap = 16;
+    project_info *p = arena_alloc(&c->a, sizeof *p * (size_t)cap);
     db_stmt *st = db_query(c->db, "SELECT id, code, name, active FROM projects ORDER BY id");
     if (!st || !p) { if (st) db_finish(st); return -1; }
     while (db_step(st) == DB_ROW) {
-        if (!auth_roles_in(c->user, db_col_int(st, 0))) continue;
         if (n == cap) {
-            me_project *q = arena_alloc(&c->a, sizeof *q * (size_t)cap * 2);
-            if (!q) break;
+            project_info *q = arena_alloc(&c->a, sizeof *q * (size_t)cap * 2);
+            if (!q) { db_finish(st); return -1; }
             memcpy(q, p, sizeof *p * (size_t)cap);
             p = q;
             cap *= 2;
         }
-        p[n++] = (me_project){db_col_int(st, 0), arena_strdup(&c->a, db_col_text(st, 1)),
-                              arena_strdup(&c->a, db_col_text(st, 2)), db_col_int(st, 3) != 0};
+        p[n++] = (project_info){db_col_int(st, 0), arena_strdup(&c->a, db_col_text(st, 1)),
+                                arena_strdup(&c->a, db_col_text(st, 2)), db_col_int(st, 3) != 0};
     }
     db_finish(st);
+    projcache_put(p, n, epoch);
     *out = p;
     return n;
 }
 
+/* The projects the user sees (all of them for company-wide roles). */
+static int me_load_projects(ctx *c, project_info **out) {
+    project_info *all = NULL;
+    int n = all_projects(c, &all), k = 0;
+    for (int i = 0; i < n; i++)
+        if (auth_roles_in(c->user, all[i].id)) all[k++] = all[i];
+    *out = all;
+    return n < 0 ? -1 : k;
+}
+
 /* GET /me answers from the authenticated identity plus one query for the projects. */
 static kerr me(ctx *c) {
-    me_project *p = NULL;
+    project_info *p = NULL;
     int n = me_load_projects(c, &p);
     if (n < 0) return E_INTERNAL;
     project_name *names = arena_alloc(&c->a, sizeof *names * (size_t)(n + 1));

@@ -4,6 +4,7 @@
 */
 #include "modules.h"
 #include "../core/qb.h"
+#include "../http/authcache.h"
 #include "../http/export.h"
 #include "../http/input.h"
 #include <string.h>
@@ -105,7 +106,7 @@ static kerr project_create(ctx *c) {
         return k == E_DUPLICATE ? ctx_fail(c, E_DUPLICATE, "code", "管理处编码「%s」已被使用", p.code) : k;
     }
     const char *ch = jv_dump(c, c->json);
-    if ((e = ctx_audit(c, id, "project", id, "create", ch))) return e;
+    if ((e = auth_epoch_bump(c->db)) || (e = ctx_audit(c, id, "project", id, "create", ch))) return e;
     return answer_project(c, 201, id);
 }
 
@@ -125,6 +126,7 @@ static kerr project_patch(ctx *c) {
     if (e == E_DUPLICATE) return ctx_fail(c, E_DUPLICATE, "code", "管理处编码「%s」已被使用", p.code);
     if (e) return e;
     if (db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, "version", NULL);
+    if ((e = auth_epoch_bump(c->db))) return e;   /* names in the cached project directory */
     if ((e = ctx_audit(c, id, "project", id, "update", jv_dump(c, c->json)))) return e;
     return answer_project(c, 200, id);
 }
