@@ -412,6 +412,7 @@ int server_run(const server_config *config, const route *const *tables) {
     cfg = config;
     router_set_tables(tables, cfg->test_clock);
     authcache_init();
+    poll_auth();   /* the baseline epoch, before any identity is cached */
     session_set_secure_cookie(cfg->secure_cookie);
     struct sockaddr_storage ss;
     socklen_t sl;

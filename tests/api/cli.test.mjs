@@ -108,3 +108,18 @@ test('check reports a dangling foreign key and a missing database', () => {
   assert.match(r.out, /外键：发现问题/);
   assert.equal(kefu(['check', '--db', path.join(dir, 'none.db')]).code, 1);
 });
+
+test('kefu user passwd on a running server ends that user\'s sessions (cross-process)', async () => {
+  const db = path.join(dir, 'cross.db');
+  const srv = await startServer({ dbPath: db });
+  try {
+    const agent = client(srv.url);
+    assert.equal((await agent.login('agent', 'demo1234')).status, 200);
+    assert.equal((await agent.get('/api/v1/me')).status, 200);
+    assert.equal((await agent.get('/api/v1/me')).status, 200, 'served from the identity cache');
+    const r = kefu(['user', 'passwd', 'agent', '--db', db]);
+    assert.equal(r.code, 0, r.err);
+    await new Promise((res) => setTimeout(res, 600));   // the server polls the auth epoch every 200 ms
+    assert.equal((await agent.get('/api/v1/me')).status, 401);
+  } finally { await srv.stop(); }
+});

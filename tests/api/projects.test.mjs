@@ -188,3 +188,16 @@ test('edit permissions: supervisor 403, agent2 on project 1 404', async () => {
   assert.equal(again.name, p.name);
   assert.equal(again.version, p.version);
 });
+
+test('a renamed project shows its new name at once in /me and in user roles', async () => {
+  const mgr = await loginAs(srv.url, 'manager');
+  const before = (await mgr.get('/api/v1/me')).json;
+  assert.ok(before.projects.some((p) => p.name === '金桂苑管理处'));
+  const p2 = (await mgr.get('/api/v1/projects/2')).json;
+  const renamed = assertOk(await mgr.patch('/api/v1/projects/2', { version: p2.version, name: '金桂苑二期管理处' }));
+  const me = (await mgr.get('/api/v1/me')).json;
+  assert.ok(me.projects.some((p) => p.name === '金桂苑二期管理处'), JSON.stringify(me.projects));
+  assert.ok(me.user.roles.some((r) => r.project_name === '金桂苑二期管理处'));
+  assertOk(await mgr.patch('/api/v1/projects/2', { version: renamed.version, name: '金桂苑管理处' }));
+  assert.ok((await mgr.get('/api/v1/me')).json.projects.some((p) => p.name === '金桂苑管理处'));
+});
