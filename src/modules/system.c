@@ -181,11 +181,33 @@ static const export_col deadline_cols[] = {
 };
 static const export_spec deadline_export = {"时限事项", deadline_cols};
 
+/* Test servers list their routes so the crawl test can hit every one with junk. */
+static kerr routes_list(ctx *c) {
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    for (int t = 0; all_routes[t]; t++)
+        for (const route *r = all_routes[t]; r->method; r++) {
+            jw_obj(w, NULL);
+            jw_str(w, "method", r->method);
+            jw_str(w, "path", r->path);
+            jw_str(w, "perm", r->perm);
+            jw_bool(w, "public", r->flags & RF_PUBLIC);
+            jw_bool(w, "test_only", r->flags & RF_TEST);
+            jw_bool(w, "export", r->export != NULL);
+            jw_end(w);
+        }
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
 const route system_routes[] = {
     {"GET",  "/api/v1/health",      NULL,             RF_PUBLIC, 0, health},
     {"GET",  "/api/v1/audit",       "audit.read",     0, 0, audit_list, &audit_export},
     {"GET",  "/api/v1/deadlines",   "deadlines.read", 0, 0, deadlines_list, &deadline_export},
     {"GET",  "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST, 0, clock_get},
+    {"GET",  "/api/v1/_test/routes", NULL,            RF_PUBLIC | RF_TEST, 0, routes_list},
     {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, clock_set},
     {NULL, NULL, NULL, 0, 0, NULL},
 };
