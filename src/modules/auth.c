@@ -64,12 +64,25 @@ static kerr refuse_throttled(ctx *c, int wait) {
     return ctx_fail(c, E_THROTTLED, NULL, "登录失败次数过多，请 %d 分钟后再试", (wait + 59) / 60);
 }
 
-static kerr login_failed(ctx *c, const char *username) {
+/* Records the failure (for throttling) and audits it: who tried which account from where. */
+static kerr login_failed(ctx *c, const char *username, int64_t uid) {
     kerr e = ctx_write_begin(c);
     if (e) return e;
     e = db_exec(c->db, "INSERT INTO login_failures(username, ip, at) VALUES (?,?,?)",
                 DT(username), DT(c->ip), DI(c->now));
     if (!e) e = db_exec(c->db, "DELETE FROM login_failures WHERE at < ?", DI(c->now - 86400));
+    if (!e) {
+        buf b;
+        buf_init(&b);
+        jw w;
+        jw_init(&w, &b);
+        jw_obj(&w, NULL);
+        jw_str(&w, "username", username);
+        jw_end(&w);
+        c->actor = (audit_actor){0, "未登录", c->ip};
+        e = ctx_audit(c, 0, "user", uid, "login_failed", buf_cstr(&b));
+        buf_free(&b);
+    }
     e = ctx_write_end(c, e);
     return e ? e : E_BAD_LOGIN;
 }
@@ -109,7 +122,7 @@ static kerr login(ctx *c) {
         disabled = db_col_int(st, 2);
     }
     db_finish(st);
-    if (!uid || !crypto_password_verify(hash, password)) return login_failed(c, username);
+    if (!uid || !crypto_password_verify(hash, password)) return login_failed(c, username, uid);
     if (disabled) return E_DISABLED;
     c->user = session_load_user(c, c->db, uid, NULL);
     if (!c->user) return E_INTERNAL;

@@ -1,7 +1,7 @@
 // audit.test.mjs — the audit log: rows for writes, who may read which rows, ordering, filters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, assertError, assertOk, createUser, uniqueName } from './lib/harness.mjs';
+import { startServer, loginAs, client, assertError, assertOk, createUser, uniqueName } from './lib/harness.mjs';
 
 let srv;
 let admin;
@@ -143,4 +143,16 @@ test('audit is read-only: POST → 405', async () => {
 test('malformed audit query → 400 bad_request', async () => {
   assertError(await admin.get('/api/v1/audit?id=abc'), 400, 'bad_request');
   assertError(await admin.get('/api/v1/audit?actor_id=x1'), 400, 'bad_request');
+});
+
+test('a failed login is audited with the account tried and the address', async () => {
+  const c = client(srv.url);
+  assert.equal((await c.login('cashier', 'wrong-password-1')).status, 401);
+  const admin = await loginAs(srv.url, 'admin');
+  const rows = (await admin.get('/api/v1/audit?action=login_failed&per_page=200')).json.items;
+  const row = rows.find((r) => r.changes && r.changes.username === 'cashier');
+  assert.ok(row, JSON.stringify(rows.slice(0, 3)));
+  assert.equal(row.entity, 'user');
+  assert.equal(row.actor_id, null);
+  assert.equal(row.ip, '127.0.0.1');
 });
