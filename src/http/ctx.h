@@ -27,7 +27,6 @@ enum route_flags {
     RF_PUBLIC = 1u << 0,     /* no login needed */
     RF_NO_CSRF = 1u << 1,    /* login itself */
     RF_TEST = 1u << 2,       /* exists only with --test-clock */
-    RF_READ_TX = 1u << 3,    /* a GET that writes (takes the writer and a transaction) */
     RF_OWN_TX = 1u << 4,     /* the handler reads first, then calls ctx_write_begin/end */
     RF_PW_CHANGE = 1u << 5,  /* open to a user who must change their initial password */
 };

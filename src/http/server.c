@@ -147,8 +147,7 @@ kerr ctx_write_end(ctx *c, kerr e) {
 
 /* Runs the handler, in a write transaction for writes; commits only on success. */
 static kerr run_handler(ctx *c) {
-    bool tx = (is_write_method(c->method) || (c->route->flags & RF_READ_TX)) &&
-              !(c->route->flags & RF_OWN_TX);
+    bool tx = is_write_method(c->method) && !(c->route->flags & RF_OWN_TX);
     if (!tx) return ctx_write_end(c, c->route->fn(c));
     kerr e = ctx_write_begin(c);
     if (e) return e;
@@ -233,7 +232,7 @@ static kerr pipeline(ctx *c) {
     c->now = clock_now();
     c->db = db_pool_reader();
     if (!c->db) return E_BUSY;
-    bool read_only = !is_write_method(c->method) && !(c->route->flags & (RF_READ_TX | RF_PUBLIC));
+    bool read_only = !is_write_method(c->method) && !(c->route->flags & RF_PUBLIC);
     if (read_only && db_begin_read(c->db)) return E_BUSY;
     e = check_access(c);
     if (!e) e = check_export(c);
