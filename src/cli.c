@@ -19,6 +19,8 @@ static const struct opt_def {
 } opts[OPT_COUNT] = {
     [OPT_DB] = {"db", "PATH", "KEFU_DB", "./data/kefu.db", T_STR, 0, 0, ALL_DB,
                 "SQLite 数据库文件（不存在时自动创建并迁移）"},
+    [OPT_PG] = {"pg", "CONNINFO", "KEFU_PG", NULL, T_STR, 0, 0, ALL_DB,
+                "使用 PostgreSQL（libpq 连接串，如 \"host=127.0.0.1 dbname=kefu user=kefu\"），代替 --db"},
     [OPT_LISTEN] = {"listen", "ADDR:PORT", "KEFU_LISTEN", "127.0.0.1:8080", T_STR, 0, 0, CMD_SERVE,
                     "监听地址；端口 0 表示随机空闲端口"},
     [OPT_WEB] = {"web", "DIR", "KEFU_WEB", "./web/dist", T_STR, 0, 0, CMD_SERVE, "网页界面目录（web/dist）"},
@@ -38,6 +40,9 @@ static const struct opt_def {
     [OPT_NAME] = {"name", "姓名", NULL, NULL, T_STR, 0, 0, CMD_USER, "显示姓名（默认同用户名）"},
     [OPT_PASSWORD_STDIN] = {"password-stdin", NULL, NULL, "0", T_BOOL, 0, 1, CMD_USER,
                             "从标准输入读取密码（否则自动生成并显示一次）"},
+    [OPT_FROM] = {"from", "sqlite:PATH", NULL, NULL, T_STR, 0, 0, CMD_MIGRATE, "源数据库（SQLite 文件）"},
+    [OPT_TO] = {"to", "pg:CONNINFO", NULL, NULL, T_STR, 0, 0, CMD_MIGRATE,
+                "目标数据库（PostgreSQL 连接串，须为空库）"},
     [OPT_HELP] = {"help", NULL, NULL, "0", T_BOOL, 0, 1, 0xFFFFu, "显示帮助"},
 };
 
@@ -50,6 +55,8 @@ static const struct { const char *name; unsigned bit; const char *usage, *help; 
      "管理用户"},
     {"backup", CMD_BACKUP, "kefu backup DEST [--db PATH]", "在线备份为一致的数据库副本（服务运行中也可）"},
     {"check", CMD_CHECK, "kefu check [--db PATH]", "检查架构版本、外键与审计链；有问题时退出码为 1"},
+    {"migrate", CMD_MIGRATE, "kefu migrate --from sqlite:PATH --to pg:CONNINFO",
+     "把整个 SQLite 数据库复制到空的 PostgreSQL 数据库（所有表、编号、审计链）"},
     {"version", CMD_VERSION, "kefu version", "显示版本"},
 };
 #define NCMDS (int)(sizeof cmds / sizeof cmds[0])
@@ -114,6 +121,13 @@ static bool parse_option(cli *c, const char *arg, int *k, int argc, char **argv,
     }
     given[i] = true;
     return set_value(c, i, v, "选项");
+}
+
+const char *cli_target(const cli *c) {
+    static char buf[2048];
+    if (!c->str[OPT_PG]) return c->str[OPT_DB];
+    snprintf(buf, sizeof buf, "pg:%s", c->str[OPT_PG]);
+    return buf;
 }
 
 bool cli_parse(int argc, char **argv, cli *c) {

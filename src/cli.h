@@ -10,12 +10,12 @@
 
 enum cli_cmd {
     CMD_SERVE = 1u << 0, CMD_INIT = 1u << 1, CMD_DEMO = 1u << 2, CMD_USER = 1u << 3,
-    CMD_BACKUP = 1u << 4, CMD_CHECK = 1u << 5, CMD_VERSION = 1u << 6,
+    CMD_BACKUP = 1u << 4, CMD_CHECK = 1u << 5, CMD_VERSION = 1u << 6, CMD_MIGRATE = 1u << 7,
 };
 
 enum cli_opt {
-    OPT_DB, OPT_LISTEN, OPT_WEB, OPT_THREADS, OPT_TEST_CLOCK, OPT_SECURE_COOKIE, OPT_TRUST_PROXY,
-    OPT_TICK, OPT_ROLE, OPT_PROJECT, OPT_NAME, OPT_PASSWORD_STDIN, OPT_HELP, OPT_COUNT
+    OPT_DB, OPT_PG, OPT_LISTEN, OPT_WEB, OPT_THREADS, OPT_TEST_CLOCK, OPT_SECURE_COOKIE, OPT_TRUST_PROXY,
+    OPT_TICK, OPT_ROLE, OPT_PROJECT, OPT_NAME, OPT_PASSWORD_STDIN, OPT_FROM, OPT_TO, OPT_HELP, OPT_COUNT
 };
 
 typedef struct cli {
@@ -27,6 +27,9 @@ typedef struct cli {
     int npos;
 } cli;
 
+/* The storage target of the command: "pg:CONNINFO" when --pg (or KEFU_PG) is given, else the
+** --db file. */
+const char *cli_target(const cli *c);
 /* Parses argv; prints a message and returns false on error (exit 2). */
 bool cli_parse(int argc, char **argv, cli *out);
 void cli_help(const cli *c);          /* general help, or the command's when c->cmd is set */

@@ -55,11 +55,13 @@ kerr demo_load(db *d, char *err, size_t n) {
     kerr e = db_begin(d);
     if (!e) e = db_exec(d, "INSERT INTO company(id, name, created_at) VALUES (1, '锦华物业服务有限公司', ?)", DI(now));
     for (size_t i = 0; !e && i < sizeof projects / sizeof projects[0]; i++) {
-        e = db_exec(d, "INSERT INTO projects(id, code, name, address, phone, created_at, updated_at) "
-                       "VALUES (?,?,?,?,?,?,?)", DI(i + 1), DT(projects[i].code), DT(projects[i].name),
-                    DT(projects[i].address), DT(projects[i].phone), DI(now), DI(now));
-        if (!e) e = audit_append(d, &sys, (int64_t)i + 1, "project", (int64_t)i + 1, "create",
-                                 "{\"source\":\"demo\"}", now);
+        int64_t pid = 0;   /* ids from the database (1, 2 in a new one): explicit ids would leave
+                              PostgreSQL's id sequence behind */
+        if (!db_int(d, &pid, "INSERT INTO projects(code, name, address, phone, created_at, updated_at) "
+                             "VALUES (?,?,?,?,?,?) RETURNING id", DT(projects[i].code), DT(projects[i].name),
+                    DT(projects[i].address), DT(projects[i].phone), DI(now), DI(now)))
+            e = db_last_kerr(d);
+        if (!e) e = audit_append(d, &sys, pid, "project", pid, "create", "{\"source\":\"demo\"}", now);
     }
     for (int i = 0; !e && i < (int)(sizeof users / sizeof users[0]); i++) e = add_user(d, i, now, &sys);
     if (!e) e = db_exec(d, "INSERT INTO meta(key, value) VALUES ('demo', '1')");

@@ -32,15 +32,15 @@ static void make_parent(const char *path) {
     mkdir(dir, 0750);
 }
 
-/* Opens (creating if needed) and migrates the database; NULL after printing why. */
-static db *open_db(const cli *c) {
+/* Opens (creating a SQLite file if needed) and migrates a database; NULL after printing why. */
+static db *open_target(const char *target) {
     char err[512];
-    make_parent(c->str[OPT_DB]);
-    db *d = db_open(c->str[OPT_DB], err, sizeof err);
+    if (!db_target_is_pg(target)) make_parent(target);
+    db *d = db_open(target, err, sizeof err);
     if (!d) { fprintf(stderr, "kefu: %s\n", err); return NULL; }
     int v = 0;
     if (db_migrate(d, &v)) {
-        fprintf(stderr, "kefu: 数据库迁移失败（%s）\n", c->str[OPT_DB]);
+        fprintf(stderr, "kefu: 数据库迁移失败（%s）\n", target);
         db_close(d);
         return NULL;
     }
@@ -48,13 +48,15 @@ static db *open_db(const cli *c) {
     return d;
 }
 
+static db *open_db(const cli *c) { return open_target(cli_target(c)); }
+
 static int cmd_serve(const cli *c) {
     db *d = open_db(c);
     if (!d) return 1;
     bool demo = demo_present(d);
     db_close(d);
     char err[512];
-    if (!db_pool_init(c->str[OPT_DB], err, sizeof err)) { fprintf(stderr, "kefu: %s\n", err); return 1; }
+    if (!db_pool_init(cli_target(c), err, sizeof err)) { fprintf(stderr, "kefu: %s\n", err); return 1; }
     server_config cfg = {
         .listen = c->str[OPT_LISTEN], .web_dir = c->str[OPT_WEB], .threads = (int)c->num[OPT_THREADS],
         .test_clock = c->num[OPT_TEST_CLOCK], .secure_cookie = c->num[OPT_SECURE_COOKIE],
@@ -92,7 +94,7 @@ static int cmd_init(const cli *c) {
     db *d = open_db(c);
     if (!d) return 1;
     if (db_exists(d, "SELECT 1 FROM users")) {
-        fprintf(stderr, "kefu: 数据库 %s 已初始化（已有用户），未做任何改动\n", c->str[OPT_DB]);
+        fprintf(stderr, "kefu: 数据库 %s 已初始化（已有用户），未做任何改动\n", cli_target(c));
         db_close(d);
         return 1;
     }
@@ -104,19 +106,19 @@ static int cmd_init(const cli *c) {
     db_close(d);
     if (e) { fprintf(stderr, "kefu: 初始化失败\n"); return 1; }
     printf("数据库已创建：%s\n管理员账号：admin\n初始密码：%s\n（只显示这一次；首次登录后须修改密码）\n",
-           c->str[OPT_DB], pw);
+           cli_target(c), pw);
     return 0;
 }
 
 static int cmd_demo(const cli *c) {
     db *d = open_db(c);
     if (!d) return 1;
-    if (demo_present(d)) { printf("演示数据已存在：%s\n", c->str[OPT_DB]); db_close(d); return 0; }
+    if (demo_present(d)) { printf("演示数据已存在：%s\n", cli_target(c)); db_close(d); return 0; }
     char err[512];
     kerr e = demo_load(d, err, sizeof err);
     db_close(d);
     if (e) { fprintf(stderr, "kefu: %s\n", err); return 1; }
-    printf("演示数据已载入：%s%s", c->str[OPT_DB], demo_banner());
+    printf("演示数据已载入：%s%s", cli_target(c), demo_banner());
     return 0;
 }
 
@@ -215,9 +217,12 @@ static int cmd_user(const cli *c) {
 
 static int cmd_backup(const cli *c) {
     if (c->npos < 1) { fprintf(stderr, "kefu: 用法 kefu backup DEST\n"); return 2; }
-    const char *dest = c->pos[0];
+    const char *dest = c->pos[0], *target = cli_target(c);
     if (access(dest, F_OK) == 0) { fprintf(stderr, "kefu: %s 已存在，不会覆盖\n", dest); return 1; }
-    if (access(c->str[OPT_DB], R_OK) != 0) { fprintf(stderr, "kefu: 数据库 %s 不存在\n", c->str[OPT_DB]); return 1; }
+    if (!db_target_is_pg(target) && access(target, R_OK) != 0) {
+        fprintf(stderr, "kefu: 数据库 %s 不存在\n", target);
+        return 1;
+    }
     db *d = open_db(c);
     if (!d) return 1;
     char err[512];
@@ -226,14 +231,39 @@ static int cmd_backup(const cli *c) {
     if (e) { fprintf(stderr, "kefu: %s\n", err); unlink(dest); return 1; }
     struct stat sb;
     stat(dest, &sb);
-    printf("已备份到 %s（%lld 字节）\n", dest, (long long)sb.st_size);
+    printf("已备份到 %s（%lld 字节%s）\n", dest, (long long)sb.st_size,
+           db_target_is_pg(target) ? "，pg_dump 自定义格式，用 pg_restore 恢复" : "");
+    return 0;
+}
+
+/* kefu migrate --from sqlite:PATH --to pg:CONNINFO */
+static int cmd_migrate(const cli *c) {
+    const char *from = c->str[OPT_FROM], *to = c->str[OPT_TO];
+    if (!from || !to || strncmp(from, "sqlite:", 7) != 0 || strncmp(to, "pg:", 3) != 0) {
+        fprintf(stderr, "kefu: 用法 kefu migrate --from sqlite:PATH --to pg:CONNINFO\n");
+        return 2;
+    }
+    if (access(from + 7, R_OK) != 0) { fprintf(stderr, "kefu: 源数据库 %s 不存在\n", from + 7); return 1; }
+    db *src = open_target(from + 7);
+    db *dst = src ? open_target(to) : NULL;
+    if (!src || !dst) { db_close(src); return 1; }
+    char report[8192];
+    kerr e = db_copy(src, dst, report, sizeof report);
+    db_close(src);
+    db_close(dst);
+    if (e) { fprintf(stderr, "kefu: %s\n", report); return 1; }
+    printf("已复制到 PostgreSQL：\n%s请运行 kefu check --pg … 校验。\n", report);
     return 0;
 }
 
 static int cmd_check(const cli *c) {
-    if (access(c->str[OPT_DB], R_OK) != 0) { fprintf(stderr, "kefu: 数据库 %s 不存在\n", c->str[OPT_DB]); return 1; }
+    const char *target = cli_target(c);
+    if (!db_target_is_pg(target) && access(target, R_OK) != 0) {
+        fprintf(stderr, "kefu: 数据库 %s 不存在\n", target);
+        return 1;
+    }
     char err[512], report[1024];
-    db *d = db_open(c->str[OPT_DB], err, sizeof err);
+    db *d = db_open(target, err, sizeof err);
     if (!d) { fprintf(stderr, "kefu: %s\n", err); return 1; }
     int problems = 0, v = db_schema_version(d), latest = db_latest_migration();
     printf("架构版本：%d（程序需要 %d）%s\n", v, latest, v == latest ? " ✓" : " ✗");
@@ -261,6 +291,7 @@ int main(int argc, char **argv) {
     case CMD_USER: return cmd_user(&c);
     case CMD_BACKUP: return cmd_backup(&c);
     case CMD_CHECK: return cmd_check(&c);
+    case CMD_MIGRATE: return cmd_migrate(&c);
     case CMD_VERSION: printf("kefu %s\n", KEFU_VERSION); return 0;
     }
     return 2;

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <time.h>
 
-/* Chooses the backend for a target. Only SQLite exists so far; a PostgreSQL target
-** ("pg:" or a conninfo) is the next backend. */
+bool db_target_is_pg(const char *target) { return strncmp(target, "pg:", 3) == 0; }
+
+/* "pg:CONNINFO" is PostgreSQL; anything else is a SQLite file. */
 static const db_ops *backend_for(const char *target) {
-    (void)target;
-    return &db_sqlite_ops;
+    return db_target_is_pg(target) ? &db_postgres_ops : &db_sqlite_ops;
 }
 
 db *db_open(const char *target, char *err, size_t errlen) {
@@ -158,6 +158,7 @@ kerr db_begin(db *d) {
 }
 
 kerr db_begin_read(db *d) {
+    if (!d->ops->begin_read_sql) return E_OK;
     kerr e = db_exec(d, d->ops->begin_read_sql);
     if (e == E_OK) d->in_tx = true;
     return e;
@@ -191,6 +192,7 @@ kerr db_backup(db *d, const char *dest, char *err, size_t n) {
 }
 int db_check_foreign_keys(db *d, char *r, size_t n) { return d->ops->check_fk(d->conn, r, n); }
 kerr db_lock_chain(db *d) { return d->ops->lock_chain(d->conn); }
+bool db_try_leader(db *d) { return d->ops->try_leader(d->conn); }
 
 int db_latest_migration(void) {
     return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;

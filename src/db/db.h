@@ -31,11 +31,12 @@ typedef struct db_arg { char type; int64_t i; const char *s; } db_arg;
 #define DEND_ ((db_arg){0, 0, NULL})
 
 /* ---- connections ---- */
-/* Opens one connection to `target` (a file path for SQLite). Creates the file if missing.
-** Returns NULL and a message in err on failure. */
+/* Opens one connection to `target`: a file path for SQLite (created if missing), or
+** "pg:CONNINFO" for PostgreSQL. Returns NULL and a message in err on failure. */
 db *db_open(const char *target, char *err, size_t errlen);
 void db_close(db *d);
-const char *db_backend_name(const db *d);        /* "sqlite" */
+const char *db_backend_name(const db *d);        /* "sqlite" or "postgres" */
+bool db_target_is_pg(const char *target);
 
 /* Server pool: writer + per-thread readers on one target. */
 bool db_pool_init(const char *target, char *err, size_t errlen);
@@ -98,4 +99,10 @@ int db_check_foreign_keys(db *d, char *report, size_t n);
 /* Serialize writers that read-then-append on shared rows (audit chain); no-op on SQLite
 ** where there is one writer. */
 kerr db_lock_chain(db *d);
+/* Copies every table of src (SQLite) into dst (migrated and empty) in one transaction. A
+** report of rows per table (or why not) goes into report. E_STATE when dst is not empty. */
+kerr db_copy(db *src, db *dst, char *report, size_t n);
+/* Background-work leadership among several servers on one database (PostgreSQL session
+** advisory lock, kept by this connection until it closes); always true on SQLite. */
+bool db_try_leader(db *d);
 #endif

@@ -29,8 +29,9 @@ typedef struct db_ops {
     kerr (*backup)(void *conn, const char *dest, char *err, size_t n);
     int (*check_fk)(void *conn, char *report, size_t n);
     kerr (*lock_chain)(void *conn);
+    bool (*try_leader)(void *conn);
     const char *begin_sql;
-    const char *begin_read_sql;
+    const char *begin_read_sql;   /* NULL: reads need no transaction */
 } db_ops;
 
 #define DB_CACHE_SLOTS 128
@@ -52,6 +53,7 @@ struct db {
 };
 
 extern const db_ops db_sqlite_ops;
+extern const db_ops db_postgres_ops;
 
 /* Embedded migrations (generated from src/db/migrations/NNNN_name.sql). */
 typedef struct db_migration { int version; const char *name; const char *sql; } db_migration;

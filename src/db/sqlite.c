@@ -148,6 +148,7 @@ static int sq_check_fk(void *c, char *report, size_t n) {
 }
 
 static kerr sq_lock_chain(void *c) { (void)c; return E_OK; }
+static bool sq_try_leader(void *c) { (void)c; return true; }   /* one process owns the file */
 
 const db_ops db_sqlite_ops = {
     .name = "sqlite",
@@ -157,7 +158,7 @@ const db_ops db_sqlite_ops = {
     .col_text = sq_col_text, .col_is_null = sq_col_is_null, .col_count = sq_col_count,
     .col_name = sq_col_name, .exec_script = sq_exec_script, .errmsg = sq_errmsg,
     .last_kerr = sq_last_kerr, .changes = sq_changes, .backup = sq_backup,
-    .check_fk = sq_check_fk, .lock_chain = sq_lock_chain,
+    .check_fk = sq_check_fk, .lock_chain = sq_lock_chain, .try_leader = sq_try_leader,
     .begin_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",
 };

@@ -9,6 +9,7 @@
 #include "router.h"
 #include "session.h"
 #include "export.h"
+#include "input.h"
 #include "authcache.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
@@ -41,8 +42,8 @@ void server_add_security_headers(struct MHD_Response *r) {
 static void client_ip(ctx *c) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const char *xff = cfg->trust_proxy ? ctx_req_header(c, "X-Forwarded-For") : NULL;
-    if (xff) {
-        size_t n = strcspn(xff, ", ");
+    if (xff) {   /* only the characters of an IPv4/IPv6 address are kept */
+        size_t n = strspn(xff, "0123456789abcdefABCDEF.:");
         snprintf(c->ip, sizeof c->ip, "%.*s", (int)(n < sizeof c->ip ? n : sizeof c->ip - 1), xff);
         return;
     }
@@ -154,11 +155,13 @@ static kerr run_handler(ctx *c) {
     return ctx_write_end(c, c->route->fn(c));
 }
 
-/* Query values are C strings: one with an embedded NUL byte would be read cut short. */
+/* Query values are C strings: one with an embedded NUL byte would be read cut short, and
+** text that is not UTF-8 is refused here rather than by the database. */
 static enum MHD_Result nul_check(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                  const char *value, size_t value_size) {
     (void)kind;
-    bool bad = strlen(key) != key_size || (value && strlen(value) != value_size);
+    bool bad = strlen(key) != key_size || (value && strlen(value) != value_size) ||
+               utf8_chars(key) < 0 || (value && utf8_chars(value) < 0);
     if (bad) *(const char **)cls = key;
     return bad ? MHD_NO : MHD_YES;
 }

@@ -170,8 +170,11 @@ kerr session_create(ctx *c, int64_t user_id, const char **csrf_out) {
     crypto_token_hex(csrf, 32);
     crypto_sha256_hex(tok, 64, h);
     const char *ua = ctx_req_header(c, "User-Agent");
-    char uabuf[200];
-    snprintf(uabuf, sizeof uabuf, "%s", ua ? ua : "");
+    char uabuf[200];   /* printable ASCII only: headers are not promised to be UTF-8 */
+    size_t k = 0;
+    for (const char *p = ua ? ua : ""; *p && k < sizeof uabuf - 1; p++)
+        if (*p >= 0x20 && *p < 0x7f) uabuf[k++] = *p;
+    uabuf[k] = 0;
     kerr e = db_exec(c->db, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, "
                             "last_seen_at, expires_at, ip, user_agent) VALUES (?,?,?,?,?,?,?,?)",
                      DT(h), DI(user_id), DT(csrf), DI(c->now), DI(c->now),

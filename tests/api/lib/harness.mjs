@@ -10,7 +10,7 @@
 //   KEFU_TEST_PG  libpq conninfo of an empty PostgreSQL database; when set the suite
 //                 passes `--pg CONNINFO` instead of `--db PATH` (see dbArgs()).
 
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,8 +30,15 @@ export const DB_KIND = process.env.KEFU_TEST_PG ? 'postgres' : 'sqlite';
  * The one place that decides which database the server uses.
  * Returns the argv fragment for `kefu demo` and `kefu serve`.
  */
+// With KEFU_TEST_PG (a libpq conninfo of a test server, without dbname) every server gets a
+// new empty PostgreSQL database; otherwise a new SQLite file in its temp dir.
+let pgSeq = 0;
 export function dbArgs(dir) {
-  if (process.env.KEFU_TEST_PG) return ['--pg', process.env.KEFU_TEST_PG];
+  if (process.env.KEFU_TEST_PG) {
+    const name = `kefu_${process.pid}_${++pgSeq}_${path.basename(dir).replace(/[^a-zA-Z0-9]/g, '')}`.toLowerCase();
+    execFileSync('psql', [`${process.env.KEFU_TEST_PG} dbname=postgres`, '-qAt', '-c', `CREATE DATABASE "${name}"`]);
+    return ['--pg', `${process.env.KEFU_TEST_PG} dbname=${name}`];
+  }
   return ['--db', path.join(dir, 'kefu.db')];
 }
 
