@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — every test tier of kefu, summed into one closing line "N passed, N failed".
 #   unit  cmocka tests of src/core, src/http, src/db under ASan+UBSan (build/unit_tests)
-#   api   node:test black-box tests against the real binary on ephemeral ports (tests/api)
+#   api   node:test black-box tests against the real binary on ephemeral ports (tests/api),
+#         run twice: on SQLite, then on a PostgreSQL 15 started here on 127.0.0.1 (scripts/pg.sh)
 #   e2e   playwright-core driving Debian's chromium through the real screens (tests/e2e)
 # Logs and screenshots go to tests/out/.
 set -u
@@ -12,7 +13,7 @@ export KEFU_PWHASH=min KEFU_BIN="$PWD/build/kefu"
 PASS=0; FAIL=0
 
 count() {  # tier name, passed, failed
-  printf '%-5s %4d passed, %d failed\n' "$1" "$2" "$3"
+  printf '%-6s %4d passed, %d failed\n' "$1" "$2" "$3"
   PASS=$((PASS + $2)); FAIL=$((FAIL + $3))
 }
 
@@ -33,12 +34,24 @@ run_unit() {
   count unit "$p" "$f"
 }
 
-run_api() {
-  node --test --test-reporter=tap --test-concurrency=2 tests/api/ > "$OUT/api.tap" 2>&1
-  read -r p f < <(tap_counts "$OUT/api.tap")
-  [ "$f" -gt 0 ] && grep -E '^\s*not ok' "$OUT/api.tap" | head -30
-  [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { f=1; echo "api tests did not run, see $OUT/api.tap"; }
-  count api "$p" "$f"
+run_api() {  # tier name, tap file
+  node --test --test-reporter=tap --test-concurrency=2 tests/api/ > "$OUT/$2" 2>&1
+  read -r p f < <(tap_counts "$OUT/$2")
+  [ "$f" -gt 0 ] && grep -E '^\s*not ok' "$OUT/$2" | head -30
+  [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { f=1; echo "$1 tests did not run, see $OUT/$2"; }
+  count "$1" "$p" "$f"
+}
+
+run_api_pg() {
+  # shellcheck source=pg.sh
+  source scripts/pg.sh
+  if ! pg_start > "$OUT/pg.log" 2>&1; then
+    echo "could not start PostgreSQL, see $OUT/pg.log"; count api-pg 0 1; return
+  fi
+  trap pg_stop EXIT
+  KEFU_TEST_PG="$PG_BASE" run_api api-pg api-pg.tap
+  pg_stop
+  trap - EXIT
 }
 
 run_e2e() {
@@ -62,7 +75,8 @@ run_e2e() {
 }
 
 run_unit
-run_api
+run_api api api.tap
+run_api_pg
 run_e2e
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

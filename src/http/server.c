@@ -360,10 +360,16 @@ static void *periodic_main(void *arg) {
     return NULL;
 }
 
-/* Marks overdue deadlines (one transaction on the writer). */
+static atomic_bool tick_leader;
+bool server_is_tick_leader(void) { return atomic_load(&tick_leader); }
+
+/* Marks overdue deadlines (one transaction on the writer). With several servers on one
+** PostgreSQL only the one holding the leader lock ticks; the lock belongs to its writer
+** connection, so it passes to another server when this one dies. */
 static void tick_deadlines(void) {
     db *w = db_pool_writer_acquire();
-    if (db_begin(w) == E_OK) {
+    if (!atomic_load(&tick_leader) && db_try_leader(w)) atomic_store(&tick_leader, true);
+    if (atomic_load(&tick_leader) && db_begin(w) == E_OK) {
         if (deadline_tick(w, clock_now()) < 0) db_rollback(w); else db_commit(w);
     }
     db_pool_writer_release(w);
@@ -414,7 +420,8 @@ int server_run(const server_config *config, const route *const *tables) {
     cfg = config;
     router_set_tables(tables, cfg->test_clock);
     authcache_init();
-    poll_auth();   /* the baseline epoch, before any identity is cached */
+    poll_auth();        /* the baseline epoch, before any identity is cached */
+    tick_deadlines();   /* claim the tick (and catch up) before serving */
     session_set_secure_cookie(cfg->secure_cookie);
     struct sockaddr_storage ss;
     socklen_t sl;

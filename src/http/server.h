@@ -22,6 +22,9 @@ typedef struct server_config {
 /* Serves until SIGINT/SIGTERM. The db pool must be initialised. Returns 0 on clean exit. */
 int server_run(const server_config *cfg, const route *const *tables);
 
+/* Whether this process runs the background deadline tick (always, on SQLite). */
+bool server_is_tick_leader(void);
+
 /* For the static-file part (static.c). */
 struct MHD_Response;
 struct MHD_Response *static_response(const char *web_dir, const char *path, int *status);

@@ -7,6 +7,7 @@
 #include "../core/qb.h"
 #include "../http/export.h"
 #include "../http/input.h"
+#include "../http/server.h"
 #include "../version.h"
 #include <string.h>
 
@@ -20,6 +21,7 @@ static kerr health(ctx *c) {
     jw_str(w, "db", db_pool_backend());
     jw_str(w, "version", KEFU_VERSION);
     jw_int(w, "schema", schema_version_cached);
+    jw_bool(w, "tick_leader", server_is_tick_leader());
     jw_end(w);
     return E_OK;
 }

@@ -67,9 +67,10 @@ export async function startServer(opts = {}) {
   const { testClock = true, web, args = [], demo = true, env = {}, timeoutMs = 15000 } = opts;
   if (!fs.existsSync(BIN)) throw new Error(`kefu binary not found at ${BIN} (run make build)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-api-'));
-  // opts.dbPath: serve an existing SQLite file (CLI tests); demo data is loaded unless skipDemo
-  const db = opts.dbPath ? ['--db', opts.dbPath] : dbArgs(dir);
-  const dbPath = opts.dbPath || (process.env.KEFU_TEST_PG ? null : db[1]);
+  // opts.dbPath: serve an existing SQLite file (CLI tests); opts.db: these database arguments
+  // (a second server on the same database); demo data is loaded unless skipDemo
+  const db = opts.db ? opts.db : opts.dbPath ? ['--db', opts.dbPath] : dbArgs(dir);
+  const dbPath = opts.dbPath || (db[0] === '--db' ? db[1] : null);
   const penv = serverEnv(env);
   if (demo && !opts.skipDemo) await run(BIN, ['demo', ...db], penv);
 
@@ -126,7 +127,7 @@ export async function startServer(opts = {}) {
     if (!process.env.KEFU_TEST_KEEP) fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  return { url, stop, dbPath, dir, proc, stdout: () => out, stderr: () => err };
+  return { url, stop, dbPath, db, dir, proc, exited, stdout: () => out, stderr: () => err };
 }
 
 // ---------------------------------------------------------------------------
