@@ -1,10 +1,10 @@
 # kefu — 物业客服中心系统
 # make run    install what is missing, build, create a demo database if none, serve on :8080
 # make test   install, build, run every test tier; ends with "N passed, N failed"
-# make bench  load benchmarks (wrk), results in bench/results/latest.md
+# make bench  load benchmarks (wrk), results in bench/results/latest.md; make bench DB=pg on PostgreSQL
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium xlsxwriter
+PKGS    := libmicrohttpd sqlite3 jansson libsodium xlsxwriter libpq
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
            -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -78,8 +78,8 @@ unit: deps build/unit_tests
 test: build web build/unit_tests
 	@scripts/test.sh
 
-bench: build
-	@scripts/bench.sh
+bench: build web
+	@scripts/bench.sh $(if $(filter pg postgres,$(DB)),pg,sqlite)
 
 clean:
 	rm -rf build web/dist tests/out

@@ -108,7 +108,9 @@ static void *pg_open(const char *target, char *err, size_t n) {
         return NULL;
     }
     PQsetClientEncoding(c, "UTF8");
-    PGresult *r = PQexec(c, "SET client_min_messages = warning");
+    /* generic plans: our statements are prepared once and run many times; re-planning each
+    ** execution cost PostgreSQL more CPU than the queries themselves */
+    PGresult *r = PQexec(c, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan");
     PQclear(r);
     pg_conn *pc = calloc(1, sizeof *pc);
     if (!pc) { PQfinish(c); snprintf(err, n, "out of memory"); return NULL; }

@@ -195,16 +195,38 @@ const char *jv_dump(ctx *c, json_t *v) {
     return r ? r : "null";
 }
 
-kerr list_query(ctx *c, qb *b, const char *cols, const char *from, const char *order,
-                const page *p, int64_t *total, db_stmt **st) {
-    char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT COUNT(*) FROM %s", from), NULL);
+kerr list_open(ctx *c, qb *b, const char *cols, const char *from, const char *order,
+               const page *p, listq *lq) {
+    *lq = (listq){.offset = p->offset, .per_page = p->per_page};
     char *list_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s", cols, from),
                             arena_printf(&c->a, "%s LIMIT ? OFFSET ?", order));
+    char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT COUNT(*) FROM %s", from), NULL);
+    db_arg *args = arena_alloc(&c->a, sizeof *args * (size_t)(b->nargs + 1));
     kerr e = E_OK;
-    *st = NULL;
-    if (!count_sql || !list_sql) e = E_NOMEM;
-    else if (!db_int_a(c->db, total, count_sql, qb_args(b, 0, DN, DN))) e = db_last_kerr(c->db);
-    else if (!(*st = db_query_a(c->db, list_sql, qb_args(b, 2, DI(p->per_page), DI(p->offset))))) e = db_last_kerr(c->db);
+    if (!list_sql || !count_sql || !args) e = E_NOMEM;
+    if (!e) {
+        memcpy(args, qb_args(b, 0, DN, DN), sizeof *args * (size_t)(b->nargs + 1));
+        lq->count_sql = count_sql;
+        lq->args = args;
+        if (!(lq->st = db_query_a(c->db, list_sql, qb_args(b, 2, DI(p->per_page), DI(p->offset)))))
+            e = db_last_kerr(c->db);
+    }
     qb_free(b);
     return e;
+}
+
+bool list_next(listq *lq) {
+    if (!lq->st || db_step(lq->st) != DB_ROW) return false;
+    lq->rows++;
+    return true;
+}
+
+kerr list_close(ctx *c, listq *lq) {
+    if (lq->st) db_finish(lq->st);
+    lq->st = NULL;
+    if (lq->rows < lq->per_page && (lq->rows > 0 || lq->offset == 0)) {
+        lq->total = lq->offset + lq->rows;   /* the last page: it tells the total */
+        return E_OK;
+    }
+    return db_int_a(c->db, &lq->total, lq->count_sql, lq->args) ? E_OK : db_last_kerr(c->db);
 }

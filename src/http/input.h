@@ -36,11 +36,24 @@ kerr q_int(ctx *c, const char *name, const char *label, int64_t min, int64_t max
 typedef struct page { int64_t page, per_page, offset; } page;
 kerr q_page(ctx *c, page *p);                         /* page ≥ 1, per_page 1..200 (default 50) */
 struct qb;
-/* Runs a list: "SELECT COUNT(*) FROM <from> WHERE …" into *total, then
-** "SELECT <cols> FROM <from> WHERE … <order> LIMIT ? OFFSET ?" prepared into *st (the caller
-** steps and finishes it). Frees the qb either way. */
-kerr list_query(ctx *c, struct qb *b, const char *cols, const char *from, const char *order,
-                const page *p, int64_t *total, db_stmt **st);
+/* A list query: the page, and the total only when the page does not tell it. A page shorter
+** than per_page (and not empty past the end) gives the total itself (offset + rows), so most
+** lists cost one query; a full page or a page past the end also runs COUNT(*).
+**     listq lq;
+**     if ((e = list_open(c, &b, COLS, "projects", "ORDER BY id", &pg, &lq))) return e;
+**     while (list_next(&lq)) … columns of lq.st …;
+**     if ((e = list_close(c, &lq))) return e;      → lq.total
+** The qb is freed by list_open. */
+typedef struct listq {
+    db_stmt *st;
+    int64_t total, rows, offset, per_page;
+    const char *count_sql;
+    const db_arg *args;
+} listq;
+kerr list_open(ctx *c, struct qb *b, const char *cols, const char *from, const char *order,
+               const page *p, listq *lq);
+bool list_next(listq *lq);
+kerr list_close(ctx *c, listq *lq);
 /* Writes the list envelope start {"items":[ … and returns the writer; close with list_end. */
 jw *list_begin(ctx *c);
 void list_end(ctx *c, int64_t total, const page *p);

@@ -37,7 +37,7 @@ static kerr answer_project(ctx *c, int status, int64_t id) {
 
 static kerr projects_list(ctx *c) {
     page pg;
-    int64_t *ids = NULL, total = 0;
+    int64_t *ids = NULL;
     kerr e = q_page(c, &pg);
     if (e) return e;
     qb b;
@@ -49,12 +49,12 @@ static kerr projects_list(ctx *c) {
         const char *like = qb_like(&c->a, q);
         qb_and(&b, "name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\'", DT(like), DT(like));
     }
-    db_stmt *st;
-    if ((e = list_query(c, &b, PROJECT_COLS, "projects", "ORDER BY id", &pg, &total, &st))) return e;
+    listq lq;
+    if ((e = list_open(c, &b, PROJECT_COLS, "projects", "ORDER BY id", &pg, &lq))) return e;
     jw *w = list_begin(c);
-    while (db_step(st) == DB_ROW) project_row(st, w);
-    db_finish(st);
-    list_end(c, total, &pg);
+    while (list_next(&lq)) project_row(lq.st, w);
+    if ((e = list_close(c, &lq))) return e;
+    list_end(c, lq.total, &pg);
     return E_OK;
 }
 

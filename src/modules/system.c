@@ -36,7 +36,7 @@ static void scope(ctx *c, qb *b, const char *perm, const char *col_cond) {
 
 static kerr audit_list(ctx *c) {
     page pg;
-    int64_t id = 0, pid = 0, actor = 0, total = 0;
+    int64_t id = 0, pid = 0, actor = 0;
     kerr e;
     if ((e = q_page(c, &pg)) || (e = q_int(c, "id", "记录编号", 1, INT64_MAX, 0, &id)) ||
         (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid)) ||
@@ -52,12 +52,13 @@ static kerr audit_list(ctx *c) {
     if (pid) qb_and(&b, "project_id = ?", DI(pid));
     if (actor) qb_and(&b, "actor_id = ?", DI(actor));
     if (action) qb_and(&b, "action = ?", DT(action));
-    db_stmt *st;
-    if ((e = list_query(c, &b, "id, at, actor_id, actor_name, project_id, entity, entity_id, action, changes, ip",
-                        "audit_log", "ORDER BY id DESC", &pg, &total, &st)))
+    listq lq;
+    if ((e = list_open(c, &b, "id, at, actor_id, actor_name, project_id, entity, entity_id, action, changes, ip",
+                       "audit_log", "ORDER BY id DESC", &pg, &lq)))
         return e;
     jw *w = list_begin(c);
-    while (db_step(st) == DB_ROW) {
+    while (list_next(&lq)) {
+        db_stmt *st = lq.st;
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_time(w, "at", db_col_int(st, 1));
@@ -71,8 +72,8 @@ static kerr audit_list(ctx *c) {
         jw_str(w, "ip", db_col_text(st, 9));
         jw_end(w);
     }
-    db_finish(st);
-    list_end(c, total, &pg);
+    if ((e = list_close(c, &lq))) return e;
+    list_end(c, lq.total, &pg);
     return E_OK;
 }
 
@@ -95,18 +96,18 @@ static kerr deadlines_filter(ctx *c, qb *b) {
 
 static kerr deadlines_list(ctx *c) {
     page pg;
-    int64_t total = 0;
     qb b;
     qb_init(&b);
-    db_stmt *st = NULL;
+    listq lq;
     kerr e = q_page(c, &pg);
     if (!e) e = deadlines_filter(c, &b);
     if (e) { qb_free(&b); return e; }
-    if ((e = list_query(c, &b, "id, project_id, entity, entity_id, kind, title, due_at, met_at, overdue_at",
-                        "deadlines", "ORDER BY due_at, id", &pg, &total, &st)))
+    if ((e = list_open(c, &b, "id, project_id, entity, entity_id, kind, title, due_at, met_at, overdue_at",
+                       "deadlines", "ORDER BY due_at, id", &pg, &lq)))
         return e;
     jw *w = list_begin(c);
-    while (db_step(st) == DB_ROW) {
+    while (list_next(&lq)) {
+        db_stmt *st = lq.st;
         int64_t met = db_col_int(st, 7), over = db_col_int(st, 8);
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
@@ -121,8 +122,8 @@ static kerr deadlines_list(ctx *c) {
         jw_str(w, "state", met ? "met" : over ? "overdue" : "open");
         jw_end(w);
     }
-    db_finish(st);
-    list_end(c, total, &pg);
+    if ((e = list_close(c, &lq))) return e;
+    list_end(c, lq.total, &pg);
     return E_OK;
 }
 

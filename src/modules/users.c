@@ -188,21 +188,20 @@ static kerr users_list(ctx *c) {
     page pg;
     qb b;
     qb_init(&b);
-    int64_t total = 0;
-    db_stmt *st = NULL;
+    listq lq;
     kerr e = q_page(c, &pg);
     if (!e) e = users_filter(c, &b);
     if (e) { qb_free(&b); return e; }
-    if ((e = list_query(c, &b, "u.id", "users u", "ORDER BY u.id", &pg, &total, &st))) return e;
+    if ((e = list_open(c, &b, "u.id", "users u", "ORDER BY u.id", &pg, &lq))) return e;
     /* ids first: user_json runs its own queries on the same connection */
     int64_t *ids = arena_alloc(&c->a, sizeof *ids * (size_t)pg.per_page);
     int n = 0;
-    while (ids && n < pg.per_page && db_step(st) == DB_ROW) ids[n++] = db_col_int(st, 0);
-    db_finish(st);
+    while (ids && n < pg.per_page && list_next(&lq)) ids[n++] = db_col_int(lq.st, 0);
+    if ((e = list_close(c, &lq))) return e;
     if (!ids) return E_NOMEM;
     jw *w = list_begin(c);
     for (int i = 0; i < n; i++) user_json(c, c->db, ids[i], w, NULL);
-    list_end(c, total, &pg);
+    list_end(c, lq.total, &pg);
     return E_OK;
 }
 

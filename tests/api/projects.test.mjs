@@ -201,3 +201,16 @@ test('a renamed project shows its new name at once in /me and in user roles', as
   assertOk(await mgr.patch('/api/v1/projects/2', { version: renamed.version, name: '金桂苑管理处' }));
   assert.ok((await mgr.get('/api/v1/me')).json.projects.some((p) => p.name === '金桂苑管理处'));
 });
+
+test('a page past the end is empty but still carries the total', async () => {
+  const admin = await loginAs(srv.url, 'admin');
+  const all = assertOk(await admin.get('/api/v1/projects'));
+  const far = assertOk(await admin.get('/api/v1/projects?page=999&per_page=10'));
+  assert.deepEqual(far.items, []);
+  assert.equal(far.total, all.total);
+  assert.equal(far.page, 999);
+  const second = assertOk(await admin.get('/api/v1/projects?page=2&per_page=1'));
+  assert.equal(second.items.length, 1);
+  assert.equal(second.items[0].id, all.items[1].id);
+  assert.equal(second.total, all.total);
+});
