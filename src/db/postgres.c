@@ -25,6 +25,8 @@
 
 typedef struct pg_conn {
     PGconn *c;
+    bool tx;                    /* inside BEGIN … COMMIT/ROLLBACK: never retry a statement */
+    int gen;                    /* bumped at each reconnect: statements of older ones are re-prepared */
     int next_name;
     int64_t changes;
     char sqlstate[6];
@@ -34,6 +36,8 @@ typedef struct pg_conn {
 typedef struct pg_stmt {
     pg_conn *pc;
     char name[24];
+    char *sql;                  /* translated, to prepare again after a reconnect */
+    int gen;                    /* the connection generation it was prepared on */
     int nparams;
     char **vals;
     PGresult *res;
@@ -43,6 +47,7 @@ typedef struct pg_stmt {
 
 static void set_error(pg_conn *pc, const PGresult *r) {
     const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (!st && PQstatus(pc->c) != CONNECTION_OK) st = "08006";   /* connection failure: 503, retry */
     snprintf(pc->sqlstate, sizeof pc->sqlstate, "%s", st ? st : "");
     const char *m = r ? PQresultErrorMessage(r) : NULL;
     snprintf(pc->err, sizeof pc->err, "%s", m && *m ? m : PQerrorMessage(pc->c));
@@ -125,6 +130,18 @@ static void pg_close(void *conn) {
     free(pc);
 }
 
+/* After the server closed the connection (restart, failover, a killed backend): reconnect.
+** Statements prepared on the old connection are prepared again on first use (run_prepared). */
+static void revive(pg_conn *pc) {
+    if (PQstatus(pc->c) == CONNECTION_OK) return;
+    PQreset(pc->c);
+    pc->gen++;
+    if (PQstatus(pc->c) == CONNECTION_OK) {
+        PQsetClientEncoding(pc->c, "UTF8");
+        PQclear(PQexec(pc->c, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan"));
+    }
+}
+
 static void *pg_prepare(void *conn, const char *sql) {
     pg_conn *pc = conn;
     int np = 0;
@@ -134,12 +151,19 @@ static void *pg_prepare(void *conn, const char *sql) {
     st->pc = pc;
     st->nparams = np;
     snprintf(st->name, sizeof st->name, "s%d", ++pc->next_name);
+    revive(pc);
     PGresult *r = PQprepare(pc->c, st->name, q, 0, NULL);
+    if (PQstatus(pc->c) != CONNECTION_OK && !pc->tx) {   /* it died just now: once more */
+        PQclear(r);
+        revive(pc);
+        r = PQprepare(pc->c, st->name, q, 0, NULL);
+    }
     bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) { set_error(pc, r); fprintf(stderr, "postgres prepare failed: %s\n  in: %.200s\n", pc->err, q); }
     PQclear(r);
-    free(q);
-    if (!ok) { free(st); return NULL; }
+    if (!ok) { free(q); free(st); return NULL; }
+    st->sql = q;
+    st->gen = pc->gen;
     st->vals = np ? calloc((size_t)np, sizeof(char *)) : NULL;
     if (np && !st->vals) { free(st); return NULL; }
     return st;
@@ -163,8 +187,9 @@ static void pg_finalize(void *s) {
     pg_reset(st);
     char sql[48];
     snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-    if (PQstatus(st->pc->c) == CONNECTION_OK) PQclear(PQexec(st->pc->c, sql));
+    if (PQstatus(st->pc->c) == CONNECTION_OK && st->gen == st->pc->gen) PQclear(PQexec(st->pc->c, sql));
     free(st->vals);
+    free(st->sql);
     free(st);
 }
 
@@ -183,16 +208,40 @@ static bool pg_bind_int(void *s, int i, int64_t v) {
 static bool pg_bind_text(void *s, int i, const char *v) { return set_value(s, i, strdup(v)); }
 static bool pg_bind_null(void *s, int i) { return set_value(s, i, NULL); }
 
+/* Executes; a statement prepared on an earlier connection is prepared again first (before,
+** not after a failure: inside a transaction any error would abort the transaction). */
+static PGresult *run_prepared(pg_stmt *st) {
+    if (st->gen != st->pc->gen) {
+        PQclear(PQprepare(st->pc->c, st->name, st->sql, 0, NULL));
+        st->gen = st->pc->gen;
+    }
+    return PQexecPrepared(st->pc->c, st->name, st->nparams, (const char *const *)st->vals, NULL, NULL, 0);
+}
+
 static int pg_step(void *s) {
     pg_stmt *st = s;
     if (!st->executed) {
         st->executed = true;
-        st->res = PQexecPrepared(st->pc->c, st->name, st->nparams, (const char *const *)st->vals, NULL, NULL, 0);
+        revive(st->pc);
+        st->res = run_prepared(st);
+        if (PQstatus(st->pc->c) != CONNECTION_OK) {
+            /* the connection died under this statement: run it once more on a new connection,
+            ** unless it belonged to a transaction (that transaction is gone: the caller rolls back) */
+            bool in_tx = st->pc->tx && strcmp(st->sql, "BEGIN") != 0;
+            st->pc->tx = false;
+            if (!in_tx) {
+                revive(st->pc);
+                PQclear(st->res);
+                st->res = PQstatus(st->pc->c) == CONNECTION_OK ? run_prepared(st) : NULL;
+            }
+        }
         ExecStatusType es = st->res ? PQresultStatus(st->res) : PGRES_FATAL_ERROR;
         if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK) {
             set_error(st->pc, st->res);
             return DB_ERROR;
         }
+        if (!strcmp(st->sql, "BEGIN")) st->pc->tx = true;
+        else if (!strcmp(st->sql, "COMMIT") || !strcmp(st->sql, "ROLLBACK")) st->pc->tx = false;
         const char *ct = PQcmdTuples(st->res);
         st->pc->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
         st->nrows = PQntuples(st->res);
@@ -230,6 +279,7 @@ static kerr state_to_kerr(const char *st) {
 
 static kerr pg_exec_script(void *conn, const char *sql) {
     pg_conn *pc = conn;
+    revive(pc);
     char *q = translate(sql, NULL);
     if (!q) return E_NOMEM;
     PGresult *r = PQexec(pc->c, q);

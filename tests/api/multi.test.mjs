@@ -4,6 +4,7 @@
 // once through different servers get one success and one clean 409. PostgreSQL only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, client, loginAs, DB_KIND, assertOk, assertError } from './lib/harness.mjs';
 
 const skip = DB_KIND !== 'postgres' && 'needs KEFU_TEST_PG (runs in the PostgreSQL pass of make test)';
@@ -100,4 +101,25 @@ test('the deadline tick runs in exactly one server and moves when it dies', { sk
     moved = (await health(other)).tick_leader;
   }
   assert.ok(moved, 'the surviving server took over the tick');
+});
+
+test('a server whose database connections were cut reconnects (no 500, back within a few requests)', { skip }, async () => {
+  const srv = await startServer();
+  try {
+    const c = await loginAs(srv.url, 'admin');
+    assertOk(await c.get('/api/v1/projects'));
+    const dbname = srv.db[1].match(/dbname=(\S+)/)[1];
+    execFileSync('psql', [`${process.env.KEFU_TEST_PG} dbname=postgres`, '-qAt', '-c',
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbname}'`]);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await c.get('/api/v1/projects?page=' + (i + 1));
+      statuses.push(r.status);
+      assert.ok(r.status === 200 || r.status === 503, `request ${i}: ${r.status} ${r.text}\n${srv.stderr()}`);
+    }
+    assert.equal(statuses.at(-1), 200, statuses.join(','));
+    const p = assertOk(await c.get('/api/v1/projects/1'));
+    const w = await c.patch('/api/v1/projects/1', { version: p.version, phone: '020-99990000' });
+    assert.equal(w.status, 200, `${w.text}\n${srv.stderr()}`);
+  } finally { await srv.stop(); }
 });
