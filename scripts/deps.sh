@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev
-      libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev postgresql clang libclang-rt-14-dev
+      libsodium-dev libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev libpq-dev postgresql clang libclang-rt-14-dev
       chromium wrk curl ca-certificates fonts-wqy-zenhei unzip)
 
 missing=()
