@@ -64,6 +64,7 @@ kerr demo_load(db *d, char *err, size_t n) {
         if (!e) e = audit_append(d, &sys, pid, "project", pid, "create", "{\"source\":\"demo\"}", now);
     }
     for (int i = 0; !e && i < (int)(sizeof users / sizeof users[0]); i++) e = add_user(d, i, now, &sys);
+    for (int64_t pid = 1; !e && pid <= (int64_t)(sizeof projects / sizeof projects[0]); pid++) e = demo_archive(d, pid, now);
     if (!e) e = db_exec(d, "INSERT INTO meta(key, value) VALUES ('demo', '1')");
     if (!e) e = db_commit(d);
     if (e) { db_rollback(d); snprintf(err, n, "载入演示数据失败：%s", db_errmsg(d)); }

@@ -9,6 +9,8 @@
 /* Loads the demo company, projects and users into a migrated, empty database. */
 kerr demo_load(db *d, char *err, size_t n);
 bool demo_present(db *d);
+/* The estate of one project (demo_archive.c). */
+kerr demo_archive(db *d, int64_t project_id, int64_t now);
 /* The banner printed by `kefu serve` on a demo database (static text). */
 const char *demo_banner(void);
 #endif

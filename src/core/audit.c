@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "crypto.h"
+#include "jw.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -87,4 +88,20 @@ int64_t audit_verify(db *d, char *report, size_t n) {
     if (rc == DB_ERROR) { snprintf(report, n, "读取审计日志出错：%s", db_errmsg(d)); return -1; }
     if (!bad) snprintf(report, n, "审计链完整");
     return bad;
+}
+
+void audit_change_str(jw *w, const char *field, const char *from, const char *to) {
+    if (!to || (from && strcmp(from, to) == 0)) return;
+    jw_obj(w, field);
+    jw_str(w, "from", from);
+    jw_str(w, "to", to);
+    jw_end(w);
+}
+
+void audit_change_int(jw *w, const char *field, bool had, int64_t from, bool has, int64_t to) {
+    if (!has || (had && from == to)) return;
+    jw_obj(w, field);
+    if (had) jw_int(w, "from", from); else jw_null(w, "from");
+    jw_int(w, "to", to);
+    jw_end(w);
 }

@@ -21,6 +21,9 @@ static const struct { const char *name; unsigned roles; } perms[] = {
     {"users.manage",    MGMT},
     {"audit.read",      MGMT | ROLE_SUPERVISOR},
     {"deadlines.read",  ROLE_ALL},
+    {"archive.read",    ROLE_ALL},
+    {"archive.write",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
+    {"people.reveal",   MGMT | ROLE_SUPERVISOR | ROLE_STEWARD},
 };
 
 unsigned role_from_name(const char *name) {

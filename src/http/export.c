@@ -22,6 +22,7 @@ const char *export_cell_text(arena *a, const export_col *col, json_t *item) {
     switch (col->type) {
     case EX_TIME: case EX_DATE: return time_text(a, json_string_value(v), col->type == EX_DATE);
     case EX_BOOL: return json_is_true(v) ? "是" : "否";
+    case EX_AREA: return json_is_number(v) ? arena_printf(a, "%.2f", json_number_value(v)) : "";
     case EX_MONEY: {
         char m[40];
         money_format(json_integer_value(v), m, sizeof m);
@@ -68,13 +69,17 @@ static kerr render_csv(const export_spec *spec, json_t *items, arena *a, buf *ou
     return buf_ok(out) ? E_OK : E_NOMEM;
 }
 
+typedef struct xlsx_formats { lxw_format *money, *area; } xlsx_formats;
+
 static void xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const export_col *col, json_t *item,
-                      arena *a, lxw_format *money_fmt) {
+                      arena *a, const xlsx_formats *fmts) {
     json_t *v = json_object_get(item, col->key);
     if (!col->fmt && col->type == EX_INT && json_is_integer(v)) {
         worksheet_write_number(ws, r, c, (double)json_integer_value(v), NULL);
+    } else if (!col->fmt && col->type == EX_AREA && json_is_number(v)) {
+        worksheet_write_number(ws, r, c, json_number_value(v), fmts->area);
     } else if (!col->fmt && col->type == EX_MONEY && json_is_integer(v)) {
-        worksheet_write_number(ws, r, c, (double)json_integer_value(v) / 100.0, money_fmt);
+        worksheet_write_number(ws, r, c, (double)json_integer_value(v) / 100.0, fmts->money);
     } else {
         const char *t = export_cell_text(a, col, item);
         if (*t) worksheet_write_string(ws, r, c, t, NULL);
@@ -92,8 +97,9 @@ static kerr render_xlsx(const export_spec *spec, json_t *items, arena *a, buf *o
     lxw_format *head = workbook_add_format(wb);
     format_set_bold(head);
     format_set_bg_color(head, 0xE8EEF7);
-    lxw_format *money_fmt = workbook_add_format(wb);
-    format_set_num_format(money_fmt, "¥#,##0.00");
+    xlsx_formats fmts = {workbook_add_format(wb), workbook_add_format(wb)};
+    format_set_num_format(fmts.money, "¥#,##0.00");
+    format_set_num_format(fmts.area, "0.00");
     for (int i = 0; spec->cols[i].key; i++) {
         worksheet_write_string(ws, 0, (lxw_col_t)i, spec->cols[i].title, head);
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, spec->cols[i].type == EX_TIME ? 18 : 16, NULL);
@@ -103,7 +109,7 @@ static kerr render_xlsx(const export_spec *spec, json_t *items, arena *a, buf *o
     json_t *item;
     json_array_foreach(items, k, item)
         for (int i = 0; spec->cols[i].key; i++)
-            xlsx_cell(ws, (lxw_row_t)(k + 1), (lxw_col_t)i, &spec->cols[i], item, a, money_fmt);
+            xlsx_cell(ws, (lxw_row_t)(k + 1), (lxw_col_t)i, &spec->cols[i], item, a, &fmts);
     kerr e = workbook_close(wb) == LXW_NO_ERROR ? E_OK : E_INTERNAL;
     FILE *f = e ? NULL : fopen(path, "rb");
     if (f) {

@@ -12,7 +12,7 @@
 
 #define EXPORT_MAX_ROWS 10000
 
-typedef enum export_type { EX_TEXT, EX_INT, EX_TIME, EX_DATE, EX_MONEY, EX_BOOL } export_type;
+typedef enum export_type { EX_TEXT, EX_INT, EX_TIME, EX_DATE, EX_MONEY, EX_BOOL, EX_AREA } export_type;
 
 typedef struct export_col {
     const char *key;                                   /* key of the list item */

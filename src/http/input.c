@@ -71,8 +71,8 @@ kerr jv_str(ctx *c, json_t *obj, const char *key, const char *field, const char 
             unsigned flags, int max, const char **out) {
     json_t *v = obj ? json_object_get(obj, key) : NULL;
     *out = NULL;
-    if (!v || json_is_null(v)) {
-        if (flags & IN_REQUIRED) return ctx_fail(c, E_VALIDATION, field, "%s不能为空", label);
+    if (!v || json_is_null(v)) {   /* null may not clear a field that must not be empty */
+        if ((flags & IN_REQUIRED) || (v && (flags & IN_NONEMPTY))) return ctx_fail(c, E_VALIDATION, field, "%s不能为空", label);
         return E_OK;
     }
     if (!json_is_string(v)) return ctx_fail(c, E_VALIDATION, field, "%s应为文字", label);

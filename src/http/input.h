@@ -10,7 +10,7 @@
 enum in_flags {
     IN_REQUIRED = 1u << 0,   /* absent or null → "X不能为空" */
     IN_MULTILINE = 1u << 1,  /* allow \n and \t in strings */
-    IN_NONEMPTY = 1u << 2,   /* present strings must not be blank after trimming */
+    IN_NONEMPTY = 1u << 2,   /* if given, not blank after trimming and not null (PATCH of a required field) */
 };
 
 /* Rejects any body field not in `allowed` (NULL-terminated) with 422 unknown_field. */

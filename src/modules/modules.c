@@ -4,5 +4,6 @@
 #include "modules.h"
 
 const route *const all_routes[] = {
-    system_routes, auth_routes, users_routes, projects_routes, NULL,
+    system_routes, auth_routes, users_routes, projects_routes,
+    buildings_routes, units_routes, people_routes, NULL,
 };

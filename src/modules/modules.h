@@ -9,6 +9,9 @@ extern const route system_routes[];
 extern const route auth_routes[];
 extern const route users_routes[];
 extern const route projects_routes[];
+extern const route buildings_routes[];
+extern const route units_routes[];
+extern const route people_routes[];
 
 extern const route *const all_routes[];
 

@@ -295,15 +295,6 @@ static kerr user_create(ctx *c) {
     return answer_user(c, 201, id, "initial_password", u.password ? NULL : gen);
 }
 
-/* Audit changes {"field":{"from":…,"to":…}} of a PATCH, for text fields. */
-static void change_str(jw *w, const char *field, const char *from, const char *to) {
-    if (!to || (from && strcmp(from, to) == 0)) return;
-    jw_obj(w, field);
-    jw_str(w, "from", from);
-    jw_str(w, "to", to);
-    jw_end(w);
-}
-
 static kerr user_patch(ctx *c) {
     static const char *const fields[] = {"version", "display_name", "phone", NULL};
     int64_t id, version;
@@ -326,8 +317,8 @@ static kerr user_patch(ctx *c) {
     jw w;
     jw_init(&w, &ch);
     jw_obj(&w, NULL);
-    change_str(&w, "display_name", old_name, name);
-    change_str(&w, "phone", old_phone, phone);
+    audit_change_str(&w, "display_name", old_name, name);
+    audit_change_str(&w, "phone", old_phone, phone);
     jw_end(&w);
     e = ctx_audit(c, audit_project(c, id), "user", id, "update", buf_cstr(&ch));
     buf_free(&ch);

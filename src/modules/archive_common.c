@@ -1,0 +1,237 @@
+/*
+** archive_common.c — validation, masking, scoping and lookup grams shared by the archive files.
+*/
+#include "archive.h"
+#include "../core/clock.h"
+#include "../core/qb.h"
+#include "../http/input.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const UNIT_USES[] = {"住宅", "商铺", "办公", "车位", NULL};
+const char *const UNIT_STATUSES[] = {"未交房", "空置", "装修中", "已入住", "出租", NULL};
+const char *const RELATIONS[] = {"业主", "共有人", "租户", "家庭成员", "委托人", NULL};
+const char *const ID_TYPES[] = {"身份证", "护照", "港澳通行证", "台胞证", "营业执照", "其他", NULL};
+const char *const BUILDING_KINDS[] = {"住宅楼", "商业楼", "写字楼", "别墅", "车库", "其他", NULL};
+const char *const PET_KINDS[] = {"犬", "猫", "其他", NULL};
+
+static bool parse_hundredths(const char *s, int64_t *out) {
+    int64_t whole = 0, frac = 0;
+    int nd = 0, nf = 0;
+    for (; *s >= '0' && *s <= '9'; s++, nd++) {
+        whole = whole * 10 + (*s - '0');
+        if (whole > 100000000) return false;
+    }
+    if (*s == '.') for (s++; *s >= '0' && *s <= '9'; s++, nf++) { if (nf >= 2) return false; frac = frac * 10 + (*s - '0'); }
+    if (*s || nd == 0) return false;
+    if (nf == 1) frac *= 10;
+    *out = whole * 100 + frac;
+    return true;
+}
+
+kerr in_area(ctx *c, const char *key, const char *label, opt_int *out) {
+    json_t *v = json_object_get(c->json, key);
+    *out = (opt_int){0};
+    if (!v) return E_OK;
+    out->present = true;
+    if (json_is_null(v)) { out->null = true; return E_OK; }
+    char tmp[64];
+    if (json_is_integer(v)) snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v)) {
+        double d = json_real_value(v), h = round(d * 100);
+        if (!(d >= 0) || d > 1e6 || fabs(d * 100 - h) > 1e-6)
+            return ctx_fail(c, E_VALIDATION, key, "%s应为不超过两位小数的非负数（平方米）", label);
+        out->v = (int64_t)h;
+        return E_OK;
+    } else if (json_is_string(v)) snprintf(tmp, sizeof tmp, "%s", json_string_value(v));
+    else return ctx_fail(c, E_VALIDATION, key, "%s应为数字（平方米）", label);
+    if (!parse_hundredths(tmp, &out->v))
+        return ctx_fail(c, E_VALIDATION, key, "%s应为不超过两位小数的非负数（平方米）", label);
+    return E_OK;
+}
+
+void jw_area(jw *w, const char *key, db_stmt *st, int col) {
+    if (db_col_is_null(st, col)) { jw_null(w, key); return; }
+    int64_t v = db_col_int(st, col);
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
+    jw_raw(w, key, tmp);
+}
+
+kerr in_date(ctx *c, json_t *obj, const char *key, const char *label, const char **out) {
+    kerr e = jv_str(c, obj, key, key, label, 0, 10, out);
+    if (e || !*out || !**out) return e;
+    int64_t t;
+    if (strlen(*out) != 10 || !clock_parse_iso(*out, &t))
+        return ctx_fail(c, E_VALIDATION, key, "%s格式应为 2026-11-25", label);
+    return E_OK;
+}
+
+kerr in_choice(ctx *c, const char *key, const char *label, unsigned flags, const char *const *choices,
+               const char **out) {
+    kerr e = in_str(c, key, label, flags, 20, out);
+    if (e || !*out) return e;
+    for (int i = 0; choices[i]; i++)
+        if (!strcmp(choices[i], *out)) return E_OK;
+    buf b;
+    buf_init(&b);
+    for (int i = 0; choices[i]; i++) buf_printf(&b, "%s%s", i ? "、" : "", choices[i]);
+    e = ctx_fail(c, E_VALIDATION, key, "%s应为：%s", label, buf_cstr(&b));
+    buf_free(&b);
+    return e;
+}
+
+kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *p) {
+    if (!p || !*p) return E_OK;
+    size_t n = strlen(p), digits = 0, dashes = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= '0' && p[i] <= '9') digits++;
+        else if (p[i] == '-') dashes++;
+        else return ctx_fail(c, E_VALIDATION, field, "%s格式不正确（手机 11 位，或 020-12345678）", label);
+    }
+    bool mobile = n == 11 && dashes == 0 && p[0] == '1' && p[1] >= '3' && p[1] <= '9';
+    bool landline = p[0] == '0' && digits >= 10 && digits <= 16 && dashes <= 2;
+    if (!mobile && !landline)
+        return ctx_fail(c, E_VALIDATION, field, "%s格式不正确（手机 11 位，或 020-12345678）", label);
+    return E_OK;
+}
+
+/* GB 11643: 17 digits + check character over weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2. */
+static bool resident_id_ok(const char *s) {
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char check[] = "10X98765432";
+    if (strlen(s) != 18) return false;
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        sum += (s[i] - '0') * w[i];
+    }
+    char last = s[17] == 'x' ? 'X' : s[17];
+    return check[sum % 11] == last;
+}
+
+kerr check_id_no(ctx *c, const char *type, const char *no) {
+    if (!no || !*no) return E_OK;
+    if (!type || !strcmp(type, "身份证")) {
+        if (!resident_id_ok(no)) return ctx_fail(c, E_VALIDATION, "id_no", "身份证号码不正确（18 位，校验位不符）");
+        return E_OK;
+    }
+    size_t n = strlen(no);
+    for (size_t i = 0; i < n; i++)
+        if (!((no[i] >= '0' && no[i] <= '9') || (no[i] >= 'A' && no[i] <= 'Z') || (no[i] >= 'a' && no[i] <= 'z') || no[i] == '-'))
+            return ctx_fail(c, E_VALIDATION, "id_no", "证件号码只能包含字母、数字和 -");
+    if (n < 4 || n > 30) return ctx_fail(c, E_VALIDATION, "id_no", "证件号码应为 4 到 30 个字符");
+    return E_OK;
+}
+
+bool can_reveal(ctx *c, int64_t project_id) { return auth_can(c->user, "people.reveal", project_id); }
+
+const char *mask_phone(ctx *c, int64_t pid, const char *p) {
+    if (!p || !*p || can_reveal(c, pid)) return p;
+    size_t n = strlen(p);
+    if (n < 8) return "****";
+    return arena_printf(&c->a, "%.3s****%s", p, p + n - 4);
+}
+
+const char *mask_id(ctx *c, int64_t pid, const char *s) {
+    if (!s || !*s || can_reveal(c, pid)) return s;
+    size_t n = strlen(s);
+    if (n <= 8) return "****";
+    char *m = arena_strdup(&c->a, s);
+    if (m) memset(m + 4, '*', n - 8);
+    return m;
+}
+
+kerr archive_project(ctx *c, const char *perm, int64_t *pid) {
+    *pid = 0;
+    kerr e = in_int(c, "project_id", "管理处", 0, 1, INT64_MAX, pid, NULL);
+    if (e) return e;
+    if (!*pid) {
+        int64_t *ids = NULL;
+        int n = ctx_perm_projects(c, perm, &ids);
+        if (n != 1) return ctx_fail(c, E_VALIDATION, "project_id", "请选择管理处");
+        *pid = ids[0];
+    }
+    return ctx_require(c, perm, *pid);
+}
+
+kerr archive_row(ctx *c, const char *table, int64_t id, const char *perm, int64_t *pid) {
+    char *sql = arena_printf(&c->a, "SELECT project_id FROM %s WHERE id = ?", table);
+    if (!sql) return E_NOMEM;
+    if (!db_int(c->db, pid, sql, DI(id))) return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    return ctx_require(c, perm, *pid);
+}
+
+kerr archive_scope(ctx *c, qb *b, const char *col) {
+    int64_t pid = 0, *ids = NULL;
+    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
+    if (e) return e;
+    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    int n = ctx_perm_projects(c, "archive.read", &ids);
+    if (n >= 0) qb_in_ids(b, arena_printf(&c->a, "%s IN ?*", col), ids, n);
+    if (pid) qb_and(b, arena_printf(&c->a, "%s = ?", col), DI(pid));
+    return E_OK;
+}
+
+/* UTF-8 characters of s as offsets (at most 64). */
+static int chars_of(const char *s, int *off) {
+    int n = 0;
+    for (int i = 0; s[i] && n < 64;) {
+        off[n++] = i;
+        unsigned char ch = (unsigned char)s[i];
+        i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+    }
+    off[n] = (int)strlen(s);
+    return n;
+}
+
+static kerr add_gram(db *d, int64_t pid, char kind, int64_t ref, const char *g, size_t len) {
+    char tmp[32], k[2] = {kind, 0};
+    if (len >= sizeof tmp) return E_OK;
+    memcpy(tmp, g, len);
+    tmp[len] = 0;
+    return db_exec(d, "INSERT INTO search_grams(project_id, kind, gram, ref_id) VALUES (?,?,?,?)",
+                   DI(pid), DT(k), DT(tmp), DI(ref));
+}
+
+kerr grams_set(db *d, int64_t pid, char kind, int64_t ref, const char *const *texts, int ntexts) {
+    char k[2] = {kind, 0};
+    kerr e = db_exec(d, "DELETE FROM search_grams WHERE kind = ? AND ref_id = ?", DT(k), DI(ref));
+    for (int t = 0; !e && t < ntexts; t++) {
+        const char *s = texts[t];
+        if (!s || !*s) continue;
+        if (kind == 't') {                      /* phones: every run of 4 digits */
+            char dig[40];
+            size_t n = 0;
+            for (const char *p = s; *p && n < sizeof dig - 1; p++)
+                if (*p >= '0' && *p <= '9') dig[n++] = *p;
+            for (size_t i = 0; !e && i + 4 <= n; i++) e = add_gram(d, pid, kind, ref, dig + i, 4);
+            continue;
+        }
+        int off[65], n = chars_of(s, off);       /* names, plates: 1- and 2-character pieces */
+        for (int i = 0; !e && i < n; i++) {
+            e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 1] - off[i]));
+            if (!e && i + 1 < n) e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 2] - off[i]));
+        }
+    }
+    return e;
+}
+
+void history_json(ctx *c, const char *entity, int64_t id, jw *w) {
+    db_stmt *st = db_query(c->db, "SELECT id, at, actor_name, action, changes FROM audit_log "
+                                  "WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 200", DT(entity), DI(id));
+    jw_arr(w, "history");
+    while (st && db_step(st) == DB_ROW) {
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_time(w, "at", db_col_int(st, 1));
+        jw_str(w, "actor_name", db_col_text(st, 2));
+        jw_str(w, "action", db_col_text(st, 3));
+        jw_raw(w, "changes", db_col_text(st, 4));
+        jw_end(w);
+    }
+    if (st) db_finish(st);
+    jw_end(w);
+}
