@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/perm.h"
 #include <stdio.h>
+#include <stdlib.h>
 
 static const struct { const char *code, *name, *address, *phone; } projects[] = {
     {"CH", "翠湖花园管理处", "广州市天河区翠湖路 88 号", "020-87654321"},
@@ -25,6 +26,26 @@ static const struct { const char *username, *name, *phone, *role; int project; }
     {"storekeeper", "孙明", "13800000008", "storekeeper", 1},
     {"agent2", "周婷", "13800000009", "agent", 2},
 };
+
+/* KEFU_DEMO_PROJECTS=N (benchmarks): more offices beyond the two, named after real-sounding estates. */
+static int extra_projects(void) {
+    const char *v = getenv("KEFU_DEMO_PROJECTS");
+    int n = v ? atoi(v) : 2;
+    return n < 2 ? 2 : n > 200 ? 200 : n;
+}
+
+static kerr add_extra_project(db *d, int i, int64_t now, const audit_actor *sys) {
+    static const char *const names[] = {"碧水湾", "阳光城", "锦绣华庭", "滨江一号", "紫荆花园", "御景苑", "海棠湾", "云山居",
+                                        "东湖名邸", "翡翠城", "星河苑", "丽水湾", "金域蓝湾", "万科城", "桃源居", "雅居乐"};
+    char code[16], name[64];
+    snprintf(code, sizeof code, "P%02d", i + 1);
+    snprintf(name, sizeof name, "%s%s管理处", names[i % 16], i >= 16 ? "二期" : "");
+    int64_t pid = 0;
+    if (!db_int(d, &pid, "INSERT INTO projects(code, name, created_at, updated_at) VALUES (?,?,?,?) RETURNING id",
+                DT(code), DT(name), DI(now), DI(now)))
+        return db_last_kerr(d);
+    return audit_append(d, sys, pid, "project", pid, "create", "{\"source\":\"demo\"}", now);
+}
 
 bool demo_present(db *d) { return db_exists(d, "SELECT 1 FROM meta WHERE key = 'demo' AND value = '1'"); }
 
@@ -64,7 +85,10 @@ kerr demo_load(db *d, char *err, size_t n) {
         if (!e) e = audit_append(d, &sys, pid, "project", pid, "create", "{\"source\":\"demo\"}", now);
     }
     for (int i = 0; !e && i < (int)(sizeof users / sizeof users[0]); i++) e = add_user(d, i, now, &sys);
-    for (int64_t pid = 1; !e && pid <= (int64_t)(sizeof projects / sizeof projects[0]); pid++) e = demo_archive(d, pid, now);
+    for (int i = 2; !e && i < extra_projects(); i++) e = add_extra_project(d, i, now, &sys);
+    int64_t np = 0;
+    db_int(d, &np, "SELECT COUNT(*) FROM projects");
+    for (int64_t pid = 1; !e && pid <= np; pid++) e = demo_archive(d, pid, now);
     if (!e) e = db_exec(d, "INSERT INTO meta(key, value) VALUES ('demo', '1')");
     if (!e) e = db_commit(d);
     if (e) { db_rollback(d); snprintf(err, n, "载入演示数据失败：%s", db_errmsg(d)); }

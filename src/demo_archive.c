@@ -3,7 +3,8 @@
 ** statuses, owners, co-owners, tenants and family members with plausible Chinese names, phones
 ** and valid ID numbers, vehicles and pets, and a few incomplete records (建档率 below 100%).
 ** Deterministic (a fixed pseudo-random sequence). KEFU_DEMO_SCALE=small makes a small estate
-** for tests (4 buildings, 240 units); the default is ~30 buildings, ~3,000 units, ~6,000 people.
+** for tests (4 buildings, 240 units); the default is ~30 buildings, ~3,000 units, ~5,500 people;
+** KEFU_DEMO_SCALE=large (the benchmark's) 50 buildings, 5,000 units per project.
 */
 #include "demo.h"
 #include "core/audit.h"
@@ -132,8 +133,8 @@ static kerr demo_unit(db *d, int64_t pid, int64_t bid, const char *bcode, int en
 
 kerr demo_archive(db *d, int64_t pid, int64_t now) {
     const char *scale = getenv("KEFU_DEMO_SCALE");
-    bool small = scale && !strcmp(scale, "small");
-    int nb = small ? 4 : 30, floors = small ? 15 : 25, units = 0, people = 0;
+    bool small = scale && !strcmp(scale, "small"), large = scale && !strcmp(scale, "large");
+    int nb = small ? 4 : large ? 50 : 30, floors = small ? 15 : 25, units = 0, people = 0;
     rng_state = 20261125u + (uint64_t)pid;
     kerr e = E_OK;
     for (int b = 1; !e && b <= nb; b++) {

@@ -29,6 +29,7 @@ enum route_flags {
     RF_TEST = 1u << 2,       /* exists only with --test-clock */
     RF_OWN_TX = 1u << 4,     /* the handler reads first, then calls ctx_write_begin/end */
     RF_PW_CHANGE = 1u << 5,  /* open to a user who must change their initial password */
+    RF_RAW_BODY = 1u << 6,   /* the body is a file (c->body), not JSON */
 };
 
 struct export_spec;

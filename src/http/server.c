@@ -239,7 +239,7 @@ static kerr pipeline(ctx *c) {
     if (read_only && db_begin_read(c->db)) return E_BUSY;
     e = check_access(c);
     if (!e) e = check_export(c);
-    if (!e && is_write_method(c->method)) e = parse_body(c);
+    if (!e && is_write_method(c->method) && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
     if (!e) e = run_handler(c);
     if (!e && c->export_format && c->status == 200) e = render_export(c);
     if (read_only) db_end_read(c->db);

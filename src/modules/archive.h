@@ -21,6 +21,7 @@ kerr in_choice(ctx *c, const char *key, const char *label, unsigned flags, const
                const char **out);
 kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *phone);
 kerr check_id_no(ctx *c, const char *type, const char *no);
+bool id_number_ok(const char *type, const char *no);   /* the test behind check_id_no */
 
 /* Personal data for this user: masked unless they hold people.reveal in that project. */
 bool can_reveal(ctx *c, int64_t project_id);

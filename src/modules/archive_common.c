@@ -112,18 +112,19 @@ static bool resident_id_ok(const char *s) {
     return check[sum % 11] == last;
 }
 
-kerr check_id_no(ctx *c, const char *type, const char *no) {
-    if (!no || !*no) return E_OK;
-    if (!type || !strcmp(type, "身份证")) {
-        if (!resident_id_ok(no)) return ctx_fail(c, E_VALIDATION, "id_no", "身份证号码不正确（18 位，校验位不符）");
-        return E_OK;
-    }
+bool id_number_ok(const char *type, const char *no) {
+    if (!type || !strcmp(type, "身份证")) return resident_id_ok(no);
     size_t n = strlen(no);
     for (size_t i = 0; i < n; i++)
         if (!((no[i] >= '0' && no[i] <= '9') || (no[i] >= 'A' && no[i] <= 'Z') || (no[i] >= 'a' && no[i] <= 'z') || no[i] == '-'))
-            return ctx_fail(c, E_VALIDATION, "id_no", "证件号码只能包含字母、数字和 -");
-    if (n < 4 || n > 30) return ctx_fail(c, E_VALIDATION, "id_no", "证件号码应为 4 到 30 个字符");
-    return E_OK;
+            return false;
+    return n >= 4 && n <= 30;
+}
+
+kerr check_id_no(ctx *c, const char *type, const char *no) {
+    if (!no || !*no || id_number_ok(type, no)) return E_OK;
+    if (!type || !strcmp(type, "身份证")) return ctx_fail(c, E_VALIDATION, "id_no", "身份证号码不正确（18 位，校验位不符）");
+    return ctx_fail(c, E_VALIDATION, "id_no", "证件号码应为 4 到 30 个字母、数字或 -");
 }
 
 bool can_reveal(ctx *c, int64_t project_id) { return auth_can(c->user, "people.reveal", project_id); }
@@ -187,18 +188,25 @@ static int chars_of(const char *s, int *off) {
     return n;
 }
 
-static kerr add_gram(db *d, int64_t pid, char kind, int64_t ref, const char *g, size_t len) {
-    char tmp[32], k[2] = {kind, 0};
+/* Grams already written for the current record: each is stored once, so lookups that join
+** the gram table never see a record twice. */
+typedef struct seen { int n; char g[96][16]; } seen;
+
+static kerr add_gram(db *d, int64_t pid, char kind, int64_t ref, const char *g, size_t len, int pos, seen *sn) {
+    char tmp[16], k[2] = {kind, 0};
     if (len >= sizeof tmp) return E_OK;
     memcpy(tmp, g, len);
     tmp[len] = 0;
-    return db_exec(d, "INSERT INTO search_grams(project_id, kind, gram, ref_id) VALUES (?,?,?,?)",
-                   DI(pid), DT(k), DT(tmp), DI(ref));
+    for (int i = 0; i < sn->n; i++) if (!strcmp(sn->g[i], tmp)) return E_OK;
+    if (sn->n < 96) memcpy(sn->g[sn->n++], tmp, len + 1);
+    return db_exec(d, "INSERT INTO search_grams(project_id, kind, gram, pos, ref_id) VALUES (?,?,?,?,?)",
+                   DI(pid), DT(k), DT(tmp), DI(pos), DI(ref));
 }
 
 kerr grams_set(db *d, int64_t pid, char kind, int64_t ref, const char *const *texts, int ntexts) {
     char k[2] = {kind, 0};
     kerr e = db_exec(d, "DELETE FROM search_grams WHERE kind = ? AND ref_id = ?", DT(k), DI(ref));
+    seen sn = {0};
     for (int t = 0; !e && t < ntexts; t++) {
         const char *s = texts[t];
         if (!s || !*s) continue;
@@ -207,20 +215,50 @@ kerr grams_set(db *d, int64_t pid, char kind, int64_t ref, const char *const *te
             size_t n = 0;
             for (const char *p = s; *p && n < sizeof dig - 1; p++)
                 if (*p >= '0' && *p <= '9') dig[n++] = *p;
-            for (size_t i = 0; !e && i + 4 <= n; i++) e = add_gram(d, pid, kind, ref, dig + i, 4);
+            for (size_t i = 0; !e && i + 4 <= n; i++) e = add_gram(d, pid, kind, ref, dig + i, 4, (int)i, &sn);
             continue;
         }
         int off[65], n = chars_of(s, off);       /* names, plates: 1- and 2-character pieces */
         for (int i = 0; !e && i < n; i++) {
-            e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 1] - off[i]));
-            if (!e && i + 1 < n) e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 2] - off[i]));
+            e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 1] - off[i]), i, &sn);
+            if (!e && i + 1 < n) e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 2] - off[i]), i, &sn);
         }
     }
     return e;
 }
 
+/* Personal fields inside audit changes are masked like everywhere else (A6). */
+static const char *masked_changes(ctx *c, int64_t pid, const char *changes) {
+    static const char *const personal[] = {"phone", "phone2", "emergency_phone", "id_no", NULL};
+    if (!changes || can_reveal(c, pid)) return changes;
+    bool any = false;
+    for (int i = 0; personal[i]; i++) any |= strstr(changes, personal[i]) != NULL;
+    if (!any) return changes;                     /* left exactly as written */
+    json_t *o = json_loads(changes, 0, NULL);
+    if (!json_is_object(o)) { json_decref(o); return changes; }
+    for (int i = 0; personal[i]; i++) {
+        json_t *ch = json_object_get(o, personal[i]);
+        const char *ends[] = {"from", "to"};
+        for (int k = 0; json_is_object(ch) && k < 2; k++) {
+            json_t *v = json_object_get(ch, ends[k]);
+            if (!json_is_string(v)) continue;
+            const char *m = i == 3 ? mask_id(c, pid, json_string_value(v)) : mask_phone(c, pid, json_string_value(v));
+            json_object_set_new(ch, ends[k], json_string(m ? m : ""));
+        }
+        if (json_is_string(ch)) {
+            const char *m = i == 3 ? mask_id(c, pid, json_string_value(ch)) : mask_phone(c, pid, json_string_value(ch));
+            json_object_set_new(o, personal[i], json_string(m ? m : ""));
+        }
+    }
+    char *t = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    const char *r = t ? arena_strdup(&c->a, t) : changes;
+    free(t);
+    json_decref(o);
+    return r;
+}
+
 void history_json(ctx *c, const char *entity, int64_t id, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT id, at, actor_name, action, changes FROM audit_log "
+    db_stmt *st = db_query(c->db, "SELECT id, at, actor_name, action, changes, COALESCE(project_id, 0) FROM audit_log "
                                   "WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 200", DT(entity), DI(id));
     jw_arr(w, "history");
     while (st && db_step(st) == DB_ROW) {
@@ -229,7 +267,7 @@ void history_json(ctx *c, const char *entity, int64_t id, jw *w) {
         jw_time(w, "at", db_col_int(st, 1));
         jw_str(w, "actor_name", db_col_text(st, 2));
         jw_str(w, "action", db_col_text(st, 3));
-        jw_raw(w, "changes", db_col_text(st, 4));
+        jw_raw(w, "changes", masked_changes(c, db_col_int(st, 5), db_col_text(st, 4)));
         jw_end(w);
     }
     if (st) db_finish(st);

@@ -275,9 +275,9 @@ static void lookup_units(ctx *c, qb *scope, const char *q, jw *w) {
     const char *dash = strchr(q, '-'), *last = strrchr(q, '-');
     char *bcode = dash ? arena_strndup(&c->a, q, (size_t)(dash - q)) : NULL;
     const char *room = last ? last + 1 : q;
-    if (dash && dash != last) qb_and(scope, "u.code = ?", DT(q));
-    else qb_and(scope, "u.code = ? OR (u.room = ? AND (? = '' OR b.code = ?))", DT(q), DT(room), DT(bcode ? bcode : ""),
-                DT(bcode ? bcode : ""));
+    if (dash && dash != last) qb_and(scope, "u.code = ?", DT(q));               /* each form uses an index */
+    else if (dash) qb_and(scope, "u.room = ? AND (b.code = ? OR u.code = ?)", DT(room), DT(bcode), DT(q));
+    else qb_and(scope, "u.room = ?", DT(room));
     char *sql = qb_sql(scope, &c->a, "SELECT " UNIT_COLS " FROM " UNIT_FROM,
                        "ORDER BY CASE WHEN u.code = ? THEN 0 ELSE 1 END, LENGTH(b.code), b.code, u.code LIMIT 10");
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(scope, 1, DT(q), DN)) : NULL;
@@ -292,37 +292,45 @@ static void lookup_units(ctx *c, qb *scope, const char *q, jw *w) {
     jw_end(w);
 }
 
-/* The gram that finds candidates for q: the first 1–2 characters (names, plates) or the first
-** 4 digits (phones); the LIKE filter then checks the whole term. */
-static const char *first_gram(ctx *c, const char *q, char kind) {
-    if (kind == 't') return arena_strndup(&c->a, q, 4);
-    int n = 0, i = 0;
-    while (q[i] && n < 2) {
+/* The gram that finds candidates for q: q itself when it is one gram long; for longer terms
+** the LAST 2 characters (a given name, a plate's digits) or the last 4 digits (a phone), which
+** are far more selective than a common surname, 粤A or 138. The LIKE filter then checks the
+** whole term. */
+static const char *pick_gram(ctx *c, const char *q, char kind) {
+    size_t len = strlen(q);
+    if (kind == 't') return len <= 4 ? q : arena_strdup(&c->a, q + len - 4);
+    int off[65], n = 0;
+    for (int i = 0; q[i] && n < 64;) {
+        off[n++] = i;
         unsigned char ch = (unsigned char)q[i];
         i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-        n++;
     }
-    return arena_strndup(&c->a, q, (size_t)i);
+    return n <= 2 ? q : arena_strdup(&c->a, q + off[n - 2]);
 }
 
+/* People and vehicles are found from the gram table (an index lookup on project, kind, gram),
+** joined to their rows and filtered by the whole term. */
 static void lookup_people(ctx *c, qb *scope, const char *q, jw *w) {
     bool phone = all_digits(q);
     jw_arr(w, "people");
     if ((phone && strlen(q) < 4) || (!phone && unit_like(q) && strchr(q, '-'))) { jw_end(w); qb_free(scope); return; }
     const char *like = qb_like(&c->a, q), *kind = phone ? "t" : "n";
-    qb_and(scope, "p.id IN (SELECT ref_id FROM search_grams g WHERE g.project_id = p.project_id AND g.kind = ? AND g.gram = ?)",
-           DT(kind), DT(first_gram(c, q, kind[0])));
-    if (phone) qb_and(scope, "p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\'", DT(like), DT(like));
-    else qb_and(scope, "p.name LIKE ? ESCAPE '\\'", DT(like));
-    const char *prefix = arena_printf(&c->a, "%s%%", q);
-    char *sql = qb_sql(scope, &c->a, "SELECT " PERSON_COLS " FROM people p",
-                       "ORDER BY CASE WHEN p.name = ? OR p.phone = ? THEN 0 WHEN p.name LIKE ? THEN 1 ELSE 2 END, "
-                       "LENGTH(p.name), p.id LIMIT 10");
-    const db_arg *args = qb_args(scope, 2, DT(q), DT(q));
+    qb_and(scope, "g.kind = ? AND g.gram = ?", DT(kind), DT(pick_gram(c, q, kind[0])));
+    /* the best 500 candidates straight from the index (terms starting the name or number
+    ** first), then the whole term checked and the 10 best ranked */
+    char *sql = qb_sql(scope, &c->a, "SELECT " PERSON_COLS " FROM (SELECT g.ref_id FROM search_grams g",
+                       arena_printf(&c->a, "ORDER BY g.pos LIMIT 500) cand JOIN people p ON p.id = cand.ref_id WHERE %s "
+                                    "ORDER BY CASE WHEN p.name = ? OR p.phone = ? THEN 0 WHEN p.name LIKE ? THEN 1 ELSE 2 END, "
+                                    "LENGTH(p.name), p.id LIMIT 10",
+                                    phone ? "(p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\')"
+                                          : "p.name LIKE ? ESCAPE '\\'"));
+    const db_arg *args = qb_args(scope, phone ? 2 : 1, DT(like), DT(like));
     db_arg all[QB_MAX_ARGS + 8];
     int n = 0;
     while (args[n].type) { all[n] = args[n]; n++; }
-    all[n++] = DT(prefix);
+    all[n++] = DT(q);
+    all[n++] = DT(q);
+    all[n++] = DT(arena_printf(&c->a, "%s%%", q));
     all[n] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
     while (st && db_step(st) == DB_ROW) { person_json(c, st, w, false); jw_end(w); }
@@ -336,14 +344,13 @@ static void lookup_vehicles(ctx *c, qb *scope, const char *q, jw *w) {
     if (all_digits(q) && strlen(q) < 3) { jw_end(w); qb_free(scope); return; }
     char *up = arena_strdup(&c->a, q);
     for (char *p = up; *p; p++) if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
-    qb_and(scope, "v.active = 1");
-    qb_and(scope, "v.id IN (SELECT ref_id FROM search_grams g WHERE g.project_id = v.project_id AND g.kind = 'v' AND g.gram = ?)",
-           DT(first_gram(c, up, 'v')));
-    qb_and(scope, "v.plate LIKE ? ESCAPE '\\'", DT(qb_like(&c->a, up)));
-    char *sql = qb_sql(scope, &c->a, "SELECT v.id, v.plate, v.unit_id, u.code, p.name, v.model, v.project_id FROM vehicles v "
-                                     "JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.id = v.person_id",
+    qb_and(scope, "g.kind = 'v' AND g.gram = ?", DT(pick_gram(c, up, 'v')));
+    char *sql = qb_sql(scope, &c->a, "SELECT v.id, v.plate, v.unit_id, u.code, p.name, v.model, v.project_id FROM "
+                                     "(SELECT g.ref_id FROM search_grams g",
+                       "ORDER BY g.pos LIMIT 500) cand JOIN vehicles v ON v.id = cand.ref_id JOIN units u ON u.id = v.unit_id "
+                       "LEFT JOIN people p ON p.id = v.person_id WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
                        "ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, v.plate LIMIT 10");
-    db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(scope, 1, DT(up), DN)) : NULL;
+    db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(scope, 2, DT(qb_like(&c->a, up)), DT(up))) : NULL;
     while (st && db_step(st) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
@@ -366,8 +373,8 @@ static kerr lookup(ctx *c) {
     qb s1, s2, s3;
     qb_init(&s1), qb_init(&s2), qb_init(&s3);
     kerr e = archive_scope(c, &s1, "u.project_id");
-    if (!e) e = archive_scope(c, &s2, "p.project_id");
-    if (!e) e = archive_scope(c, &s3, "v.project_id");
+    if (!e) e = archive_scope(c, &s2, "g.project_id");
+    if (!e) e = archive_scope(c, &s3, "g.project_id");
     if (e) { qb_free(&s1), qb_free(&s2), qb_free(&s3); return e; }
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);

@@ -248,38 +248,6 @@ static kerr status_changed(ctx *c, int64_t pid, int64_t uid, const char *from, c
                    DT(note ? note : ""), DI(c->now));
 }
 
-static kerr unit_create(ctx *c) {
-    static const char *const fields[] = {"project_id", "building_id", "entrance", "room", "floor", "area_build",
-                                         "area_use", "use", "structure", "holder", "status", "remark", "status_note", NULL};
-    unit_in in = {0};
-    int64_t pid, bid = 0, bpid = 0, id = 0;
-    kerr e;
-    if ((e = in_only(c, fields)) || (e = archive_project(c, "archive.write", &pid)) ||
-        (e = in_int(c, "building_id", "楼栋", IN_REQUIRED, 1, INT64_MAX, &bid, NULL)) || (e = read_unit(c, &in, true)))
-        return e;
-    char *bcode = db_text(c->db, &c->a, "SELECT code FROM buildings WHERE id = ?", DI(bid));
-    db_int(c->db, &bpid, "SELECT project_id FROM buildings WHERE id = ?", DI(bid));
-    if (!bcode || bpid != pid) return ctx_fail(c, E_VALIDATION, "building_id", "楼栋不存在或不属于该管理处");
-    const char *code = in.entrance && *in.entrance ? arena_printf(&c->a, "%s-%s-%s", bcode, in.entrance, in.room)
-                                                    : arena_printf(&c->a, "%s-%s", bcode, in.room);
-    const char *status = in.status ? in.status : "未交房";
-    if (!db_int(c->db, &id, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, "
-                            "use_type, structure, holder, status, remark, created_at, updated_at) "
-                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                DI(pid), DI(bid), DT(in.entrance ? in.entrance : ""), DT(in.room), DT(code),
-                in.has_floor ? DI(in.floor) : DN, in.area_build.present && !in.area_build.null ? DI(in.area_build.v) : DN,
-                in.area_use.present && !in.area_use.null ? DI(in.area_use.v) : DN, DT(in.use ? in.use : "住宅"),
-                DT(in.structure ? in.structure : ""), DT(in.holder ? in.holder : ""), DT(status),
-                DT(in.remark ? in.remark : ""), DI(c->now), DI(c->now))) {
-        e = db_last_kerr(c->db);
-        return e == E_DUPLICATE ? ctx_fail(c, e, "room", "房号「%s」已存在", code) : e;
-    }
-    if ((e = status_changed(c, pid, id, NULL, status, in.status_note)) ||
-        (e = ctx_audit(c, pid, "unit", id, "create", jv_dump(c, c->json))))
-        return e;
-    return answer_unit(c, 201, id);
-}
-
 typedef struct unit_old { char *entrance, *room, *bcode, *use, *structure, *holder, *status, *remark; int64_t floor, ab, au; bool hf, hab, hau; } unit_old;
 
 static kerr load_unit(ctx *c, int64_t id, unit_old *o) {
@@ -326,6 +294,41 @@ static const char *unit_changes(ctx *c, const unit_old *o, const unit_in *in) {
     const char *r = arena_strdup(&c->a, buf_cstr(&b));
     buf_free(&b);
     return r;
+}
+
+static kerr unit_create(ctx *c) {
+    static const char *const fields[] = {"project_id", "building_id", "entrance", "room", "floor", "area_build",
+                                         "area_use", "use", "structure", "holder", "status", "remark", "status_note", NULL};
+    unit_in in = {0};
+    int64_t pid, bid = 0, bpid = 0, id = 0;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = archive_project(c, "archive.write", &pid)) ||
+        (e = in_int(c, "building_id", "楼栋", IN_REQUIRED, 1, INT64_MAX, &bid, NULL)) || (e = read_unit(c, &in, true)))
+        return e;
+    char *bcode = db_text(c->db, &c->a, "SELECT code FROM buildings WHERE id = ?", DI(bid));
+    db_int(c->db, &bpid, "SELECT project_id FROM buildings WHERE id = ?", DI(bid));
+    if (!bcode || bpid != pid) return ctx_fail(c, E_VALIDATION, "building_id", "楼栋不存在或不属于该管理处");
+    const char *code = in.entrance && *in.entrance ? arena_printf(&c->a, "%s-%s-%s", bcode, in.entrance, in.room)
+                                                    : arena_printf(&c->a, "%s-%s", bcode, in.room);
+    const char *status = in.status ? in.status : "未交房";
+    if (!db_int(c->db, &id, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, "
+                            "use_type, structure, holder, status, remark, created_at, updated_at) "
+                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                DI(pid), DI(bid), DT(in.entrance ? in.entrance : ""), DT(in.room), DT(code),
+                in.has_floor ? DI(in.floor) : DN, in.area_build.present && !in.area_build.null ? DI(in.area_build.v) : DN,
+                in.area_use.present && !in.area_use.null ? DI(in.area_use.v) : DN, DT(in.use ? in.use : "住宅"),
+                DT(in.structure ? in.structure : ""), DT(in.holder ? in.holder : ""), DT(status),
+                DT(in.remark ? in.remark : ""), DI(c->now), DI(c->now))) {
+        e = db_last_kerr(c->db);
+        return e == E_DUPLICATE ? ctx_fail(c, e, "room", "房号「%s」已存在", code) : e;
+    }
+    unit_old none = {.entrance = "", .room = "", .use = "", .structure = "", .holder = "", .status = "", .remark = ""};
+    in.entrance = in.entrance ? in.entrance : "";
+    in.status = status;
+    if ((e = status_changed(c, pid, id, NULL, status, in.status_note)) ||
+        (e = ctx_audit(c, pid, "unit", id, "create", unit_changes(c, &none, &in))))
+        return e;
+    return answer_unit(c, 201, id);
 }
 
 static kerr unit_patch(ctx *c) {
@@ -393,6 +396,8 @@ static kerr resident_add(ctx *c) {
         (e = in_date(c, c->json, "since", "开始日期", &since)) || (e = in_date(c, c->json, "until", "结束日期", &until)))
         return e;
     json_t *np = json_object_get(c->json, "person");
+    if (since && *since && until && *until && strcmp(until, since) < 0)
+        return ctx_fail(c, E_VALIDATION, "until", "结束日期不能早于开始日期");
     if (!person && (!np || json_is_null(np))) return ctx_fail(c, E_VALIDATION, "person_id", "请选择人员或填写新人员");
     if (person && np && !json_is_null(np)) return ctx_fail(c, E_VALIDATION, "person", "person_id 与 person 只能二选一");
     if (person) {
@@ -443,6 +448,9 @@ static kerr resident_end(ctx *c) {
     today[10] = 0;
     if (!db_int(c->db, &person, "SELECT person_id FROM residents WHERE id = ? AND unit_id = ?", DI(rid), DI(uid)))
         return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    char *since = db_text(c->db, &c->a, "SELECT since FROM residents WHERE id = ?", DI(rid));
+    if (until && *until && since && strcmp(until, since) < 0)
+        return ctx_fail(c, E_VALIDATION, "until", "结束日期不能早于开始日期（%s）", since);
     e = db_exec(c->db, "UPDATE residents SET active = 0, until = ?, updated_at = ? WHERE id = ? AND active = 1",
                 DT(until && *until ? until : today), DI(c->now), DI(rid));
     if (e) return e;

@@ -6,149 +6,29 @@
 // build/kefu itself on a temporary database when the binary exists, else it is skipped.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import {
+  OUT, PASSWORD, DESKTOP, PHONE, skip, start, stop, expect401, assertNoProblems, shot, visible,
+  login, assertText, expectHome, menuText,
+} from './lib.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const ROOT = path.resolve(HERE, '../..')
-const OUT = path.resolve(process.env.KEFU_E2E_OUT || path.join(HERE, 'out'))
-const BINARY = path.join(ROOT, 'build/kefu')
-const PASSWORD = 'demo1234'
-const DESKTOP = { width: 1366, height: 768 }
-const PHONE = { width: 375, height: 812 }
-
-let base = process.env.KEFU_URL ? process.env.KEFU_URL.replace(/\/+$/, '') : ''
-let server = null
-let serverDir = null
-let profileDir = null
-let context = null
+let base = ''
 let page = null
-const skip = !base && !fs.existsSync(BINARY)
-  ? 'KEFU_URL is not set and build/kefu does not exist'
-  : false
-
-// console errors and uncaught page errors, checked after every walk
-let problems = []
-// 401s we cause on purpose (wrong password); Chromium logs them as console errors
-let expected401 = 0
-
-/** Start build/kefu on a fresh demo database; resolves to its base URL. */
-async function startServer() {
-  serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-db-'))
-  const db = path.join(serverDir, 'k.db')
-  const env = { ...process.env, KEFU_PWHASH: 'min' }
-  const demo = spawnSync(BINARY, ['demo', '--db', db], { env, encoding: 'utf8' })
-  if (demo.status !== 0) throw new Error(`kefu demo failed: ${demo.stderr || demo.stdout}`)
-  const web = path.join(ROOT, 'web/dist')
-  server = spawn(BINARY, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  return await new Promise((resolve, reject) => {
-    let seen = ''
-    const timer = setTimeout(() => reject(new Error(`kefu serve did not start: ${seen}`)), 15000)
-    const onData = (chunk) => {
-      seen += chunk
-      const m = /listening on (http:\/\/\S+)/.exec(seen)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1].replace(/\/+$/, ''))
-      }
-    }
-    server.stdout.on('data', onData)
-    server.stderr.on('data', onData)
-    server.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`kefu serve exited (${code}): ${seen}`))
-    })
-  })
-}
 
 before(async () => {
   if (skip) return
-  if (!base) base = await startServer()
-  fs.mkdirSync(OUT, { recursive: true })
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-profile-'))
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: DESKTOP,
-    acceptDownloads: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  })
-  page = context.pages()[0] || await context.newPage()
-  page.setDefaultTimeout(15000)
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return
-    const text = msg.text()
-    const url = msg.location()?.url || ''
-    if (expected401 > 0 && /status of 401/.test(text) && url.endsWith('/api/v1/session')) {
-      expected401--
-      return
-    }
-    problems.push(`console: ${text} (${url})`)
-  })
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  ;({ base, page } = await start())
 })
 
-after(async () => {
-  if (context) await context.close().catch(() => {})
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true })
-  if (server) {
-    server.kill('SIGTERM')
-    await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)))
-  }
-  if (serverDir) fs.rmSync(serverDir, { recursive: true, force: true })
-})
-
-function assertNoProblems(where) {
-  const found = problems
-  problems = []
-  assert.deepEqual(found, [], `console errors on ${where}`)
-}
-
-async function shot(name) {
-  await page.waitForTimeout(250) // let transitions finish
-  await page.screenshot({ path: path.join(OUT, name) })
-}
-
-const visible = (selector, options) => page.locator(selector, options).filter({ visible: true })
-
-async function login(username, password) {
-  await page.locator('input[name="username"]').fill(username)
-  await page.locator('input[name="password"]').fill(password)
-  await page.locator('input[name="password"]').press('Enter')
-}
-
-async function expectHome(displayName) {
-  await page.waitForURL((u) => new URL(u).pathname === '/')
-  await assertText('[data-test="greeting"]', displayName)
-}
-
-async function assertText(selector, text) {
-  const loc = page.locator(selector).first()
-  await loc.waitFor()
-  await page.waitForFunction(
-    ([s, t]) => document.querySelector(s)?.textContent.includes(t), [selector, text])
-  assert.ok((await loc.textContent()).includes(text), `${selector} should contain ${text}`)
-}
-
-async function menuText() {
-  await page.locator('[data-test="side-menu"]').first().waitFor()
-  return (await page.locator('[data-test="side-menu"]').first().textContent()) || ''
-}
+after(stop)
 
 test('wrong password shows 用户名或密码错误', { skip, timeout: 60000 }, async () => {
   await page.goto(base + '/login')
   await assertText('.login-title', '物业客服中心系统')
   // the username field has the focus on arrival
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username')
-  expected401 = 1
+  expect401(1)
   // an account no later walk logs in with, so the failure counter (5 per account in
   // 15 minutes) never blocks the walks below when the suite is re-run on one server
   await login('storekeeper', 'wrong-password-1')

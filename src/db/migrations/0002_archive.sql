@@ -125,11 +125,14 @@ CREATE INDEX pets_unit ON pets(unit_id, active);
 
 -- Counter lookup: short pieces of names (1- and 2-character grams), phones (4-digit grams) and
 -- plates (1- and 2-character grams), so that 张, 张伟, 1381 or 粤A are index lookups, not scans.
+-- pos: where the gram starts in the text (0 = the beginning), so a lookup reads the best
+-- candidates (surname first, phone prefix first) straight from the index, without sorting them all.
 CREATE TABLE search_grams (
     project_id INTEGER NOT NULL,
     kind       TEXT NOT NULL,
     gram       TEXT NOT NULL,
+    pos        INTEGER NOT NULL,
     ref_id     INTEGER NOT NULL
 );
-CREATE INDEX search_grams_find ON search_grams(project_id, kind, gram, ref_id);
+CREATE INDEX search_grams_find ON search_grams(project_id, kind, gram, pos, ref_id);
 CREATE INDEX search_grams_ref ON search_grams(kind, ref_id);
