@@ -8,7 +8,7 @@ PKGS    := libmicrohttpd sqlite3 jansson libsodium xlsxwriter libpq libzip expat
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
            -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 DB      ?= ./data/kefu.db
 
 SRC      := $(wildcard src/*.c src/core/*.c src/http/*.c src/db/*.c src/modules/*.c)
