@@ -314,14 +314,16 @@ static void lookup_people(ctx *c, qb *scope, const char *q, jw *w) {
     bool phone = all_digits(q);
     jw_arr(w, "people");
     if ((phone && strlen(q) < 4) || (!phone && unit_like(q) && strchr(q, '-'))) { jw_end(w); qb_free(scope); return; }
-    const char *like = qb_like(&c->a, q), *kind = phone ? "t" : "n";
-    qb_and(scope, "g.kind = ? AND g.gram = ?", DT(kind), DT(pick_gram(c, q, kind[0])));
+    const char *like = qb_like(&c->a, q), *kind = phone ? "t" : "n", *gram = pick_gram(c, q, kind[0]);
+    qb_and(scope, "g.kind = ? AND g.gram = ?", DT(kind), DT(gram));
+    /* when the term is the gram itself every candidate matches: the first 50 are enough to rank */
+    int limit = strcmp(gram, q) ? 500 : 50;
     /* the best 500 candidates straight from the index (terms starting the name or number
     ** first), then the whole term checked and the 10 best ranked */
     char *sql = qb_sql(scope, &c->a, "SELECT " PERSON_COLS " FROM (SELECT g.ref_id FROM search_grams g",
-                       arena_printf(&c->a, "ORDER BY g.pos LIMIT 500) cand JOIN people p ON p.id = cand.ref_id WHERE %s "
+                       arena_printf(&c->a, "ORDER BY g.pos LIMIT %d) cand JOIN people p ON p.id = cand.ref_id WHERE %s "
                                     "ORDER BY CASE WHEN p.name = ? OR p.phone = ? THEN 0 WHEN p.name LIKE ? THEN 1 ELSE 2 END, "
-                                    "LENGTH(p.name), p.id LIMIT 10",
+                                    "LENGTH(p.name), p.id LIMIT 10", limit,
                                     phone ? "(p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\')"
                                           : "p.name LIKE ? ESCAPE '\\'"));
     const db_arg *args = qb_args(scope, phone ? 2 : 1, DT(like), DT(like));
@@ -344,12 +346,15 @@ static void lookup_vehicles(ctx *c, qb *scope, const char *q, jw *w) {
     if (all_digits(q) && strlen(q) < 3) { jw_end(w); qb_free(scope); return; }
     char *up = arena_strdup(&c->a, q);
     for (char *p = up; *p; p++) if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
-    qb_and(scope, "g.kind = 'v' AND g.gram = ?", DT(pick_gram(c, up, 'v')));
+    const char *gram = pick_gram(c, up, 'v');
+    qb_and(scope, "g.kind = 'v' AND g.gram = ?", DT(gram));
     char *sql = qb_sql(scope, &c->a, "SELECT v.id, v.plate, v.unit_id, u.code, p.name, v.model, v.project_id FROM "
                                      "(SELECT g.ref_id FROM search_grams g",
-                       "ORDER BY g.pos LIMIT 500) cand JOIN vehicles v ON v.id = cand.ref_id JOIN units u ON u.id = v.unit_id "
-                       "LEFT JOIN people p ON p.id = v.person_id WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
-                       "ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, v.plate LIMIT 10");
+                       arena_printf(&c->a, "ORDER BY g.pos LIMIT %d) cand JOIN vehicles v ON v.id = cand.ref_id "
+                                    "JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.id = v.person_id "
+                                    "WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
+                                    "ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, v.plate LIMIT 10",
+                                    strcmp(gram, up) ? 500 : 50));
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(scope, 2, DT(qb_like(&c->a, up)), DT(up))) : NULL;
     while (st && db_step(st) == DB_ROW) {
         jw_obj(w, NULL);
