@@ -88,7 +88,7 @@ static kerr units_list(ctx *c) {
     if (!e) e = units_filter(c, &b);
     if (e) { qb_free(&b); return e; }
     listq lq;
-    if ((e = list_open(c, &b, UNIT_COLS, UNIT_FROM, "ORDER BY u.project_id, LENGTH(b.code), b.code, u.code", &pg, &lq)))
+    if ((e = list_open(c, &b, UNIT_COLS, UNIT_FROM, "ORDER BY u.project_id, LENGTH(b.code), b.code, LENGTH(u.entrance), u.entrance, u.floor, LENGTH(u.room), u.room", &pg, &lq)))
         return e;
     /* owners are a second query on the same connection while the list is read: both
     ** backends allow it (SQLite steps statements side by side; libpq holds whole results) */
@@ -306,8 +306,12 @@ static kerr unit_create(ctx *c) {
         (e = in_int(c, "building_id", "楼栋", IN_REQUIRED, 1, INT64_MAX, &bid, NULL)) || (e = read_unit(c, &in, true)))
         return e;
     char *bcode = db_text(c->db, &c->a, "SELECT code FROM buildings WHERE id = ?", DI(bid));
+    int64_t entrances = 0;
     db_int(c->db, &bpid, "SELECT project_id FROM buildings WHERE id = ?", DI(bid));
+    db_int(c->db, &entrances, "SELECT entrances FROM buildings WHERE id = ?", DI(bid));
     if (!bcode || bpid != pid) return ctx_fail(c, E_VALIDATION, "building_id", "楼栋不存在或不属于该管理处");
+    if (entrances > 0 && (!in.entrance || !*in.entrance))
+        return ctx_fail(c, E_VALIDATION, "entrance", "该楼栋分 %lld 个单元，请填写单元", (long long)entrances);
     const char *code = in.entrance && *in.entrance ? arena_printf(&c->a, "%s-%s-%s", bcode, in.entrance, in.room)
                                                     : arena_printf(&c->a, "%s-%s", bcode, in.room);
     const char *status = in.status ? in.status : "未交房";

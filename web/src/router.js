@@ -1,5 +1,6 @@
 // Routes of the SPA. meta.perm names the permission a screen needs in the current
-// project; the layout shows the 403 page in place when it is missing.
+// project; the layout shows the 403 page in place when it is missing. meta.parent names the
+// list a record page belongs to (switching project there goes back to that list).
 import { createRouter, createWebHistory } from 'vue-router'
 import { store, loadMe, hasSessionHint } from './store'
 
@@ -15,6 +16,13 @@ const routes = [
     component: () => import('./layouts/MainLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('./views/home/HomeView.vue'), meta: { title: '工作台' } },
+      { path: 'units', name: 'units', component: () => import('./views/archive/UnitsView.vue'), meta: { title: '房屋', perm: 'archive.read' } },
+      { path: 'units/:id(\\d+)', name: 'unit', component: () => import('./views/archive/UnitView.vue'), meta: { title: '房屋详情', perm: 'archive.read', parent: 'units' } },
+      { path: 'people', name: 'people', component: () => import('./views/archive/PeopleView.vue'), meta: { title: '人员', perm: 'archive.read' } },
+      { path: 'people/:id(\\d+)', name: 'person', component: () => import('./views/archive/PersonView.vue'), meta: { title: '人员详情', perm: 'archive.read', parent: 'people' } },
+      { path: 'vehicles', name: 'vehicles', component: () => import('./views/archive/VehiclesView.vue'), meta: { title: '车辆', perm: 'archive.read' } },
+      { path: 'buildings', name: 'buildings', component: () => import('./views/archive/BuildingsView.vue'), meta: { title: '楼栋', perm: 'archive.read' } },
+      { path: 'archive/completeness', name: 'completeness', component: () => import('./views/archive/CompletenessView.vue'), meta: { title: '建档率', perm: 'archive.read' } },
       { path: 'users', name: 'users', component: () => import('./views/users/UsersView.vue'), meta: { title: '用户管理', perm: 'users.read' } },
       { path: 'projects', name: 'projects', component: () => import('./views/projects/ProjectsView.vue'), meta: { title: '管理处', perm: 'projects.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/audit/AuditView.vue'), meta: { title: '审计日志', perm: 'audit.read' } },

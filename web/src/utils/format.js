@@ -67,6 +67,12 @@ export const ENTITY_NAMES = {
   api_token: 'API 令牌',
   setting: '系统设置',
   deadline: '时限',
+  building: '楼栋',
+  unit: '房屋',
+  person: '人员',
+  resident: '住户',
+  vehicle: '车辆',
+  pet: '宠物',
 }
 
 export function entityName(e) {
@@ -87,10 +93,61 @@ export const ACTION_NAMES = {
   logout: '退出登录',
   login_failed: '登录失败',
   revoke: '撤销',
+  reveal: '查看完整信息',
+  end: '结束关系',
+  remove: '移除',
+  add_resident: '添加住户',
+  end_resident: '结束住户关系',
+  add_vehicle: '添加车辆',
+  update_vehicle: '修改车辆',
+  remove_vehicle: '移除车辆',
+  add_pet: '添加宠物',
+  update_pet: '修改宠物',
+  remove_pet: '移除宠物',
 }
 
 export function actionName(a) {
   return ACTION_NAMES[a] || a
+}
+
+/** "2026-11-25" (a date-only value as given; a Date in the browser's local day). */
+export function formatDate(value) {
+  if (value === null || value === undefined || value === '') return ''
+  if (typeof value === 'string') {
+    const m = /^(\d{4}-\d{2}-\d{2})/.exec(value)
+    if (m) return m[1]
+  }
+  const d = value instanceof Date ? value : new Date(value)
+  if (Number.isNaN(d.getTime())) return String(value)
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+/** Today as "2026-11-25" in the browser's (the office's) day. */
+export function today() {
+  return formatDate(new Date())
+}
+
+const twoDecimals = (n) => Number(n).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const blank = (v) => v === null || v === undefined || v === '' || Number.isNaN(Number(v))
+
+/** Area in m² as answered by the server (89.5) → "89.50 m²"; empty → "—". */
+export function formatArea(value, { unit = true } = {}) {
+  if (blank(value)) return '—'
+  return unit ? `${twoDecimals(value)} m²` : twoDecimals(value)
+}
+
+/** Money in integer fen → "¥1,234.50"; empty → "—". */
+export function formatMoney(fen) {
+  if (blank(fen)) return '—'
+  const n = Number(fen)
+  return `${n < 0 ? '-' : ''}¥${twoDecimals(Math.abs(n) / 100)}`
+}
+
+/** A rate 0…1 → "93.5%" (one decimal, none when whole). */
+export function formatPercent(rate) {
+  if (blank(rate)) return '—'
+  const p = Math.round(Number(rate) * 1000) / 10
+  return `${p}%`
 }
 
 /** Copy text; works on plain http (no navigator.clipboard) too. */
