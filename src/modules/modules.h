@@ -12,6 +12,7 @@ extern const route projects_routes[];
 extern const route buildings_routes[];
 extern const route units_routes[];
 extern const route people_routes[];
+extern const route imports_routes[];
 
 extern const route *const all_routes[];
 
