@@ -82,6 +82,7 @@ struct ctx {
     kerr err;
     const char *err_field, *err_msg;
     int retry_after;
+    const char *err_report;       /* JSON added to the error as "report" (e.g. an import's rows) */
     const char *export_format;    /* "xlsx" / "csv" when the list is exported */
 };
 

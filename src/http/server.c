@@ -260,6 +260,7 @@ static void write_error(ctx *c, kerr e) {
     jw_str(w, "code", err_code(e));
     jw_str(w, "message", c->err_msg && status < 500 ? c->err_msg : err_message(e));
     if (c->err_field) jw_str(w, "field", c->err_field);
+    if (c->err_report && c->err == e) jw_raw(w, "report", c->err_report);
     if (c->retry_after > 0) {
         jw_int(w, "retry_after", c->retry_after);
         ctx_header(c, "Retry-After", arena_printf(&c->a, "%d", c->retry_after));

@@ -312,9 +312,11 @@ static kerr import_post(ctx *c) {
     jw_arr(&p.w, NULL);
     if ((e = read_job(c, &s, &j, &p))) { buf_free(&p.b); return e; }
     if (strcmp(mode, "commit") || p.n) {
-        /* a report; a commit with problems writes nothing and says so with 422 */
-        e = import_report(c, mode, &j, &p, p.n && !strcmp(mode, "commit") ? 422 : 200);
-        return e;
+        /* a report; a commit with problems writes nothing: 422 with the report in the error */
+        e = import_report(c, mode, &j, &p, 200);
+        if (e || strcmp(mode, "commit")) return e;
+        c->err_report = arena_strndup(&c->a, c->out.data, c->out.len);
+        return ctx_fail(c, E_VALIDATION, "file", "文件中有 %d 处问题，未导入任何数据", p.n);
     }
     if ((e = commit_job(c, &j))) { buf_free(&p.b); return e; }
     char ch[160];

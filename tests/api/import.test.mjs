@@ -59,8 +59,10 @@ test('a dry run reports every row with its problems and writes nothing', async (
   for (const p of r.json.problems) assert.match(p.message, /[\u4e00-\u9fff]/);
   assert.equal(await count('/api/v1/units?project_id=1&per_page=1'), before);
   const c = await upload(csv, { mode: 'commit' });
-  assert.equal(c.status, 422, 'a commit with problems writes nothing');
-  assert.equal(c.json.imported, false);
+  assertError(c, 422, 'validation_failed', 'file');
+  assert.match(c.json.error.message, /未导入/);
+  assert.equal(c.json.error.report.imported, false, 'the report travels with the error');
+  assert.equal(c.json.error.report.problem_count, r.json.problem_count);
   assert.equal(await count('/api/v1/units?project_id=1&per_page=1'), before);
 });
 
@@ -116,7 +118,7 @@ test('broken files are clear 4xx and write nothing', async () => {
   for (const [what, body, type] of bad) {
     const r = await upload(body, { type, mode: 'commit' });
     assert.ok(r.status >= 400 && r.status < 500, `${what}: ${r.status} ${r.text.slice(0, 200)}`);
-    assert.ok(r.json && r.json.error ? /[\u4e00-\u9fff]/.test(r.json.error.message) : r.json.problems.length > 0, `${what}: ${r.text.slice(0, 200)}`);
+    assert.ok(r.json && r.json.error && /[\u4e00-\u9fff]/.test(r.json.error.message), `${what}: ${r.text.slice(0, 200)}`);
   }
   const big = Buffer.alloc(65 * 1024 * 1024 + 10, 0x41);
   const r = await upload(big, { type: 'text/csv' });

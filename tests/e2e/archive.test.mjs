@@ -145,3 +145,28 @@ test('the archive lists and the person page open without errors', { skip, timeou
   await shot('completeness-1366.png')
   assertNoProblems('the archive lists')
 })
+
+test('批量导入: a roster with a problem is refused row by row, a clean one imports', { skip, timeout: 120000 }, async () => {
+  await page.setViewportSize(DESKTOP)
+  await page.goto(base + '/archive/import')   // still logged in as the agent of the first walk
+  await page.locator('[data-test="import-file"]').waitFor()
+  const head = '楼栋号,单元,房间号,楼层,建筑面积,使用面积,用途,户型结构,产权人,房屋状态,姓名,关系,手机,证件类型,证件号码,车牌号'
+  const input = page.locator('[data-test="import-file"] input[type=file]')
+  await input.setInputFiles({ name: '有问题的名册.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(`${head}\n1,1,2801,28,90,,住宅,,王五,已入住,王五,邻居,123,,,\n`) })
+  await page.locator('[data-test="import-check"]').click()
+  const problems = page.locator('[data-test="import-problems"]')
+  await problems.waitFor()
+  const text = await problems.textContent()
+  assert.ok(text.includes('关系') && text.includes('手机'), text)
+  assert.ok(await page.locator('[data-test="import-commit"]').isDisabled(), 'no import while rows have problems')
+  await shot('import-problems-1366.png')
+  await input.setInputFiles({ name: '名册.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(`${head}\n1,1,2801,28,90.50,,住宅,三房两厅,王五,已入住,王五,业主,13612345678,,,\n`) })
+  await page.locator('[data-test="import-check"]').click()
+  await visible('.el-message--success', { hasText: '检查通过' }).waitFor()
+  await page.locator('[data-test="import-commit"]').click()
+  await visible('.el-result__title', { hasText: '导入完成' }).waitFor()
+  await shot('import-done-1366.png')
+  assertNoProblems('the import walk')
+})

@@ -22,6 +22,7 @@ const routes = [
       { path: 'people/:id(\\d+)', name: 'person', component: () => import('./views/archive/PersonView.vue'), meta: { title: '人员详情', perm: 'archive.read', parent: 'people' } },
       { path: 'vehicles', name: 'vehicles', component: () => import('./views/archive/VehiclesView.vue'), meta: { title: '车辆', perm: 'archive.read' } },
       { path: 'buildings', name: 'buildings', component: () => import('./views/archive/BuildingsView.vue'), meta: { title: '楼栋', perm: 'archive.read' } },
+      { path: 'archive/import', name: 'import', component: () => import('./views/archive/ImportView.vue'), meta: { title: '批量导入', perm: 'archive.write' } },
       { path: 'archive/completeness', name: 'completeness', component: () => import('./views/archive/CompletenessView.vue'), meta: { title: '建档率', perm: 'archive.read' } },
       { path: 'users', name: 'users', component: () => import('./views/users/UsersView.vue'), meta: { title: '用户管理', perm: 'users.read' } },
       { path: 'projects', name: 'projects', component: () => import('./views/projects/ProjectsView.vue'), meta: { title: '管理处', perm: 'projects.read' } },

@@ -157,6 +157,29 @@ export async function download(path, params = {}, format = 'xlsx') {
   return name
 }
 
+/**
+ * Upload a file as the request body (imports): answers the JSON report; errors are ApiErrors
+ * whose `details.report` carries the report when the server refused the rows.
+ */
+export async function upload(path, file, params = {}) {
+  let res
+  try {
+    res = await fetch(buildUrl(path, params), {
+      method: 'POST', credentials: 'same-origin', cache: 'no-store', body: file,
+      headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrfToken },
+    })
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_MESSAGE)
+  }
+  const data = await res.json().catch(() => null)
+  if (res.ok) return data
+  const e = data && data.error
+  const err = new ApiError(res.status, e?.code || 'http_' + res.status, e?.message || fallbackMessage(res.status), e?.field || null,
+    { details: e?.report || null })
+  if (res.status === 401 && unauthorizedHandler) { err.handled = true; unauthorizedHandler() }
+  throw err
+}
+
 export const api = {
   get: (path, options = {}) => request('GET', path, undefined, options),
   post: (path, body, options = {}) => request('POST', path, body ?? {}, options),
