@@ -35,7 +35,7 @@ kerr archive_row(ctx *c, const char *table, int64_t id, const char *perm, int64_
 /* Scope a list: `col IN (visible projects)` plus the optional ?project_id filter. */
 kerr archive_scope(ctx *c, struct qb *b, const char *col);
 
-/* Lookup grams: kind 'n' name (1–2 chars), 't' phone (4 digits), 'v' plate (1–2 chars). */
+/* Lookup grams: kind 'n' name (1–2 chars), 't' phone (4 digits), 'v' plate (1–3 chars). */
 kerr grams_set(db *d, int64_t project_id, char kind, int64_t ref_id, const char *const *texts, int n);
 void history_json(ctx *c, const char *entity, int64_t id, jw *w);   /* audit rows, newest first */
 
@@ -52,4 +52,6 @@ void history_json(ctx *c, const char *entity, int64_t id, jw *w);   /* audit row
 #define UNIT_FROM "units u JOIN buildings b ON b.id = u.building_id"
 void unit_fields(ctx *c, db_stmt *st, jw *w);
 void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w);
+/* Rows of st (UNIT_COLS), each with its owners, as array items; next() steps st. */
+void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg);
 #endif

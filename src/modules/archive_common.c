@@ -218,10 +218,12 @@ kerr grams_set(db *d, int64_t pid, char kind, int64_t ref, const char *const *te
             for (size_t i = 0; !e && i + 4 <= n; i++) e = add_gram(d, pid, kind, ref, dig + i, 4, (int)i, &sn);
             continue;
         }
-        int off[65], n = chars_of(s, off);       /* names, plates: 1- and 2-character pieces */
+        int off[65], n = chars_of(s, off);       /* names: 1- and 2-character pieces; plates also 3 */
         for (int i = 0; !e && i < n; i++) {
             e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 1] - off[i]), i, &sn);
             if (!e && i + 1 < n) e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 2] - off[i]), i, &sn);
+            if (!e && kind == 'v' && i + 2 < n)
+                e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 3] - off[i]), i, &sn);
         }
     }
     return e;

@@ -26,8 +26,9 @@ static void person_units(ctx *c, int64_t id, jw *w) {
     jw_end(w);
 }
 
-/* One person object; `reveal` forces full values (the audited reveal action). */
-static void person_json(ctx *c, db_stmt *st, jw *w, bool reveal) {
+/* One person object, left open; `reveal` forces full values (the audited reveal action);
+** `with_units` adds the units the person relates to. */
+static void person_json(ctx *c, db_stmt *st, jw *w, bool reveal, bool with_units) {
     int64_t id = db_col_int(st, 0), pid = db_col_int(st, 1);
     bool masked = !reveal && !can_reveal(c, pid);
     jw_obj(w, NULL);
@@ -49,15 +50,69 @@ static void person_json(ctx *c, db_stmt *st, jw *w, bool reveal) {
     jw_int(w, "version", db_col_int(st, 14));
     jw_time(w, "created_at", db_col_int(st, 15));
     jw_time(w, "updated_at", db_col_int(st, 16));
-    person_units(c, id, w);
+    if (with_units) person_units(c, id, w);
 }
+
+/* Rows of st (PERSON_COLS) with their units, as array items: the units of a batch of up to
+** 100 people come from one query. */
+#define PBATCH 100
+static void people_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
+    for (;;) {
+        buf part[PBATCH], units[PBATCH];
+        int64_t ids[PBATCH];
+        int n = 0;
+        while (n < PBATCH && next(arg)) {
+            buf_init(&part[n]);
+            buf_init(&units[n]);
+            jw pw;
+            jw_init(&pw, &part[n]);
+            person_json(c, st, &pw, false, false);
+            ids[n++] = db_col_int(st, 0);
+        }
+        if (!n) return;
+        qb q;
+        qb_init(&q);
+        qb_in_ids(&q, "r.person_id IN ?*", ids, n);
+        qb_and(&q, "r.active = 1");
+        char *sql = qb_sql(&q, &c->a, "SELECT r.person_id, r.unit_id, u.code, r.relation FROM residents r "
+                                      "JOIN units u ON u.id = r.unit_id", "ORDER BY r.person_id, r.id");
+        db_stmt *o = sql ? db_query_a(c->db, sql, qb_args(&q, 0, DN, DN)) : NULL;
+        while (o && db_step(o) == DB_ROW) {
+            for (int k = 0; k < n; k++) {
+                if (ids[k] != db_col_int(o, 0)) continue;
+                jw uw;
+                jw_init(&uw, &units[k]);
+                if (units[k].len) uw.need_comma[0] = true;
+                jw_obj(&uw, NULL);
+                jw_int(&uw, "unit_id", db_col_int(o, 1));
+                jw_str(&uw, "code", db_col_text(o, 2));
+                jw_str(&uw, "relation", db_col_text(o, 3));
+                jw_end(&uw);
+                break;
+            }
+        }
+        if (o) db_finish(o);
+        qb_free(&q);
+        for (int k = 0; k < n; k++) {
+            buf_puts(&part[k], ",\"units\":[");
+            buf_append(&part[k], units[k].data ? units[k].data : "", units[k].len);
+            buf_puts(&part[k], "]}");
+            jw_raw(w, NULL, buf_cstr(&part[k]));
+            buf_free(&part[k]);
+            buf_free(&units[k]);
+        }
+        if (n < PBATCH) return;
+    }
+}
+
+static bool step_list(void *lq) { return list_next(lq); }
 
 static kerr answer_person(ctx *c, int status, int64_t id, bool reveal) {
     db_stmt *st = db_query(c->db, "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?", DI(id));
     if (!st) return E_INTERNAL;
     if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
     jw *w = ctx_json(c, status);
-    person_json(c, st, w, reveal);
+    person_json(c, st, w, reveal, true);
     db_finish(st);
     history_json(c, "person", id, w);
     jw_end(w);
@@ -80,7 +135,7 @@ static kerr people_list(ctx *c) {
     listq lq;
     if ((e = list_open(c, &b, PERSON_COLS, "people p", "ORDER BY p.project_id, p.id", &pg, &lq))) return e;
     jw *w = list_begin(c);
-    while (list_next(&lq)) { person_json(c, lq.st, w, false); jw_end(w); }
+    people_json_rows(c, lq.st, w, step_list, &lq);
     if ((e = list_close(c, &lq))) return e;
     list_end(c, lq.total, &pg);
     return E_OK;
@@ -253,6 +308,8 @@ static kerr person_action(ctx *c) {
 
 /* ---- lookup ---- */
 
+static bool step_stmt(void *st) { return db_step(st) == DB_ROW; }
+
 static bool all_digits(const char *s) {
     if (!*s) return false;
     for (; *s; s++) if (*s < '0' || *s > '9') return false;
@@ -278,22 +335,26 @@ static void lookup_units(ctx *c, qb *scope, const char *q, jw *w) {
     if (dash && dash != last) qb_and(scope, "u.code = ?", DT(q));               /* each form uses an index */
     else if (dash) qb_and(scope, "u.room = ? AND (b.code = ? OR u.code = ?)", DT(room), DT(bcode), DT(q));
     else qb_and(scope, "u.room = ?", DT(room));
-    char *sql = qb_sql(scope, &c->a, "SELECT " UNIT_COLS " FROM " UNIT_FROM,
-                       "ORDER BY CASE WHEN u.code = ? THEN 0 ELSE 1 END, LENGTH(b.code), b.code, u.code LIMIT 10");
-    db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(scope, 1, DT(q), DN)) : NULL;
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        unit_fields(c, st, w);
-        unit_owners(c, db_col_int(st, 0), db_col_int(st, 1), w);
-        jw_end(w);
-    }
+    /* the 10 best ids first; the costly columns (completeness) only for those */
+    char *sql = qb_sql(scope, &c->a, "SELECT " UNIT_COLS " FROM " UNIT_FROM " JOIN (SELECT u.id AS pick, "
+                                     "CASE WHEN u.code = ? THEN 0 ELSE 1 END AS rk FROM " UNIT_FROM,
+                       "ORDER BY rk, LENGTH(b.code), b.code, u.code LIMIT 10) best ON best.pick = u.id "
+                       "ORDER BY best.rk, LENGTH(b.code), b.code, u.code");
+    const db_arg *sargs = qb_args(scope, 0, DN, DN);
+    db_arg all[QB_MAX_ARGS + 4];
+    int na = 0;
+    all[na++] = DT(q);
+    while (sargs[na - 1].type) { all[na] = sargs[na - 1]; na++; }
+    all[na] = DEND_;
+    db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
+    if (st) units_json_rows(c, st, w, step_stmt, st);
     if (st) db_finish(st);
     qb_free(scope);
     jw_end(w);
 }
 
 /* The gram that finds candidates for q: q itself when it is one gram long; for longer terms
-** the LAST 2 characters (a given name, a plate's digits) or the last 4 digits (a phone), which
+** the LAST 2 characters of a name (the given name), the last 3 of a plate or the last 4 digits of a phone, which
 ** are far more selective than a common surname, 粤A or 138. The LIKE filter then checks the
 ** whole term. */
 static const char *pick_gram(ctx *c, const char *q, char kind) {
@@ -305,7 +366,8 @@ static const char *pick_gram(ctx *c, const char *q, char kind) {
         unsigned char ch = (unsigned char)q[i];
         i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
     }
-    return n <= 2 ? q : arena_strdup(&c->a, q + off[n - 2]);
+    int g = kind == 'v' ? 3 : 2;                   /* plates are indexed by 3 characters too */
+    return n <= g ? q : arena_strdup(&c->a, q + off[n - g]);
 }
 
 /* People and vehicles are found from the gram table (an index lookup on project, kind, gram),
@@ -335,7 +397,7 @@ static void lookup_people(ctx *c, qb *scope, const char *q, jw *w) {
     all[n++] = DT(arena_printf(&c->a, "%s%%", q));
     all[n] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
-    while (st && db_step(st) == DB_ROW) { person_json(c, st, w, false); jw_end(w); }
+    if (st) people_json_rows(c, st, w, step_stmt, st);
     if (st) db_finish(st);
     qb_free(scope);
     jw_end(w);

@@ -113,6 +113,7 @@ test('broken files are clear 4xx and write nothing', async () => {
     ['xlsx that is not a zip', Buffer.from('PK\u0003\u0004 this is not really a zip file at all'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     ['binary junk', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), 'application/octet-stream'],
     ['empty', '', 'text/csv'],
+    ['10 MB of random bytes', Buffer.from(Array.from({ length: 10 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24)), 'text/csv'],
     ['no header', 'a,b,c\n1,2,3', 'text/csv'],
   ];
   for (const [what, body, type] of bad) {
