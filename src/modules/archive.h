@@ -52,6 +52,18 @@ void history_json(ctx *c, const char *entity, int64_t id, jw *w);   /* audit row
 #define UNIT_FROM "units u JOIN buildings b ON b.id = u.building_id"
 void unit_fields(ctx *c, db_stmt *st, jw *w);
 void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w);
+/* Writes rows of st as array items, each with a list of children read for a whole batch of
+** rows by one query (instead of one query per row). Column 0 of a row is its id, column 1 its
+** project; the child query's column 0 is the parent id. next() steps st. */
+typedef struct child_batch {
+    void (*row)(ctx *c, db_stmt *st, jw *w);                          /* fields of the open object */
+    const char *key;                                                  /* "owners" */
+    const char *select, *parent_in, *filter, *order;                  /* the child query */
+    void (*child)(ctx *c, db_stmt *o, jw *w, int64_t parent_project); /* fields of one child */
+} child_batch;
+void json_rows_with_children(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg, const child_batch *cb);
+bool step_stmt(void *st);   /* next() for a plain statement */
+
 /* Rows of st (UNIT_COLS), each with its owners, as array items; next() steps st. */
 void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg);
 #endif

@@ -275,3 +275,58 @@ void history_json(ctx *c, const char *entity, int64_t id, jw *w) {
     if (st) db_finish(st);
     jw_end(w);
 }
+
+/* Rows with their children (see archive.h): parents are written in batches of 100, each batch's
+** children from one query, then spliced into their parent objects. */
+#define ROW_BATCH 100
+void json_rows_with_children(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg, const child_batch *cb) {
+    for (;;) {
+        buf part[ROW_BATCH], kids[ROW_BATCH];
+        int64_t ids[ROW_BATCH], pids[ROW_BATCH];
+        int n = 0;
+        while (n < ROW_BATCH && next(arg)) {
+            buf_init(&part[n]);
+            buf_init(&kids[n]);
+            jw pw;
+            jw_init(&pw, &part[n]);
+            jw_obj(&pw, NULL);
+            cb->row(c, st, &pw);
+            ids[n] = db_col_int(st, 0);
+            pids[n] = db_col_int(st, 1);
+            n++;
+        }
+        if (!n) return;
+        qb q;
+        qb_init(&q);
+        qb_in_ids(&q, cb->parent_in, ids, n);
+        qb_and(&q, cb->filter);
+        char *sql = qb_sql(&q, &c->a, cb->select, cb->order);
+        db_stmt *o = sql ? db_query_a(c->db, sql, qb_args(&q, 0, DN, DN)) : NULL;
+        while (o && db_step(o) == DB_ROW) {
+            int64_t parent = db_col_int(o, 0);
+            for (int k = 0; k < n; k++) {
+                if (ids[k] != parent) continue;
+                jw kw;
+                jw_init(&kw, &kids[k]);
+                kw.need_comma[0] = kids[k].len > 0;
+                jw_obj(&kw, NULL);
+                cb->child(c, o, &kw, pids[k]);
+                jw_end(&kw);
+                break;
+            }
+        }
+        if (o) db_finish(o);
+        qb_free(&q);
+        for (int k = 0; k < n; k++) {
+            buf_printf(&part[k], ",\"%s\":[", cb->key);
+            buf_append(&part[k], kids[k].data ? kids[k].data : "", kids[k].len);
+            buf_puts(&part[k], "]}");
+            jw_raw(w, NULL, buf_cstr(&part[k]));
+            buf_free(&part[k]);
+            buf_free(&kids[k]);
+        }
+        if (n < ROW_BATCH) return;
+    }
+}
+
+bool step_stmt(void *st) { return db_step(st) == DB_ROW; }

@@ -26,12 +26,10 @@ static void person_units(ctx *c, int64_t id, jw *w) {
     jw_end(w);
 }
 
-/* One person object, left open; `reveal` forces full values (the audited reveal action);
-** `with_units` adds the units the person relates to. */
-static void person_json(ctx *c, db_stmt *st, jw *w, bool reveal, bool with_units) {
+/* A person's fields into the open object; `reveal` forces full values (the audited reveal). */
+static void person_fields(ctx *c, db_stmt *st, jw *w, bool reveal) {
     int64_t id = db_col_int(st, 0), pid = db_col_int(st, 1);
     bool masked = !reveal && !can_reveal(c, pid);
-    jw_obj(w, NULL);
     jw_int(w, "id", id);
     jw_int(w, "project_id", pid);
     jw_str(w, "name", db_col_text(st, 2));
@@ -50,59 +48,25 @@ static void person_json(ctx *c, db_stmt *st, jw *w, bool reveal, bool with_units
     jw_int(w, "version", db_col_int(st, 14));
     jw_time(w, "created_at", db_col_int(st, 15));
     jw_time(w, "updated_at", db_col_int(st, 16));
-    if (with_units) person_units(c, id, w);
 }
 
-/* Rows of st (PERSON_COLS) with their units, as array items: the units of a batch of up to
-** 100 people come from one query. */
-#define PBATCH 100
+static void person_row(ctx *c, db_stmt *st, jw *w) { person_fields(c, st, w, false); }
+
+static void unit_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_int(w, "unit_id", db_col_int(o, 1));
+    jw_str(w, "code", db_col_text(o, 2));
+    jw_str(w, "relation", db_col_text(o, 3));
+}
+
+/* Rows of st (PERSON_COLS) with the units each person relates to, as array items. */
 static void people_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
-    for (;;) {
-        buf part[PBATCH], units[PBATCH];
-        int64_t ids[PBATCH];
-        int n = 0;
-        while (n < PBATCH && next(arg)) {
-            buf_init(&part[n]);
-            buf_init(&units[n]);
-            jw pw;
-            jw_init(&pw, &part[n]);
-            person_json(c, st, &pw, false, false);
-            ids[n++] = db_col_int(st, 0);
-        }
-        if (!n) return;
-        qb q;
-        qb_init(&q);
-        qb_in_ids(&q, "r.person_id IN ?*", ids, n);
-        qb_and(&q, "r.active = 1");
-        char *sql = qb_sql(&q, &c->a, "SELECT r.person_id, r.unit_id, u.code, r.relation FROM residents r "
-                                      "JOIN units u ON u.id = r.unit_id", "ORDER BY r.person_id, r.id");
-        db_stmt *o = sql ? db_query_a(c->db, sql, qb_args(&q, 0, DN, DN)) : NULL;
-        while (o && db_step(o) == DB_ROW) {
-            for (int k = 0; k < n; k++) {
-                if (ids[k] != db_col_int(o, 0)) continue;
-                jw uw;
-                jw_init(&uw, &units[k]);
-                if (units[k].len) uw.need_comma[0] = true;
-                jw_obj(&uw, NULL);
-                jw_int(&uw, "unit_id", db_col_int(o, 1));
-                jw_str(&uw, "code", db_col_text(o, 2));
-                jw_str(&uw, "relation", db_col_text(o, 3));
-                jw_end(&uw);
-                break;
-            }
-        }
-        if (o) db_finish(o);
-        qb_free(&q);
-        for (int k = 0; k < n; k++) {
-            buf_puts(&part[k], ",\"units\":[");
-            buf_append(&part[k], units[k].data ? units[k].data : "", units[k].len);
-            buf_puts(&part[k], "]}");
-            jw_raw(w, NULL, buf_cstr(&part[k]));
-            buf_free(&part[k]);
-            buf_free(&units[k]);
-        }
-        if (n < PBATCH) return;
-    }
+    static const child_batch units = {
+        person_row, "units",
+        "SELECT r.person_id, r.unit_id, u.code, r.relation FROM residents r JOIN units u ON u.id = r.unit_id",
+        "r.person_id IN ?*", "r.active = 1", "ORDER BY r.person_id, r.id", unit_child,
+    };
+    json_rows_with_children(c, st, w, next, arg, &units);
 }
 
 static bool step_list(void *lq) { return list_next(lq); }
@@ -112,8 +76,10 @@ static kerr answer_person(ctx *c, int status, int64_t id, bool reveal) {
     if (!st) return E_INTERNAL;
     if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
     jw *w = ctx_json(c, status);
-    person_json(c, st, w, reveal, true);
+    jw_obj(w, NULL);
+    person_fields(c, st, w, reveal);
     db_finish(st);
+    person_units(c, id, w);
     history_json(c, "person", id, w);
     jw_end(w);
     return E_OK;
@@ -307,8 +273,6 @@ static kerr person_action(ctx *c) {
 }
 
 /* ---- lookup ---- */
-
-static bool step_stmt(void *st) { return db_step(st) == DB_ROW; }
 
 static bool all_digits(const char *s) {
     if (!*s) return false;

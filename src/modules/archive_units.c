@@ -62,61 +62,21 @@ void unit_fields(ctx *c, db_stmt *st, jw *w) {
     jw_end(w);
 }
 
-/* Unit rows (UNIT_COLS) with their owners, written as a JSON array's items. The owners of a
-** batch of up to 100 units come from one query instead of one per unit. */
-#define BATCH 100
+static void owner_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
+    jw_int(w, "person_id", db_col_int(o, 1));
+    jw_str(w, "name", db_col_text(o, 2));
+    jw_str(w, "phone", mask_phone(c, pid, db_col_text(o, 3)));
+    jw_str(w, "relation", db_col_text(o, 4));
+}
+
+/* Unit rows (UNIT_COLS) with their owners, written as a JSON array's items. */
 void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
-    for (;;) {
-        buf part[BATCH], own[BATCH];
-        int64_t ids[BATCH], pids[BATCH];
-        int n = 0;
-        while (n < BATCH && next(arg)) {
-            buf_init(&part[n]);
-            buf_init(&own[n]);
-            jw pw;
-            jw_init(&pw, &part[n]);
-            jw_obj(&pw, NULL);
-            unit_fields(c, st, &pw);
-            ids[n] = db_col_int(st, 0);
-            pids[n] = db_col_int(st, 1);
-            n++;
-        }
-        if (!n) return;
-        qb q;
-        qb_init(&q);
-        qb_in_ids(&q, "r.unit_id IN ?*", ids, n);
-        qb_and(&q, "r.active = 1 AND r.relation IN ('业主', '共有人')");
-        char *sql = qb_sql(&q, &c->a, "SELECT r.unit_id, p.id, p.name, p.phone, r.relation FROM residents r "
-                                      "JOIN people p ON p.id = r.person_id", "ORDER BY r.unit_id, r.id");
-        db_stmt *o = sql ? db_query_a(c->db, sql, qb_args(&q, 0, DN, DN)) : NULL;
-        while (o && db_step(o) == DB_ROW) {
-            int64_t uid = db_col_int(o, 0);
-            for (int k = 0; k < n; k++) {
-                if (ids[k] != uid) continue;
-                jw ow;
-                jw_init(&ow, &own[k]);
-                if (own[k].len) ow.need_comma[0] = true;
-                jw_obj(&ow, NULL);
-                jw_int(&ow, "person_id", db_col_int(o, 1));
-                jw_str(&ow, "name", db_col_text(o, 2));
-                jw_str(&ow, "phone", mask_phone(c, pids[k], db_col_text(o, 3)));
-                jw_str(&ow, "relation", db_col_text(o, 4));
-                jw_end(&ow);
-                break;
-            }
-        }
-        if (o) db_finish(o);
-        qb_free(&q);
-        for (int k = 0; k < n; k++) {
-            buf_puts(&part[k], ",\"owners\":[");
-            buf_append(&part[k], own[k].data ? own[k].data : "", own[k].len);
-            buf_puts(&part[k], "]}");
-            jw_raw(w, NULL, buf_cstr(&part[k]));
-            buf_free(&part[k]);
-            buf_free(&own[k]);
-        }
-        if (n < BATCH) return;
-    }
+    static const child_batch owners = {
+        unit_fields, "owners",
+        "SELECT r.unit_id, p.id, p.name, p.phone, r.relation FROM residents r JOIN people p ON p.id = r.person_id",
+        "r.unit_id IN ?*", "r.active = 1 AND r.relation IN ('业主', '共有人')", "ORDER BY r.unit_id, r.id", owner_child,
+    };
+    json_rows_with_children(c, st, w, next, arg, &owners);
 }
 
 static bool step_list(void *lq) { return list_next(lq); }
