@@ -67,7 +67,7 @@ static kerr add_resident(db *d, int64_t pid, int64_t uid, int64_t person, const 
 /* One unit with its people, vehicle and pet. `special` forces an occupied unit with an owner. */
 static kerr demo_unit(db *d, int64_t pid, int64_t bid, const char *bcode, int ent, int floor, int r, bool special,
                       int64_t now, int *people) {
-    char room[8], code[24], owner[32], phone[16], idno[20];
+    char room[24], code[64], owner[32], phone[24], idno[24];
     snprintf(room, sizeof room, "%d%02d", floor, r);
     snprintf(code, sizeof code, "%s-%d-%s", bcode, ent, room);
     unsigned roll = rnd(100);
@@ -138,7 +138,7 @@ kerr demo_archive(db *d, int64_t pid, int64_t now) {
     rng_state = 20261125u + (uint64_t)pid;
     kerr e = E_OK;
     for (int b = 1; !e && b <= nb; b++) {
-        char code[8], name[16];
+        char code[24], name[32];
         int64_t bid = 0;
         snprintf(code, sizeof code, "%d", b);
         snprintf(name, sizeof name, "%d栋", b);

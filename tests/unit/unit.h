@@ -62,6 +62,7 @@ int test_router(void);
 int test_money(void);
 int test_clock(void);
 int test_workflow(void);
+int test_sheet(void);
 int test_deadline(void);
 int test_audit(void);
 int test_seq(void);
