@@ -452,14 +452,22 @@ typedef struct xctx {
     char ctype;
 } xctx;
 
-static const char *lname(const char *n) {
-    const char *c = strrchr(n, ':');
-    return c ? c + 1 : n;
+/* Local name of an element or attribute (after any prefix); hot, hence no libc calls. */
+static inline const char *lname(const char *n) {
+    const char *l = n;
+    for (; *n; n++)
+        if (*n == ':') l = n + 1;
+    return l;
+}
+
+static inline bool eq(const char *a, const char *b) {
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
 }
 
 static const char *attr(const char **atts, const char *name) {
     for (int i = 0; atts[i]; i += 2)
-        if (strcmp(lname(atts[i]), name) == 0) return atts[i + 1];
+        if (eq(lname(atts[i]), name)) return atts[i + 1];
     return NULL;
 }
 
@@ -836,28 +844,28 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts) {
     const char *n = lname(name);
     switch (x->kind) {
     case P_RELS:
-        if (strcmp(n, "Relationship") == 0) on_rel(x, atts);
+        if (eq(n, "Relationship")) on_rel(x, atts);
         break;
     case P_WORKBOOK:
-        if (strcmp(n, "sheet") == 0) on_sheet_entry(x, atts);
+        if (eq(n, "sheet")) on_sheet_entry(x, atts);
         break;
     case P_SST:
-        if (strcmp(n, "si") == 0) {
+        if (eq(n, "si")) {
             x->in_item = true;
             x->in_t = false;
             x->rph = 0;
             tx_reset(x);
-        } else if (x->in_item && strcmp(n, "rPh") == 0) x->rph++;
-        else if (x->in_item && !x->rph && strcmp(n, "t") == 0) x->in_t = true;
+        } else if (x->in_item && eq(n, "rPh")) x->rph++;
+        else if (x->in_item && !x->rph && eq(n, "t")) x->in_t = true;
         break;
     case P_SHEET:
-        if (strcmp(n, "row") == 0) row_start(x, atts);
-        else if (strcmp(n, "c") == 0) c_start(x, atts);
+        if (eq(n, "row")) row_start(x, atts);
+        else if (eq(n, "c")) c_start(x, atts);
         else if (x->in_c) {
-            if (strcmp(n, "v") == 0) x->in_v = x->ctype != 'i';
-            else if (strcmp(n, "is") == 0) x->in_item = true;
-            else if (x->in_item && strcmp(n, "rPh") == 0) x->rph++;
-            else if (x->in_item && !x->rph && strcmp(n, "t") == 0) x->in_t = x->ctype == 'i';
+            if (eq(n, "v")) x->in_v = x->ctype != 'i';
+            else if (eq(n, "is")) x->in_item = true;
+            else if (x->in_item && eq(n, "rPh")) x->rph++;
+            else if (x->in_item && !x->rph && eq(n, "t")) x->in_t = x->ctype == 'i';
         }
         break;
     }
@@ -870,21 +878,21 @@ static void XMLCALL on_end(void *ud, const char *name) {
     if (x->b->err) return;
     const char *n = lname(name);
     if (x->kind == P_SST) {
-        if (strcmp(n, "t") == 0) x->in_t = false;
-        else if (strcmp(n, "rPh") == 0) { if (x->rph > 0) x->rph--; }
-        else if (strcmp(n, "si") == 0 && x->in_item) {
+        if (eq(n, "t")) x->in_t = false;
+        else if (eq(n, "rPh")) { if (x->rph > 0) x->rph--; }
+        else if (eq(n, "si") && x->in_item) {
             x->in_item = false;
             ss_end(x);
         }
     } else if (x->kind == P_SHEET) {
-        if (strcmp(n, "v") == 0) x->in_v = false;
-        else if (strcmp(n, "t") == 0) x->in_t = false;
-        else if (strcmp(n, "rPh") == 0) { if (x->rph > 0) x->rph--; }
-        else if (strcmp(n, "is") == 0) x->in_item = false;
-        else if (strcmp(n, "c") == 0 && x->in_c) {
+        if (eq(n, "v")) x->in_v = false;
+        else if (eq(n, "t")) x->in_t = false;
+        else if (eq(n, "rPh")) { if (x->rph > 0) x->rph--; }
+        else if (eq(n, "is")) x->in_item = false;
+        else if (eq(n, "c") && x->in_c) {
             x->in_c = x->in_v = x->in_t = x->in_item = false;
             cell_end(x);
-        } else if (strcmp(n, "row") == 0 && x->in_row) {
+        } else if (eq(n, "row") && x->in_row) {
             x->in_row = false;
             builder *b = x->b;
             if (emit_row(b, (size_t)(x->row_r - 1), b->cur_n, false) != SHEET_OK) xstop(x);

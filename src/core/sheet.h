@@ -16,7 +16,9 @@
 **   - xlsx numbers: integers without ".0", reals as written ("89.5"), exponent notation
 **     expanded ("1.3800138E10" → "13800138000"), float noise rounded to 15 significant
 **     digits like Excel shows it ("0.30000000000000004" → "0.3"); dates stay serial numbers;
-**     booleans are "TRUE"/"FALSE"; errors their text ("#N/A"). Only the first worksheet.
+**     booleans are "TRUE"/"FALSE"; errors their text ("#N/A"); _xHHHH_ escapes decoded.
+**     Only the first worksheet is read (skipping hidden ones and chart sheets; the first
+**     worksheet if all are hidden; xl/worksheets/sheet1.xml if the workbook is unreadable).
 **   - CSV: separator ',', RFC 4180 quoting; unquoted cells trimmed of ASCII spaces; UTF-8
 **     (BOM skipped) or GB18030/GBK (converted with iconv).
 ** A limit field that is 0 takes the SHEET_LIMITS_DEFAULT value; max_cols is capped at 16384.
