@@ -193,7 +193,6 @@ static kerr users_list(ctx *c) {
     if (!e) e = users_filter(c, &b);
     if (e) { qb_free(&b); return e; }
     if ((e = list_open(c, &b, "u.id", "users u", "ORDER BY u.id", &pg, &lq))) return e;
-    /* ids first: user_json runs its own queries on the same connection */
     int64_t *ids = arena_alloc(&c->a, sizeof *ids * (size_t)pg.per_page);
     int n = 0;
     while (ids && n < pg.per_page && list_next(&lq)) ids[n++] = db_col_int(lq.st, 0);
