@@ -20,6 +20,10 @@ kerr in_date(ctx *c, json_t *obj, const char *key, const char *label, const char
 kerr in_choice(ctx *c, const char *key, const char *label, unsigned flags, const char *const *choices,
                const char **out);
 kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *phone);
+/* The tests behind the checks above, for callers that report problems their own way (import). */
+bool area_parse(const char *s, int64_t *hundredths);   /* "89.5" → 8950; at most two decimals */
+bool phone_cn_ok(const char *phone);                    /* mobile 1[3-9]… or landline 0xx-… */
+bool choice_ok(const char *v, const char *const *choices);
 kerr check_id_no(ctx *c, const char *type, const char *no);
 bool id_number_ok(const char *type, const char *no);   /* the test behind check_id_no */
 
@@ -44,14 +48,13 @@ void history_json(ctx *c, const char *entity, int64_t id, jw *w);   /* audit row
     "(u.area_build IS NOT NULL AND u.use_type <> '' AND u.holder <> '' AND (u.status IN ('未交房','空置') OR " \
     "EXISTS(SELECT 1 FROM residents r JOIN people p ON p.id = r.person_id WHERE r.unit_id = u.id AND " \
     "r.active = 1 AND r.relation = '业主' AND p.phone <> '')))"
-/* A unit row: UNIT_COLS FROM UNIT_FROM, written by unit_fields; owners by unit_owners. */
+/* A unit row: UNIT_COLS FROM UNIT_FROM, written by unit_fields (owners: units_json_rows). */
 #define UNIT_COLS "u.id, u.project_id, u.building_id, b.code, b.name, u.entrance, u.room, u.code, u.floor, " \
                   "u.area_build, u.area_use, u.use_type, u.structure, u.holder, u.status, u.remark, u.version, " \
                   "u.created_at, u.updated_at, " UNIT_COMPLETE_SQL ", " \
                   "EXISTS(SELECT 1 FROM residents r WHERE r.unit_id = u.id AND r.active = 1 AND r.relation = '业主')"
 #define UNIT_FROM "units u JOIN buildings b ON b.id = u.building_id"
 void unit_fields(ctx *c, db_stmt *st, jw *w);
-void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w);
 /* Writes rows of st as array items, each with a list of children read for a whole batch of
 ** rows by one query (instead of one query per row). Column 0 of a row is its id, column 1 its
 ** project; the child query's column 0 is the parent id. next() steps st. */

@@ -17,7 +17,7 @@ const char *const ID_TYPES[] = {"身份证", "护照", "港澳通行证", "台�
 const char *const BUILDING_KINDS[] = {"住宅楼", "商业楼", "写字楼", "别墅", "车库", "其他", NULL};
 const char *const PET_KINDS[] = {"犬", "猫", "其他", NULL};
 
-static bool parse_hundredths(const char *s, int64_t *out) {
+bool area_parse(const char *s, int64_t *out) {
     int64_t whole = 0, frac = 0;
     int nd = 0, nf = 0;
     for (; *s >= '0' && *s <= '9'; s++, nd++) {
@@ -47,7 +47,7 @@ kerr in_area(ctx *c, const char *key, const char *label, opt_int *out) {
         return E_OK;
     } else if (json_is_string(v)) snprintf(tmp, sizeof tmp, "%s", json_string_value(v));
     else return ctx_fail(c, E_VALIDATION, key, "%s应为数字（平方米）", label);
-    if (!parse_hundredths(tmp, &out->v))
+    if (!area_parse(tmp, &out->v))
         return ctx_fail(c, E_VALIDATION, key, "%s应为不超过两位小数的非负数（平方米）", label);
     return E_OK;
 }
@@ -72,9 +72,7 @@ kerr in_date(ctx *c, json_t *obj, const char *key, const char *label, const char
 kerr in_choice(ctx *c, const char *key, const char *label, unsigned flags, const char *const *choices,
                const char **out) {
     kerr e = in_str(c, key, label, flags, 20, out);
-    if (e || !*out) return e;
-    for (int i = 0; choices[i]; i++)
-        if (!strcmp(choices[i], *out)) return E_OK;
+    if (e || !*out || choice_ok(*out, choices)) return e;
     buf b;
     buf_init(&b);
     for (int i = 0; choices[i]; i++) buf_printf(&b, "%s%s", i ? "、" : "", choices[i]);
@@ -83,19 +81,26 @@ kerr in_choice(ctx *c, const char *key, const char *label, unsigned flags, const
     return e;
 }
 
-kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *p) {
-    if (!p || !*p) return E_OK;
+bool phone_cn_ok(const char *p) {
     size_t n = strlen(p), digits = 0, dashes = 0;
     for (size_t i = 0; i < n; i++) {
         if (p[i] >= '0' && p[i] <= '9') digits++;
         else if (p[i] == '-') dashes++;
-        else return ctx_fail(c, E_VALIDATION, field, "%s格式不正确（手机 11 位，或 020-12345678）", label);
+        else return false;
     }
     bool mobile = n == 11 && dashes == 0 && p[0] == '1' && p[1] >= '3' && p[1] <= '9';
-    bool landline = p[0] == '0' && digits >= 10 && digits <= 16 && dashes <= 2;
-    if (!mobile && !landline)
-        return ctx_fail(c, E_VALIDATION, field, "%s格式不正确（手机 11 位，或 020-12345678）", label);
-    return E_OK;
+    return mobile || (p[0] == '0' && digits >= 10 && digits <= 16 && dashes <= 2);
+}
+
+kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *p) {
+    if (!p || !*p || phone_cn_ok(p)) return E_OK;
+    return ctx_fail(c, E_VALIDATION, field, "%s格式不正确（手机 11 位，或 020-12345678）", label);
+}
+
+bool choice_ok(const char *v, const char *const *choices) {
+    for (int i = 0; choices[i]; i++)
+        if (!strcmp(choices[i], v)) return true;
+    return false;
 }
 
 /* GB 11643: 17 digits + check character over weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2. */

@@ -31,10 +31,6 @@ static void problem(problems *p, int row, int col, const char *msg) {
     jw_end(&p->w);
 }
 
-static bool in_list(const char *v, const char *const *list) {
-    for (int i = 0; list[i]; i++) if (!strcmp(v, list[i])) return true;
-    return false;
-}
 
 /* Column index of each template header in the file's first row (-1 when absent). */
 static bool map_headers(const sheet *s, int *map, problems *p) {
@@ -97,16 +93,6 @@ typedef struct import_job {
     int nunits, npeople, nlinks, nvehicles, rows;
 } import_job;
 
-static bool parse_area(const char *s, int64_t *out) {
-    int64_t whole = 0, frac = 0;
-    int nd = 0, nf = 0;
-    for (; *s >= '0' && *s <= '9'; s++, nd++) if ((whole = whole * 10 + (*s - '0')) > 100000000) return false;
-    if (*s == '.') for (s++; *s >= '0' && *s <= '9'; s++, nf++) { if (nf >= 2) return false; frac = frac * 10 + (*s - '0'); }
-    if (*s || !nd) return false;
-    *out = whole * 100 + (nf == 1 ? frac * 10 : frac);
-    return true;
-}
-
 static bool parse_int(const char *s, int64_t *out) {
     char *end;
     long long v = strtoll(s, &end, 10);
@@ -115,15 +101,6 @@ static bool parse_int(const char *s, int64_t *out) {
     return true;
 }
 
-static bool phone_ok(const char *p) {
-    size_t n = strlen(p), digits = 0, dashes = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] >= '0' && p[i] <= '9') digits++;
-        else if (p[i] == '-') dashes++;
-        else return false;
-    }
-    return (n == 11 && !dashes && p[0] == '1' && p[1] >= '3') || (p[0] == '0' && digits >= 10 && digits <= 16 && dashes <= 2);
-}
 
 /* Reads the unit part of row r into the job (or finds the unit already read); -1 on a problem. */
 static int row_unit(ctx *c, const sheet *s, const int *map, int r, smap *bmap, const int64_t *bids, smap *umap,
@@ -143,12 +120,12 @@ static int row_unit(ctx *c, const sheet *s, const int *map, int r, smap *bmap, c
     imp_unit u = {.code = code, .entrance = ent, .room = room, .bid = bids[bi]};
     const char *v;
     if (*(v = cell(s, map, r, C_FLOOR))) { if (!(u.has_floor = parse_int(v, &u.floor))) problem(p, row, C_FLOOR, "楼层应为整数"); }
-    if (*(v = cell(s, map, r, C_AREA_B))) { if (!(u.has_ab = parse_area(v, &u.ab))) problem(p, row, C_AREA_B, "建筑面积应为不超过两位小数的数字"); }
-    if (*(v = cell(s, map, r, C_AREA_U))) { if (!(u.has_au = parse_area(v, &u.au))) problem(p, row, C_AREA_U, "使用面积应为不超过两位小数的数字"); }
+    if (*(v = cell(s, map, r, C_AREA_B))) { if (!(u.has_ab = area_parse(v, &u.ab))) problem(p, row, C_AREA_B, "建筑面积应为不超过两位小数的数字"); }
+    if (*(v = cell(s, map, r, C_AREA_U))) { if (!(u.has_au = area_parse(v, &u.au))) problem(p, row, C_AREA_U, "使用面积应为不超过两位小数的数字"); }
     u.use = *(v = cell(s, map, r, C_USE)) ? v : "住宅";
-    if (!in_list(u.use, UNIT_USES)) problem(p, row, C_USE, "用途应为 住宅、商铺、办公 或 车位");
+    if (!choice_ok(u.use, UNIT_USES)) problem(p, row, C_USE, "用途应为 住宅、商铺、办公 或 车位");
     u.status = cell(s, map, r, C_STATUS);
-    if (*u.status && !in_list(u.status, UNIT_STATUSES)) problem(p, row, C_STATUS, "状态应为 未交房、空置、装修中、已入住 或 出租");
+    if (*u.status && !choice_ok(u.status, UNIT_STATUSES)) problem(p, row, C_STATUS, "状态应为 未交房、空置、装修中、已入住 或 出租");
     u.structure = cell(s, map, r, C_STRUCT);
     u.holder = cell(s, map, r, C_HOLDER);
     if (p->n > before) return -1;
@@ -169,10 +146,10 @@ static void row_person(ctx *c, const sheet *s, const int *map, int r, int ui, sm
     }
     if (utf8_chars(name) > 40) problem(p, row, C_NAME, "姓名不能超过 40 个字");
     if (!*rel) rel = "业主";
-    if (!in_list(rel, RELATIONS)) problem(p, row, C_RELATION, "关系应为 业主、共有人、租户、家庭成员 或 委托人");
-    if (*phone && !phone_ok(phone)) problem(p, row, C_PHONE, "手机号格式不正确");
+    if (!choice_ok(rel, RELATIONS)) problem(p, row, C_RELATION, "关系应为 业主、共有人、租户、家庭成员 或 委托人");
+    if (*phone && !phone_cn_ok(phone)) problem(p, row, C_PHONE, "手机号格式不正确");
     if (!*idt) idt = "身份证";
-    if (!in_list(idt, ID_TYPES)) problem(p, row, C_IDTYPE, "证件类型不正确");
+    if (!choice_ok(idt, ID_TYPES)) problem(p, row, C_IDTYPE, "证件类型不正确");
     else if (*idno && !id_number_ok(idt, idno)) problem(p, row, C_IDNO, "证件号码不正确（身份证 18 位且校验位正确）");
     if (*plate && utf8_chars(plate) < 5) problem(p, row, C_PLATE, "车牌号格式不正确");
     if (p->n > before || ui < 0) return;   /* a row whose unit had problems is only checked */

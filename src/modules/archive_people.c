@@ -11,15 +11,23 @@
                     "p.emergency_phone, p.company, p.business_scope, p.business_manager, p.business_category, " \
                     "p.remark, p.version, p.created_at, p.updated_at"
 
+/* One unit of a person: columns person_id, unit_id, code, relation. */
+static void unit_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_int(w, "unit_id", db_col_int(o, 1));
+    jw_str(w, "code", db_col_text(o, 2));
+    jw_str(w, "relation", db_col_text(o, 3));
+}
+
+#define PERSON_UNITS_SQL "SELECT r.person_id, r.unit_id, u.code, r.relation FROM residents r JOIN units u ON u.id = r.unit_id"
+
+/* The units a person currently relates to, as "units". */
 static void person_units(ctx *c, int64_t id, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT r.unit_id, u.code, r.relation FROM residents r JOIN units u ON u.id = r.unit_id "
-                                  "WHERE r.person_id = ? AND r.active = 1 ORDER BY r.id", DI(id));
+    db_stmt *st = db_query(c->db, PERSON_UNITS_SQL " WHERE r.person_id = ? AND r.active = 1 ORDER BY r.id", DI(id));
     jw_arr(w, "units");
     while (st && db_step(st) == DB_ROW) {
         jw_obj(w, NULL);
-        jw_int(w, "unit_id", db_col_int(st, 0));
-        jw_str(w, "code", db_col_text(st, 1));
-        jw_str(w, "relation", db_col_text(st, 2));
+        unit_child(c, st, w, 0);
         jw_end(w);
     }
     if (st) db_finish(st);
@@ -52,19 +60,11 @@ static void person_fields(ctx *c, db_stmt *st, jw *w, bool reveal) {
 
 static void person_row(ctx *c, db_stmt *st, jw *w) { person_fields(c, st, w, false); }
 
-static void unit_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
-    (void)c, (void)pid;
-    jw_int(w, "unit_id", db_col_int(o, 1));
-    jw_str(w, "code", db_col_text(o, 2));
-    jw_str(w, "relation", db_col_text(o, 3));
-}
 
 /* Rows of st (PERSON_COLS) with the units each person relates to, as array items. */
 static void people_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
     static const child_batch units = {
-        person_row, "units",
-        "SELECT r.person_id, r.unit_id, u.code, r.relation FROM residents r JOIN units u ON u.id = r.unit_id",
-        "r.person_id IN ?*", "r.active = 1", "ORDER BY r.person_id, r.id", unit_child,
+        person_row, "units", PERSON_UNITS_SQL, "r.person_id IN ?*", "r.active = 1", "ORDER BY r.person_id, r.id", unit_child,
     };
     json_rows_with_children(c, st, w, next, arg, &units);
 }
@@ -138,10 +138,8 @@ static kerr read_person(ctx *c, json_t *obj, const char *path, person_in *p, boo
     if (!e) e = check_phone_cn(c, path ? arena_printf(&c->a, "%s.phone2", path) : "phone2", "备用电话", p->phone2);
     if (!e) e = check_phone_cn(c, path ? arena_printf(&c->a, "%s.emergency_phone", path) : "emergency_phone",
                                "紧急联系人电话", p->em_phone);
-    if (!e && p->id_type) {
-        bool ok = false;
-        for (int i = 0; ID_TYPES[i]; i++) ok |= !strcmp(ID_TYPES[i], p->id_type);
-        if (!ok) e = ctx_fail(c, E_VALIDATION, path ? arena_printf(&c->a, "%s.id_type", path) : "id_type",
+    if (!e && p->id_type && !choice_ok(p->id_type, ID_TYPES)) {
+        e = ctx_fail(c, E_VALIDATION, path ? arena_printf(&c->a, "%s.id_type", path) : "id_type",
                               "证件类型应为：身份证、护照、港澳通行证、台胞证、营业执照、其他");
     }
     if (!e && p->id_no) {

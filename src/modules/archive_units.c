@@ -9,18 +9,24 @@
 #include <string.h>
 
 
-/* The unit's current owners (业主/共有人), phones masked for this user. */
-void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT p.id, p.name, p.phone, r.relation FROM residents r JOIN people p ON p.id = r.person_id "
-                                  "WHERE r.unit_id = ? AND r.active = 1 AND r.relation IN ('业主', '共有人') ORDER BY r.id",
-                           DI(uid));
+/* One owner: columns unit_id, person id, name, phone, relation; the phone masked for this user. */
+static void owner_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
+    jw_int(w, "person_id", db_col_int(o, 1));
+    jw_str(w, "name", db_col_text(o, 2));
+    jw_str(w, "phone", mask_phone(c, pid, db_col_text(o, 3)));
+    jw_str(w, "relation", db_col_text(o, 4));
+}
+
+#define OWNERS_SQL "SELECT r.unit_id, p.id, p.name, p.phone, r.relation FROM residents r JOIN people p ON p.id = r.person_id"
+#define OWNERS_FILTER "r.active = 1 AND r.relation IN ('业主', '共有人')"
+
+/* The current owners (业主/共有人) of one unit, as "owners". */
+static void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
+    db_stmt *st = db_query(c->db, OWNERS_SQL " WHERE r.unit_id = ? AND " OWNERS_FILTER " ORDER BY r.id", DI(uid));
     jw_arr(w, "owners");
     while (st && db_step(st) == DB_ROW) {
         jw_obj(w, NULL);
-        jw_int(w, "person_id", db_col_int(st, 0));
-        jw_str(w, "name", db_col_text(st, 1));
-        jw_str(w, "phone", mask_phone(c, pid, db_col_text(st, 2)));
-        jw_str(w, "relation", db_col_text(st, 3));
+        owner_child(c, st, w, pid);
         jw_end(w);
     }
     if (st) db_finish(st);
@@ -62,19 +68,11 @@ void unit_fields(ctx *c, db_stmt *st, jw *w) {
     jw_end(w);
 }
 
-static void owner_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
-    jw_int(w, "person_id", db_col_int(o, 1));
-    jw_str(w, "name", db_col_text(o, 2));
-    jw_str(w, "phone", mask_phone(c, pid, db_col_text(o, 3)));
-    jw_str(w, "relation", db_col_text(o, 4));
-}
 
 /* Unit rows (UNIT_COLS) with their owners, written as a JSON array's items. */
 void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
     static const child_batch owners = {
-        unit_fields, "owners",
-        "SELECT r.unit_id, p.id, p.name, p.phone, r.relation FROM residents r JOIN people p ON p.id = r.person_id",
-        "r.unit_id IN ?*", "r.active = 1 AND r.relation IN ('业主', '共有人')", "ORDER BY r.unit_id, r.id", owner_child,
+        unit_fields, "owners", OWNERS_SQL, "r.unit_id IN ?*", OWNERS_FILTER, "ORDER BY r.unit_id, r.id", owner_child,
     };
     json_rows_with_children(c, st, w, next, arg, &owners);
 }
