@@ -5,18 +5,25 @@
 #include "buf.h"
 #include "jw.h"
 
+kerr deadline_open_warn(db *d, int64_t project_id, const char *entity, int64_t entity_id,
+                        const char *kind, const char *title, int64_t due_at, int64_t warn_at, int64_t now) {
+    return db_exec(d, "INSERT INTO deadlines(project_id, entity, entity_id, kind, title, due_at, warn_at, created_at) "
+                      "VALUES (?,?,?,?,?,?,?,?)",
+                   DI(project_id), DT(entity), DI(entity_id), DT(kind), DT(title ? title : ""),
+                   DI(due_at), warn_at ? DI(warn_at) : DN, DI(now));
+}
+
 kerr deadline_open(db *d, int64_t project_id, const char *entity, int64_t entity_id,
                    const char *kind, const char *title, int64_t due_at, int64_t now) {
-    return db_exec(d, "INSERT INTO deadlines(project_id, entity, entity_id, kind, title, due_at, created_at) "
-                      "VALUES (?,?,?,?,?,?,?)",
-                   DI(project_id), DT(entity), DI(entity_id), DT(kind), DT(title ? title : ""),
-                   DI(due_at), DI(now));
+    return deadline_open_warn(d, project_id, entity, entity_id, kind, title, due_at, 0, now);
 }
 
 kerr deadline_meet(db *d, const char *entity, int64_t entity_id, const char *kind, int64_t now, int *met) {
-    kerr e = db_exec(d, "UPDATE deadlines SET met_at = ? WHERE entity = ? AND entity_id = ? "
-                        "AND kind = ? AND met_at IS NULL",
-                     DI(now), DT(entity), DI(entity_id), DT(kind));
+    kerr e = kind ? db_exec(d, "UPDATE deadlines SET met_at = ? WHERE entity = ? AND entity_id = ? "
+                               "AND kind = ? AND met_at IS NULL",
+                            DI(now), DT(entity), DI(entity_id), DT(kind))
+                  : db_exec(d, "UPDATE deadlines SET met_at = ? WHERE entity = ? AND entity_id = ? AND met_at IS NULL",
+                            DI(now), DT(entity), DI(entity_id));
     if (met) *met = e ? 0 : (int)db_changes(d);
     return e;
 }
@@ -40,6 +47,9 @@ static kerr audit_overdue(db *d, db_stmt *st, int64_t now) {
 }
 
 int deadline_tick(db *d, int64_t now) {
+    if (db_exec(d, "UPDATE deadlines SET warned_at = ? WHERE met_at IS NULL AND warned_at IS NULL AND warn_at < ?",
+                DI(now), DI(now)))
+        return -1;
     db_stmt *st = db_query(d, "UPDATE deadlines SET overdue_at = ? WHERE met_at IS NULL AND "
                               "overdue_at IS NULL AND due_at < ? "
                               "RETURNING id, project_id, entity, entity_id, kind, due_at",

@@ -13,9 +13,14 @@
 
 kerr deadline_open(db *d, int64_t project_id, const char *entity, int64_t entity_id,
                    const char *kind, const char *title, int64_t due_at, int64_t now);
-/* Meets the open deadlines of (entity, id, kind); *met (may be NULL) gets how many. */
+/* The same with a warning time (0 = none): the tick sets warned_at once it has passed. */
+kerr deadline_open_warn(db *d, int64_t project_id, const char *entity, int64_t entity_id,
+                        const char *kind, const char *title, int64_t due_at, int64_t warn_at, int64_t now);
+/* Meets the open deadlines of (entity, id, kind); kind NULL meets every kind (a cancelled
+** document owes nothing more). *met (may be NULL) gets how many. */
 kerr deadline_meet(db *d, const char *entity, int64_t entity_id, const char *kind, int64_t now, int *met);
-/* Marks open deadlines with due_at < now as overdue; returns how many, or -1 on error.
+/* Marks open deadlines with due_at < now as overdue (and those past warn_at as warned);
+** returns how many became overdue, or -1 on error.
 ** Runs inside the caller's transaction. */
 int deadline_tick(db *d, int64_t now);
 #endif

@@ -24,6 +24,11 @@ static const struct { const char *name; unsigned roles; } perms[] = {
     {"archive.read",    ROLE_ALL},
     {"archive.write",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
     {"people.reveal",   MGMT | ROLE_SUPERVISOR | ROLE_STEWARD},
+    {"tickets.read",    ROLE_ALL},
+    {"tickets.write",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD | ROLE_TECHNICIAN},
+    {"tickets.act",     ROLE_ALL},
+    {"tickets.stats",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
+    {"tickets.settings", MGMT | ROLE_SUPERVISOR},
 };
 
 unsigned role_from_name(const char *name) {

@@ -1,0 +1,47 @@
+/*
+** tickets.h — shared pieces of the front-desk register and repair work orders
+** (tickets*.c, SPEC B1–B5, R1–R9): the codes with their Chinese labels, the workflow table,
+** the deadline rules per repair category, and the ticket's JSON.
+*/
+#ifndef KEFU_TICKETS_H
+#define KEFU_TICKETS_H
+#include "modules.h"
+#include "../core/clock.h"
+#include "../core/workflow.h"
+#include "../http/export.h"
+#include "../http/input.h"
+
+typedef struct code_label { const char *code, *label; } code_label;
+extern const code_label TICKET_KINDS[], TICKET_CHANNELS[], REPAIR_CATEGORIES[], SATISFACTIONS[],
+    CALLBACK_METHODS[];
+const char *code_label_of(const code_label *t, const char *code);   /* NULL when unknown */
+/* Validates body field `key` against t (NULL-terminated by code): 422 listing the codes. */
+kerr in_code(ctx *c, const char *key, const char *label, unsigned flags, const code_label *t, const char **out);
+
+extern const wf_def TICKET_WF;
+bool ticket_is_repair(const char *kind);   /* public_repair, home_repair, service */
+
+/* Dispatch / completion / warning minutes of a category in a project (own or default). */
+typedef struct repair_sla { int64_t dispatch, complete, warn; bool custom; } repair_sla;
+repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
+
+/* Body field `key`: an agreed time, not in the past (5 minutes' grace); 0 when absent. */
+kerr in_appointment(ctx *c, const char *key, int64_t *at);
+/* The project of ticket id, checked for perm; 404 when not visible. */
+kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid);
+/* Answers the whole ticket (fields, deadlines, events, allowed actions). */
+kerr ticket_answer(ctx *c, int status, int64_t id);
+/* Ticket list columns (TICKET_COLS FROM TICKET_FROM), written by ticket_summary. */
+#define TICKET_COLS "t.id, t.project_id, t.number, t.kind, t.channel, t.state, t.unit_id, un.code, t.building_id, " \
+                    "t.location, t.caller, t.phone, t.content, t.category, t.paid, t.appointment_at, " \
+                    "t.received_by, ru.display_name, t.technician_id, tu.display_name, t.satisfaction, " \
+                    "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at"
+#define TICKET_FROM "tickets t LEFT JOIN units un ON un.id = t.unit_id JOIN users ru ON ru.id = t.received_by " \
+                    "LEFT JOIN users tu ON tu.id = t.technician_id"
+void ticket_summary(ctx *c, db_stmt *st, jw *w);
+
+/* Workflow effects that open and meet deadlines (tickets_flow.c). */
+kerr ticket_open_dispatch_deadline(ctx *c, int64_t pid, int64_t id, const char *number, const char *category);
+
+extern const route tickets_routes[];
+#endif

@@ -1,0 +1,312 @@
+/*
+** tickets_list.c — the ticket lists of a working day (SPEC B2, B4, R5, R6): filters, my open
+** items (首问负责制), the technician's queue, yesterday's leftovers, overdue and due-today
+** callbacks; the technicians to dispatch to; the repair categories' times.
+*/
+#include "tickets.h"
+#include "../core/qb.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *const STATES[] = {"open", "registered", "pending_dispatch", "dispatched", "in_progress",
+                                     "completed", "called_back", "closed", "cancelled", NULL};
+static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", "any", NULL};
+
+/* The nearest open deadline of each row: when, which, and whether it is late or close. */
+#define DUE_SUB(col) "(SELECT d." col " FROM deadlines d WHERE d.entity = 'ticket' AND d.entity_id = t.id " \
+                     "AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1)"
+#define LIST_COLS TICKET_COLS ", " DUE_SUB("due_at") " AS due_at, " DUE_SUB("kind") ", " DUE_SUB("overdue_at") ", " \
+                  DUE_SUB("warned_at")
+
+int64_t office_day_start(int64_t t) {
+    int64_t off = (int64_t)clock_display_offset() * 60, local = t + off;
+    int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    return day * 86400 - off;
+}
+
+/* ?name=a,b,c against the allowed codes → "col IN (?,?,?)". */
+static kerr q_codes(ctx *c, qb *b, const char *name, const char *label, const char *col, const char *const *allowed) {
+    const char *v = q_str(c, name);
+    if (!v) return E_OK;
+    char *list = arena_strdup(&c->a, v), *save = NULL;
+    db_arg args[17];
+    int n = 0;
+    buf cond;
+    buf_init(&cond);
+    buf_printf(&cond, "%s IN (", col);
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        bool ok = false;
+        for (int i = 0; allowed[i]; i++) ok |= !strcmp(allowed[i], tok);
+        if (!ok || n == 16) { buf_free(&cond); return ctx_fail(c, E_BAD_REQUEST, name, "%s「%s」无效", label, tok); }
+        buf_puts(&cond, n ? ",?" : "?");
+        args[n++] = DT(tok);
+    }
+    args[n] = DEND_;
+    buf_puts(&cond, ")");
+    if (n) qb_and_a(b, buf_cstr(&cond), args);
+    buf_free(&cond);
+    return E_OK;
+}
+
+static const char *const *codes_of(arena *a, const code_label *t) {
+    int n = 0;
+    while (t[n].code) n++;
+    const char **out = arena_alloc(a, sizeof *out * (size_t)(n + 1));
+    for (int i = 0; out && i <= n; i++) out[i] = t[i].code;
+    return out;
+}
+
+static kerr q_date(ctx *c, const char *name, const char *label, int64_t *t) {
+    const char *s = q_str(c, name);
+    *t = 0;
+    if (s && (strlen(s) != 10 || !clock_parse_iso(s, t)))
+        return ctx_fail(c, E_BAD_REQUEST, name, "%s格式应为 2026-11-25", label);
+    return E_OK;
+}
+
+/* Projects the user may read tickets of, and the optional ?project_id. */
+kerr tickets_scope(ctx *c, qb *b) {
+    int64_t pid = 0, *ids = NULL;
+    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
+    if (e) return e;
+    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    int n = ctx_perm_projects(c, "tickets.read", &ids);
+    if (n >= 0) qb_in_ids(b, "t.project_id IN ?*", ids, n);
+    if (pid) qb_and(b, "t.project_id = ?", DI(pid));
+    return E_OK;
+}
+
+static kerr filter_ids(ctx *c, qb *b) {
+    static const struct { const char *name, *label, *cond; } ids[] = {
+        {"unit_id", "房屋", "t.unit_id = ?"}, {"building_id", "楼栋", "t.building_id = ?"},
+        {"technician_id", "维修人员", "t.technician_id = ?"}, {"received_by", "登记人", "t.received_by = ?"},
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        int64_t v = 0;
+        kerr e = q_int(c, ids[i].name, ids[i].label, 1, INT64_MAX, 0, &v);
+        if (e) return e;
+        if (v) qb_and(b, ids[i].cond, DI(v));
+    }
+    return E_OK;
+}
+
+static kerr filter_dates(ctx *c, qb *b) {
+    int64_t from, to, cb_from, cb_to;
+    kerr e;
+    if ((e = q_date(c, "from", "开始日期", &from)) || (e = q_date(c, "to", "结束日期", &to)) ||
+        (e = q_date(c, "called_back_from", "回访开始日期", &cb_from)) || (e = q_date(c, "called_back_to", "回访结束日期", &cb_to)))
+        return e;
+    if (from) qb_and(b, "t.created_at >= ?", DI(from));
+    if (to) qb_and(b, "t.created_at < ?", DI(to + 86400));
+    if (cb_from) qb_and(b, "t.called_back_at >= ?", DI(cb_from));
+    if (cb_to) qb_and(b, "t.called_back_at < ?", DI(cb_to + 86400));
+    return E_OK;
+}
+
+/* The working views: mine, queue, carryover, overdue, due today. */
+static kerr filter_views(ctx *c, qb *b, const char **order) {
+    int64_t mine = 0, queue = 0, carry = 0;
+    const char *overdue = q_str(c, "overdue"), *due = q_str(c, "due");
+    kerr e;
+    if ((e = q_int(c, "mine", "我的", 0, 1, 0, &mine)) || (e = q_int(c, "queue", "我的派工单", 0, 1, 0, &queue)) ||
+        (e = q_int(c, "carryover", "昨日未完成", 0, 1, 0, &carry)))
+        return e;
+    if (mine) qb_and(b, "t.received_by = ? AND t.state NOT IN ('closed','cancelled')", DI(c->user->id));
+    if (queue) {
+        qb_and(b, "t.technician_id = ? AND t.state IN ('dispatched','in_progress')", DI(c->user->id));
+        *order = "ORDER BY COALESCE(t.appointment_at, t.dispatched_at), t.id";
+    }
+    if (carry) qb_and(b, "t.created_at < ? AND t.state NOT IN ('closed','cancelled')", DI(office_day_start(c->now)));
+    if (overdue) {
+        int k = 0;
+        while (OVERDUE_KINDS[k] && strcmp(OVERDUE_KINDS[k], overdue)) k++;
+        if (!OVERDUE_KINDS[k]) return ctx_fail(c, E_BAD_REQUEST, "overdue", "overdue 应为 dispatch、complete、callback 或 any");
+        qb_and(b, "t.id IN (SELECT d.entity_id FROM deadlines d WHERE d.entity = 'ticket' AND d.met_at IS NULL "
+                  "AND d.overdue_at IS NOT NULL AND (d.kind = ? OR ? = 'any'))", DT(overdue), DT(overdue));
+        *order = "ORDER BY due_at, t.id";
+    }
+    if (due) {
+        if (strcmp(due, "today")) return ctx_fail(c, E_BAD_REQUEST, "due", "due 只支持 today");
+        qb_and(b, "t.id IN (SELECT d.entity_id FROM deadlines d WHERE d.entity = 'ticket' AND d.kind = 'callback' "
+                  "AND d.met_at IS NULL AND d.due_at < ?)", DI(office_day_start(c->now) + 86400));
+        *order = "ORDER BY due_at, t.id";
+    }
+    return E_OK;
+}
+
+static kerr tickets_filter(ctx *c, qb *b, const char **order) {
+    kerr e;
+    if ((e = tickets_scope(c, b)) || (e = q_codes(c, b, "state", "状态", "t.state", STATES)) ||
+        (e = q_codes(c, b, "kind", "类型", "t.kind", codes_of(&c->a, TICKET_KINDS))) ||
+        (e = q_codes(c, b, "channel", "来源", "t.channel", codes_of(&c->a, TICKET_CHANNELS))) ||
+        (e = q_codes(c, b, "category", "报修类别", "t.category", codes_of(&c->a, REPAIR_CATEGORIES))) ||
+        (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_views(c, b, order)))
+        return e;
+    const char *q = q_str(c, "q");
+    if (q) {
+        const char *like = qb_like(&c->a, q);
+        qb_and(b, "t.number LIKE ? ESCAPE '\\' OR t.caller LIKE ? ESCAPE '\\' OR t.phone LIKE ? ESCAPE '\\' "
+                  "OR t.content LIKE ? ESCAPE '\\' OR un.code LIKE ? ESCAPE '\\'",
+               DT(like), DT(like), DT(like), DT(like), DT(like));
+    }
+    return E_OK;
+}
+
+static void due_fields(db_stmt *st, jw *w) {
+    int col = 27;   /* after TICKET_COLS */
+    jw_time(w, "due_at", db_col_int(st, col));
+    jw_str(w, "due_kind", db_col_text(st, col + 1));
+    bool over = !db_col_is_null(st, col + 2), soon = !db_col_is_null(st, col + 3);
+    jw_str(w, "due_state", db_col_is_null(st, col) ? "" : over ? "overdue" : soon ? "due_soon" : "open");
+    jw_arr(w, "overdue");
+    if (over) jw_str(w, NULL, db_col_text(st, col + 1));
+    jw_end(w);
+}
+
+kerr tickets_list(ctx *c) {
+    page pg;
+    qb b;
+    qb_init(&b);
+    const char *order = "ORDER BY t.id DESC";
+    kerr e = q_page(c, &pg);
+    if (!e) e = tickets_filter(c, &b, &order);
+    if (e) { qb_free(&b); return e; }
+    listq lq;
+    if ((e = list_open(c, &b, LIST_COLS, TICKET_FROM, order, &pg, &lq))) return e;
+    jw *w = list_begin(c);
+    while (list_next(&lq)) {
+        jw_obj(w, NULL);
+        ticket_summary(c, lq.st, w);
+        due_fields(lq.st, w);
+        jw_end(w);
+    }
+    if ((e = list_close(c, &lq))) return e;
+    list_end(c, lq.total, &pg);
+    return E_OK;
+}
+
+static const char *overdue_text(arena *a, json_t *item) {
+    static const code_label kinds[] = {{"dispatch", "派工超时"}, {"complete", "完工超时"}, {"callback", "回访超时"}, {NULL, NULL}};
+    json_t *o = json_array_get(json_object_get(item, "overdue"), 0);
+    const char *l = o ? code_label_of(kinds, json_string_value(o)) : NULL;
+    return arena_strdup(a, l ? l : "");
+}
+
+static const export_col ticket_cols[] = {
+    {"number", "单号", EX_TEXT, NULL},           {"kind_label", "类型", EX_TEXT, NULL},
+    {"channel_label", "来源", EX_TEXT, NULL},    {"state_label", "状态", EX_TEXT, NULL},
+    {"unit_code", "房号", EX_TEXT, NULL},        {"location", "公共位置", EX_TEXT, NULL},
+    {"caller", "联系人", EX_TEXT, NULL},         {"phone", "电话", EX_TEXT, NULL},
+    {"content", "内容", EX_TEXT, NULL},          {"category_label", "报修类别", EX_TEXT, NULL},
+    {"paid", "有偿", EX_BOOL, NULL},             {"appointment_at", "预约时间", EX_TIME, NULL},
+    {"received_by_name", "登记人", EX_TEXT, NULL}, {"technician_name", "维修人员", EX_TEXT, NULL},
+    {"created_at", "登记时间", EX_TIME, NULL},   {"completed_at", "完工时间", EX_TIME, NULL},
+    {"called_back_at", "回访时间", EX_TIME, NULL}, {"satisfaction_label", "满意度", EX_TEXT, NULL},
+    {"due_at", "时限", EX_TIME, NULL},           {"overdue", "超时", EX_TEXT, overdue_text},
+    {NULL, NULL, 0, NULL},
+};
+const export_spec ticket_export = {"工单列表", ticket_cols};
+
+/* ---- technicians to dispatch to ---- */
+
+kerr technicians_list(ctx *c) {
+    int64_t pid = 0;
+    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
+    if (e) return e;
+    if (!pid) {
+        int64_t *ids = NULL;
+        if (ctx_perm_projects(c, "tickets.read", &ids) != 1) return ctx_fail(c, E_BAD_REQUEST, "project_id", "请选择管理处");
+        pid = ids[0];
+    }
+    if ((e = ctx_require(c, "tickets.read", pid))) return e;
+    db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name, u.phone, (SELECT COUNT(*) FROM tickets t WHERE "
+                                  "t.technician_id = u.id AND t.state IN ('dispatched','in_progress')) AS busy "
+                                  "FROM users u WHERE u.disabled = 0 AND u.id IN (SELECT user_id FROM user_roles WHERE "
+                                  "role = 'technician' AND (project_id = ? OR project_id IS NULL)) "
+                                  "ORDER BY busy, u.display_name, u.id", DI(pid));
+    if (!st) return E_INTERNAL;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    while (db_step(st) == DB_ROW) {
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_str(w, "display_name", db_col_text(st, 1));
+        jw_str(w, "phone", db_col_text(st, 2));
+        jw_int(w, "open_orders", db_col_int(st, 3));
+        jw_end(w);
+    }
+    db_finish(st);
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
+/* ---- repair categories: dispatch / completion times per project ---- */
+
+static kerr category_project(ctx *c, const char *perm, int64_t *pid) {
+    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, pid);
+    if (e) return e;
+    if (!*pid) {
+        int64_t *ids = NULL;
+        if (ctx_perm_projects(c, perm, &ids) != 1) return ctx_fail(c, E_BAD_REQUEST, "project_id", "请选择管理处");
+        *pid = ids[0];
+    }
+    if (!auth_sees_project(c->user, *pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    return ctx_require(c, perm, *pid);
+}
+
+static void category_json(ctx *c, int64_t pid, const code_label *cat, jw *w) {
+    repair_sla s = repair_sla_of(c->db, pid, cat->code);
+    jw_obj(w, NULL);
+    jw_str(w, "code", cat->code);
+    jw_str(w, "label", cat->label);
+    jw_int(w, "dispatch_minutes", s.dispatch);
+    jw_int(w, "complete_minutes", s.complete);
+    jw_int(w, "warn_minutes", s.warn);
+    jw_bool(w, "custom", s.custom);
+    jw_end(w);
+}
+
+kerr repair_categories_list(ctx *c) {
+    int64_t pid;
+    kerr e = category_project(c, "tickets.read", &pid);
+    if (e) return e;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_int(w, "project_id", pid);
+    jw_arr(w, "items");
+    for (const code_label *cat = REPAIR_CATEGORIES; cat->code; cat++) category_json(c, pid, cat, w);
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
+kerr repair_category_put(ctx *c) {
+    static const char *const fields[] = {"dispatch_minutes", "complete_minutes", "warn_minutes", NULL};
+    const char *code = ctx_param(c, "code");
+    const code_label *cat = REPAIR_CATEGORIES;
+    while (cat->code && strcmp(cat->code, code)) cat++;
+    if (!cat->code) return ctx_fail(c, E_NOT_FOUND, "code", "没有这个报修类别");
+    int64_t pid, dm, cm, wm;
+    kerr e;
+    if ((e = category_project(c, "tickets.settings", &pid)) || (e = in_only(c, fields)) ||
+        (e = in_int(c, "dispatch_minutes", "派工时限（分钟）", IN_REQUIRED, 1, 43200, &dm, NULL)) ||
+        (e = in_int(c, "complete_minutes", "完工时限（分钟）", IN_REQUIRED, 1, 43200, &cm, NULL)) ||
+        (e = in_int(c, "warn_minutes", "提前提醒（分钟）", IN_REQUIRED, 0, 43200, &wm, NULL)))
+        return e;
+    if (wm >= cm) return ctx_fail(c, E_VALIDATION, "warn_minutes", "提前提醒应短于完工时限");
+    repair_sla old = repair_sla_of(c->db, pid, code);
+    if ((e = db_exec(c->db, "DELETE FROM repair_sla WHERE project_id = ? AND category = ?", DI(pid), DT(code))) ||
+        (e = db_exec(c->db, "INSERT INTO repair_sla(project_id, category, dispatch_minutes, complete_minutes, warn_minutes, "
+                            "updated_at) VALUES (?,?,?,?,?,?)", DI(pid), DT(code), DI(dm), DI(cm), DI(wm), DI(c->now))))
+        return e;
+    const char *changes = arena_printf(&c->a, "{\"category\":\"%s\",\"dispatch_minutes\":{\"from\":%lld,\"to\":%lld},"
+                                              "\"complete_minutes\":{\"from\":%lld,\"to\":%lld},\"warn_minutes\":{\"from\":%lld,\"to\":%lld}}",
+                                       code, (long long)old.dispatch, (long long)dm, (long long)old.complete, (long long)cm,
+                                       (long long)old.warn, (long long)wm);
+    if ((e = ctx_audit(c, pid, "repair_sla", pid, "update", changes))) return e;
+    jw *w = ctx_json(c, 200);
+    category_json(c, pid, cat, w);
+    return E_OK;
+}
