@@ -51,6 +51,13 @@ static db *open_target(const char *target) {
 static db *open_db(const cli *c) { return open_target(cli_target(c)); }
 
 static int cmd_serve(const cli *c) {
+    const char *dur = c->str[OPT_DURABILITY];
+    if (strcmp(dur, "full") && strcmp(dur, "off")) {
+        fprintf(stderr, "kefu: --durability 应为 full 或 off\n");
+        return 2;
+    }
+    db_set_durable(!strcmp(dur, "full"));
+    db_pool_set_group_commit(!c->num[OPT_NO_GROUP_COMMIT]);
     db *d = open_db(c);
     if (!d) return 1;
     bool demo = demo_present(d);

@@ -44,6 +44,9 @@ void db_close(db *d) {
 
 const char *db_backend_name(const db *d) { return d->ops->name; }
 
+bool db_durable = true;
+void db_set_durable(bool on) { db_durable = on; }
+
 static uint32_t sql_hash(const char *s) {
     uint32_t h = 2166136261u;
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;

@@ -43,6 +43,17 @@ bool db_pool_init(const char *target, char *err, size_t errlen);
 db *db_pool_reader(void);                         /* this thread's reader; NULL on failure */
 db *db_pool_writer_acquire(void);                 /* blocks; pair with release */
 void db_pool_writer_release(db *d);
+/* A write request's transaction, with group commit where the backend allows it (SQLite):
+** requests that arrive while another is writing join one transaction, each in its own
+** savepoint, and share one COMMIT (one fsync). db_pool_write_end keeps (keep = true) or
+** undoes this request's writes and returns only once they are durable: E_OK, or the
+** commit's error (then none of the batch was kept). */
+db *db_pool_write_begin(kerr *e);
+kerr db_pool_write_end(db *d, bool keep);
+void db_pool_set_group_commit(bool on);
+/* Durable commits (default): SQLite synchronous=FULL, PostgreSQL synchronous_commit on. Off only
+** to measure what durability costs: a power cut may then lose acknowledged writes. */
+void db_set_durable(bool on);            /* default on; off: one commit per request */
 void db_pool_close(void);
 const char *db_pool_backend(void);
 

@@ -32,7 +32,10 @@ typedef struct db_ops {
     bool (*try_leader)(void *conn);
     const char *begin_sql;
     const char *begin_read_sql;   /* NULL: reads need no transaction */
+    bool group_commit;            /* write requests may share one commit (pool.c) */
 } db_ops;
+
+extern bool db_durable;   /* db_set_durable */
 
 #define DB_CACHE_SLOTS 128
 

@@ -104,6 +104,10 @@ static char *translate(const char *sql, int *nparams) {
     return out;
 }
 
+#define SESSION_SETTINGS (db_durable ? "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan" \
+                                    : "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; " \
+                                      "SET synchronous_commit = off")
+
 static void *pg_open(const char *target, char *err, size_t n) {
     const char *conninfo = strncmp(target, "pg:", 3) == 0 ? target + 3 : target;
     PGconn *c = PQconnectdb(conninfo);
@@ -115,7 +119,7 @@ static void *pg_open(const char *target, char *err, size_t n) {
     PQsetClientEncoding(c, "UTF8");
     /* generic plans: our statements are prepared once and run many times; re-planning each
     ** execution cost PostgreSQL more CPU than the queries themselves */
-    PGresult *r = PQexec(c, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan");
+    PGresult *r = PQexec(c, SESSION_SETTINGS);
     PQclear(r);
     pg_conn *pc = calloc(1, sizeof *pc);
     if (!pc) { PQfinish(c); snprintf(err, n, "out of memory"); return NULL; }
@@ -138,7 +142,7 @@ static void revive(pg_conn *pc) {
     pc->gen++;
     if (PQstatus(pc->c) == CONNECTION_OK) {
         PQsetClientEncoding(pc->c, "UTF8");
-        PQclear(PQexec(pc->c, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan"));
+        PQclear(PQexec(pc->c, SESSION_SETTINGS));
     }
 }
 

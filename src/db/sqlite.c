@@ -33,9 +33,10 @@ static void *sq_open(const char *target, char *err, size_t n) {
     sqlite3_busy_timeout(c, 5000);
     sqlite3_extended_result_codes(c, 1);
     char *msg = NULL;
-    rc = sqlite3_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-                         "PRAGMA cache_size=-4000;", NULL, NULL, &msg);
+    rc = sqlite3_exec(c, db_durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                                      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;"
+                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON; "
+                                      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;", NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         snprintf(err, n, "无法初始化数据库 %s：%s", target, msg ? msg : sqlite3_errmsg(c));
         sqlite3_free(msg);
@@ -161,4 +162,5 @@ const db_ops db_sqlite_ops = {
     .check_fk = sq_check_fk, .lock_chain = sq_lock_chain, .try_leader = sq_try_leader,
     .begin_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",
+    .group_commit = true,
 };

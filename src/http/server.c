@@ -121,26 +121,22 @@ static kerr check_access(ctx *c) {
 }
 
 kerr ctx_write_begin(ctx *c) {
-    db *w = db_pool_writer_acquire();
+    kerr e = E_OK;
+    db *w = db_pool_write_begin(&e);
+    c->now = clock_now();
+    if (e) return e;
     c->db = w;
     c->writer = true;
-    kerr e = db_begin(w);
-    c->now = clock_now();
-    if (e) { db_pool_writer_release(w); c->writer = false; c->db = db_pool_reader(); }
-    return e;
+    return E_OK;
 }
 
+/* Keeps the writes when the handler succeeded (or asked to keep them), and returns once
+** they are on disk: a 2xx is only ever sent for durable writes. */
 kerr ctx_write_end(ctx *c, kerr e) {
     if (!c->writer) return e;
-    bool committed = false;
-    if (e == E_OK || c->keep_writes) {
-        kerr ce = db_commit(c->db);
-        if (ce) e = ce; else committed = true;
-    } else {
-        db_rollback(c->db);
-    }
-    authcache_commit_hook(committed);
-    db_pool_writer_release(c->db);
+    kerr ce = db_pool_write_end(c->db, e == E_OK || c->keep_writes);
+    if (ce && !e) e = ce;
+    authcache_commit_hook((e == E_OK || c->keep_writes) && !ce);
     c->writer = false;
     c->db = db_pool_reader();
     return e;
