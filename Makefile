@@ -4,7 +4,7 @@
 # make bench  load benchmarks (wrk), results in bench/results/latest.md; make bench DB=pg on PostgreSQL
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium xlsxwriter libpq libzip expat
+PKGS    := libmicrohttpd sqlite3 jansson libsodium xlsxwriter libpq libzip expat pangocairo cairo-pdf libqrencode
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
            -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

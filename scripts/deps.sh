@@ -5,6 +5,7 @@ set -euo pipefail
 
 PKGS=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev
       libsodium-dev libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev libpq-dev postgresql clang libclang-rt-14-dev
+      libcairo2-dev libpango1.0-dev libqrencode-dev poppler-utils mupdf-tools
       chromium wrk curl ca-certificates fonts-wqy-zenhei unzip)
 
 missing=()

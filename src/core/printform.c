@@ -7,8 +7,8 @@
 **
 ** Order of work: the header and the bottom (signature boxes, footer) are fixed; the table
 ** gets the height between them. Every row is measured first; two-column rows keep their
-** height (values cut after MAX_LINES lines), wide rows share what is left, in field order,
-** each cut with "…" (see cut_lines) when its text needs more.
+** height (values cut after MAX_LINES lines), wide rows share what is left (fit_rows), each
+** cut with "…" (see cut_lines) when its text needs more.
 **
 ** Thread safety: a mutex is held for the whole render (pf_render_pdf). Pango font maps and
 ** the fonts and shapers cached in them must not be used by two threads at once; under the
@@ -34,6 +34,7 @@
 #define QR_SIZE MM(22)
 #define MAX_LINES 4                /* a two-column value is cut after this many lines */
 #define LABEL_GREY 0.9             /* shading of label cells */
+#define SIGN_GAP MM(4)             /* between signature boxes */
 
 static pthread_mutex_t pf_lock = PTHREAD_MUTEX_INITIALIZER;
 static PangoFontMap *pf_fontmap;   /* under pf_lock; made on first use, never freed */
@@ -49,8 +50,9 @@ typedef struct pf {
 /* One table row: two label/value pairs, or one field (f[1] < 0) across the row. */
 typedef struct pf_row {
     int f[2];
+    int lines;                     /* pf_field.lines of a wide row, else 0 */
     PangoLayout *lab[2], *val[2];
-    double nat, min, h;            /* natural, least and given height */
+    double nat, min, room, h;      /* natural, least, asked for (pf_field.lines), given height */
 } pf_row;
 
 /* Table geometry shared by the row functions. */
@@ -185,11 +187,11 @@ static int draw_number(pf *p, const pf_doc *d, double *reserve, double *bottom) 
     *bottom = p->top;
     if (!*num) return 0;
     char *label = g_strconcat("编号：", num, NULL);
-    double width = (p->right - p->left) / 2, y = p->top;
+    double width = (p->right - p->left) / 3, y = p->top;
     if (d->qr) {
         if (draw_qr(p, num, p->right - QR_SIZE, y, QR_SIZE) != 0) { g_free(label); return -1; }
-        y += QR_SIZE + MM(1);
-        *reserve = QR_SIZE + MM(2);
+        y += QR_SIZE + MM(2.5);              /* about 3 modules of quiet zone above the text */
+        *reserve = QR_SIZE + MM(4);
     }
     PangoLayout *l = text(p, label, 8, false, 0);
     double w = text_w(l);
@@ -201,6 +203,15 @@ static int draw_number(pf *p, const pf_doc *d, double *reserve, double *bottom) 
     return 0;
 }
 
+/* Title size: 20 pt, smaller (down to 14 pt) for a long title that would not fit width. */
+static double title_size(pf *p, const char *title, double width) {
+    PangoLayout *l = text(p, title, 20, true, 0);
+    double w = text_w(l);
+    g_object_unref(l);
+    double size = w > width ? 20 * width / w : 20;
+    return size < 14 ? 14 : size;
+}
+
 /* Org line, title, number and QR code; returns the y below them, or -1. */
 static double draw_header(pf *p, const pf_doc *d) {
     double reserve, num_bottom;
@@ -208,9 +219,13 @@ static double draw_header(pf *p, const pf_doc *d) {
     double x = p->left + reserve, width = p->right - p->left - 2 * reserve, y = p->top;
     if (d->org && *d->org)
         y += one_line(p, d->org, 10.5, false, x, y, width, PANGO_ALIGN_CENTER, 0.2) + MM(1.5);
-    else if (!d->qr)
-        y = num_bottom + MM(1.5);
-    y += one_line(p, d->title, 20, true, x, y, width, PANGO_ALIGN_CENTER, 0);
+    if (!d->qr) {                      /* the number is beside the org line: the title is below it */
+        x = p->left;
+        width = p->right - p->left;
+        if (num_bottom > y) y = num_bottom + MM(1.5);
+    }
+    double size = title_size(p, d->title, width);
+    y += one_line(p, d->title, size, true, x, y, width, PANGO_ALIGN_CENTER, 0);
     if (num_bottom > y) y = num_bottom;
     return y + MM(4);
 }
@@ -269,25 +284,41 @@ static void measure_row(pf *p, const pf_doc *d, const pf_grid *g, pf_row *r) {
         if (vh > r->nat) r->nat = vh;
         double room = f->wide && f->lines > 0 ? f->lines * g->line + 2 * PAD_Y : 0;
         if (room > r->nat) r->nat = room;
-        if (!f->wide) r->min = r->nat;
+        r->room = room > r->min ? room : r->min;
+        r->lines = f->wide && f->lines > 0 ? f->lines : 0;
+        if (!f->wide) r->min = r->room = r->nat;
     }
-    r->h = r->nat;
+    r->h = r->min;
 }
 
-/* Gives wide rows the height left in avail, in order, cutting their text to fit.
-** Returns -1 when not even one line of every row fits. */
+/* Grows r towards height to, out of *spare. */
+static void grow(pf_row *r, double to, double *spare) {
+    double extra = to - r->h;
+    if (extra <= 0) return;
+    if (extra > *spare) extra = *spare;
+    r->h += extra;
+    *spare -= extra;
+}
+
+/* Shares out spare among the rows with `lines`, in proportion to them. */
+static void fill(pf_row *rows, int n, double spare) {
+    double total = 0;
+    for (int i = 0; i < n; i++) total += rows[i].lines;
+    for (int i = 0; total > 0 && i < n; i++) rows[i].h += spare * rows[i].lines / total;
+}
+
+/* Gives wide rows the height left in avail: first the room their `lines` ask for, then what
+** their text needs, each time in field order; cuts the text that still does not fit. What is
+** left goes to the rows with `lines`. Returns -1 when not even one line of every row fits. */
 static int fit_rows(pf_row *rows, int n, const pf_grid *g, double avail) {
-    double need = 0;
-    for (int i = 0; i < n; i++) need += rows[i].min;
-    if (need > avail) return -1;
-    double spare = avail - need;
+    double spare = avail;
+    for (int i = 0; i < n; i++) spare -= rows[i].min;
+    if (spare < 0) return -1;
+    for (int i = 0; i < n; i++) grow(&rows[i], rows[i].room, &spare);
+    for (int i = 0; i < n; i++) grow(&rows[i], rows[i].nat, &spare);
+    fill(rows, n, spare);
     for (int i = 0; i < n; i++) {
         pf_row *r = &rows[i];
-        if (r->nat <= r->min) continue;
-        double extra = r->nat - r->min;
-        if (extra > spare) extra = spare;
-        spare -= extra;
-        r->h = r->min + extra;
         int lines = (int)((r->h - 2 * PAD_Y) / g->line);
         while (r->h < r->nat && lines >= 1 && text_h(r->val[0]) > r->h - 2 * PAD_Y)
             cut_lines(r->val[0], lines--);
@@ -295,8 +326,8 @@ static int fit_rows(pf_row *rows, int n, const pf_grid *g, double avail) {
     return 0;
 }
 
-/* One cell: optional shading, border, and l (may be NULL) vertically centred. */
-static void draw_cell(pf *p, double x, double y, double w, double h, PangoLayout *l, bool shade) {
+/* One cell: optional shading, border, and l (may be NULL) at the top or vertically centred. */
+static void draw_cell(pf *p, double x, double y, double w, double h, PangoLayout *l, bool shade, bool top) {
     cairo_rectangle(p->cr, x, y, w, h);
     if (shade) {
         cairo_set_source_rgb(p->cr, LABEL_GREY, LABEL_GREY, LABEL_GREY);
@@ -305,15 +336,15 @@ static void draw_cell(pf *p, double x, double y, double w, double h, PangoLayout
     cairo_set_source_rgb(p->cr, 0, 0, 0);
     cairo_set_line_width(p->cr, LINE_W);
     cairo_stroke(p->cr);
-    if (l) show(p, l, x + PAD_X, y + (h - text_h(l)) / 2, 0);
+    if (l) show(p, l, x + PAD_X, top ? y + PAD_Y : y + (h - text_h(l)) / 2, 0);
 }
 
 static void draw_row(pf *p, const pf_grid *g, const pf_row *r, double y) {
     bool pair = r->f[1] >= 0;
     double x = p->left, vw = (pair ? g->half : p->right - p->left) - g->lw;
     for (int j = 0; j < 2 && r->f[j] >= 0; j++) {
-        draw_cell(p, x, y, g->lw, r->h, r->lab[j], true);
-        draw_cell(p, x + g->lw, y, vw, r->h, r->val[j], false);
+        draw_cell(p, x, y, g->lw, r->h, r->lab[j], true, false);
+        draw_cell(p, x + g->lw, y, vw, r->h, r->val[j], false, r->lines > 0);  /* text, then room */
         x += g->half;
     }
 }
@@ -367,29 +398,22 @@ static void draw_date(pf *p, double x, double y, double w, double h) {
     g_object_unref(l);
 }
 
-/* Height taken by the signature row (labels and boxes), 0 without signatures. */
-static double sign_height(pf *p, const pf_doc *d) {
-    if (!d->signatures || d->nsign <= 0) return 0;
-    return line_h(p, 9) + MM(1) + MM(17) * p->k;
-}
-
-/* The signature boxes, their tops of labels at y. */
-static void draw_signatures(pf *p, const pf_doc *d, double y) {
-    if (!d->signatures || d->nsign <= 0) return;
-    double gap = MM(4), n = d->nsign;
-    double w = (p->right - p->left - gap * (n - 1)) / n, box_y = y + line_h(p, 9) + MM(1);
+/* The signature boxes in a row, the tops of their labels at y. */
+static void draw_signatures(pf *p, const pf_doc *d, double y, double box_w, double box_h) {
+    double box_y = y + line_h(p, 9) + MM(1);
     for (int i = 0; i < d->nsign; i++) {
-        double x = p->left + i * (w + gap);
-        one_line(p, d->signatures[i], 9, false, x, y, w, PANGO_ALIGN_LEFT, 0);
-        cairo_rectangle(p->cr, x, box_y, w, MM(17) * p->k);
+        double x = p->left + i * (box_w + SIGN_GAP);
+        one_line(p, d->signatures[i], 9, false, x, y, box_w, PANGO_ALIGN_LEFT, 0);
+        cairo_rectangle(p->cr, x, box_y, box_w, box_h);
         cairo_set_source_rgb(p->cr, 0, 0, 0);
         cairo_set_line_width(p->cr, LINE_W * 2);
         cairo_stroke(p->cr);
-        draw_date(p, x, box_y, w, MM(17) * p->k);
+        draw_date(p, x, box_y, box_w, box_h);
     }
 }
 
-/* Signatures and footer at the bottom; returns the y above them, where the table must end. */
+/* Signatures and footer at the bottom; returns the y above them, where the table must end,
+** or -1 when the signature boxes would be too narrow to sign in. */
 static double draw_bottom(pf *p, const pf_doc *d) {
     double y = p->bottom;
     if (d->footer && *d->footer) {
@@ -397,13 +421,13 @@ static double draw_bottom(pf *p, const pf_doc *d) {
         one_line(p, d->footer, 7.5, false, p->left, y, p->right - p->left, PANGO_ALIGN_CENTER, 0.45);
         y -= MM(2.5);
     }
-    double sh = sign_height(p, d);
-    if (sh > 0) {
-        y -= sh;
-        draw_signatures(p, d, y);
-        y -= MM(5);
-    }
-    return y;
+    if (!d->signatures || d->nsign <= 0) return y;
+    double n = d->nsign, box_w = (p->right - p->left - SIGN_GAP * (n - 1)) / n;
+    if (box_w < MM(12)) return -1;
+    double box_h = MM(17) * p->k;
+    y -= line_h(p, 9) + MM(1) + box_h;
+    draw_signatures(p, d, y, box_w, box_h);
+    return y - MM(5);
 }
 
 /* ---- page ---- */
@@ -424,6 +448,7 @@ static int draw_page(pf *p, const pf_doc *d) {
     double y = draw_header(p, d);
     if (y < 0) return -1;
     double end = draw_bottom(p, d);
+    if (end < 0) return -1;
     return draw_table(p, d, y, end);
 }
 
@@ -436,7 +461,11 @@ static int render(const pf_doc *d, buf *out) {
     p.right = p.w - MARGIN;
     p.bottom = p.h - MARGIN;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_buf, out, p.w, p.h);
-    if (d->title && *d->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);
+    if (d->title && *d->title) {
+        char *t = g_utf8_make_valid(d->title, -1);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, t);
+        g_free(t);
+    }
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kefu");
     p.cr = cairo_create(s);
     p.pc = pango_font_map_create_context(pf_fontmap);

@@ -12,10 +12,15 @@
 ** is; invalid UTF-8 is shown as replacement marks. NULL strings print as empty.
 ** The result is always exactly one page:
 **   - a value wraps inside its cell; a two-column value is cut with "…" after 4 lines;
-**   - wide fields share the height left over by everything else, in order, each cut with
-**     "…" when its text does not fit;
-**   - org, title, number and footer stay on one line, cut with "…" when too long;
-**   - if even one line of every field cannot fit (too many fields), the render fails.
+**   - wide fields share the height left over by everything else: first each gets the room
+**     its `lines` asks for (space to write in beats more of a long text), then the height its
+**     text needs, in field order; text that still does not fit is cut with "…"; height still
+**     left over goes to the fields with `lines`, in proportion, so the boxes to write in reach
+**     down to the signatures (without such fields the table ends where its text ends);
+**   - org, title, number and footer stay on one line, cut with "…" when too long (the title
+**     first shrinks from 20 to 14 pt);
+**   - the render fails when not even one line of every field fits (too many fields), or when
+**     the signature boxes would be narrower than 12 mm (too many of them).
 ** Safe to call from several threads: renders are serialised by one mutex (see printform.c).
 */
 #ifndef KEFU_PRINTFORM_H
@@ -27,7 +32,8 @@ typedef struct pf_field {
     const char *label, *value;
     bool wide;                  /* spans the full width, multi-line (content) */
     int lines;                  /* wide only: room for at least this many lines, to be written in by
-                                ** hand ("处理结果"); shrinks like text when the page is full. 0: as the text needs */
+                                ** hand ("处理情况"); grows into spare height, shrinks when the page is full.
+                                ** 0: as high as the text needs */
 } pf_field;
 
 typedef struct pf_doc {
