@@ -232,8 +232,17 @@ static void jw_code(jw *w, const char *key, const code_label *t, const char *cod
     jw_str(w, lk, l ? l : "");
 }
 
+/* The caller's phone. On the ticket page (and slip) the desk and the technician the order is
+** dispatched to see it whole: they must ring back (24 h callback) and arrange the visit. Lists
+** and exports follow the people.reveal rule like every other personal number. */
+const char *ticket_phone(ctx *c, int64_t pid, int64_t tech, const char *phone, bool whole_ok) {
+    unsigned desk = ROLE_ADMIN | ROLE_MANAGER | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD;
+    if (whole_ok && ((auth_roles_in(c->user, pid) & desk) || (tech && tech == c->user->id))) return phone;
+    return mask_phone(c, pid, phone);
+}
+
 /* The fields every list item and the ticket page share (TICKET_COLS). */
-void ticket_summary(ctx *c, db_stmt *st, jw *w) {
+void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page) {
     int64_t pid = db_col_int(st, 1);
     jw_int(w, "id", db_col_int(st, 0));
     jw_int(w, "project_id", pid);
@@ -247,7 +256,7 @@ void ticket_summary(ctx *c, db_stmt *st, jw *w) {
     jw_opt_int(w, "building_id", st, 8);
     jw_str(w, "location", db_col_text(st, 9));
     jw_str(w, "caller", db_col_text(st, 10));
-    jw_str(w, "phone", mask_phone(c, pid, db_col_text(st, 11)));
+    jw_str(w, "phone", ticket_phone(c, pid, db_col_int(st, 18), db_col_text(st, 11), on_page));
     jw_str(w, "content", db_col_text(st, 12));
     jw_code(w, "category", REPAIR_CATEGORIES, db_col_text(st, 13));
     jw_bool(w, "paid", db_col_int(st, 14));
@@ -314,14 +323,15 @@ static void ticket_deadlines(ctx *c, int64_t id, jw *w) {
     jw_end(w);
 }
 
-unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id);   /* tickets_flow.c */
+unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id, const char *action);   /* tickets_flow.c */
 
 /* The buttons: the engine's allowed actions, less 接单 once the technician has accepted. */
-static void allowed_json(ctx *c, int64_t id, const char *state, unsigned roles, jw *w) {
+static void allowed_json(ctx *c, int64_t id, int64_t pid, int64_t tech, const char *state, jw *w) {
     bool accepted = db_exists(c->db, "SELECT 1 FROM tickets WHERE id = ? AND accepted_at IS NOT NULL", DI(id));
     jw_arr(w, "allowed_actions");
     for (const wf_transition *t = TICKET_WF.transitions; t->action; t++) {
-        if (!wf_allowed(t, state, roles) || (accepted && !strcmp(t->action, "accept"))) continue;
+        if (!wf_allowed(t, state, ticket_roles(c, pid, tech, t->action)) || (accepted && !strcmp(t->action, "accept")))
+            continue;
         jw_obj(w, NULL);
         jw_str(w, "action", t->action);
         jw_str(w, "label", t->label);
@@ -338,12 +348,12 @@ kerr ticket_answer(ctx *c, int status, int64_t id) {
     const char *state = arena_strdup(&c->a, db_col_text(st, 5));
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    ticket_summary(c, st, w);
+    ticket_summary(c, st, w, true);
     db_finish(st);
     ticket_details(c, id, w);
     ticket_deadlines(c, id, w);
     wf_history_json(c->db, &TICKET_WF, id, w, "events");
-    allowed_json(c, id, state, ticket_roles(c, pid, tech), w);
+    allowed_json(c, id, pid, tech, state, w);
     jw_end(w);
     return E_OK;
 }

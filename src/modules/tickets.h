@@ -38,7 +38,8 @@ kerr ticket_answer(ctx *c, int status, int64_t id);
                     "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at"
 #define TICKET_FROM "tickets t LEFT JOIN units un ON un.id = t.unit_id JOIN users ru ON ru.id = t.received_by " \
                     "LEFT JOIN users tu ON tu.id = t.technician_id"
-void ticket_summary(ctx *c, db_stmt *st, jw *w);
+void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page);   /* on_page: the ticket page's phone rule */
+const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool whole_ok);
 
 /* Workflow effects that open and meet deadlines (tickets_flow.c). */
 kerr ticket_open_dispatch_deadline(ctx *c, int64_t pid, int64_t id, const char *number, const char *category);

@@ -29,18 +29,21 @@ typedef struct tk_act {
     const char *kind, *category, *number, *satisfaction, *reply, *work_done, *materials;
     const char *sig_mime, *sig_b64, *confirm_code;
     size_t sig_bytes;
-    bool has_labour, has_charge, accepted, auto_reopen;
+    bool has_labour, has_charge, accepted, auto_reopen, on_create;
+    const char *action;
 } tk_act;
 
-unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id) {
+/* The roles that count for `action` on a ticket: a technician's only on orders dispatched to
+** them, except for notes (anyone who can read the ticket may add one). */
+unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id, const char *action) {
     unsigned r = auth_roles_in(c->user, pid);
-    if (technician_id != c->user->id) r &= ~(unsigned)ROLE_TECHNICIAN;
+    if (technician_id != c->user->id && strcmp(action, "note")) r &= ~(unsigned)ROLE_TECHNICIAN;
     return r;
 }
 
 static unsigned roles_of(void *who, int64_t pid) {
     tk_act *a = who;
-    return ticket_roles(a->c, pid, a->technician_id);
+    return ticket_roles(a->c, pid, a->technician_id, a->action);
 }
 
 static unsigned system_roles(void *who, int64_t pid) { (void)who; (void)pid; return ROLE_ADMIN; }
@@ -163,6 +166,7 @@ static kerr reason_guard(wf_run *r) {
 static kerr close_guard(wf_run *r) {
     static const char *const f[] = {"version", "reply", "note", NULL};
     tk_act *a = r->user;
+    if (a->on_create) return E_OK;   /* the registration's own body carried the reply */
     kerr e;
     if ((e = only(r, f)) || (e = in_str(a->c, "reply", "答复", IN_MULTILINE, 2000, &a->reply)) ||
         (e = read_note(r, "note", "备注", 0)))
@@ -410,7 +414,7 @@ static kerr load_act(ctx *c, int64_t id, tk_act *a) {
 }
 
 static kerr run_action(ctx *c, int64_t id, const char *action, int64_t version) {
-    tk_act a = {.c = c};
+    tk_act a = {.c = c, .action = action};
     kerr e = load_act(c, id, &a);
     if (e) return e;
     wf_run r = {.def = &TICKET_WF, .db = c->db, .a = &c->a, .id = id, .now = c->now, .actor = &c->actor, .user = &a};
@@ -437,7 +441,7 @@ kerr ticket_action(ctx *c) {
 
 /* An inquiry answered while it is registered: the close action, in the same transaction. */
 kerr ticket_close_on_create(ctx *c, int64_t id, const char *reply) {
-    tk_act a = {.c = c, .reply = reply};
+    tk_act a = {.c = c, .reply = reply, .on_create = true, .action = "close"};
     kerr e = load_act(c, id, &a);
     if (e) return e;
     wf_run r = {.def = &TICKET_WF, .db = c->db, .a = &c->a, .id = id, .now = c->now, .actor = &c->actor,

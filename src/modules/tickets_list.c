@@ -176,7 +176,7 @@ kerr tickets_list(ctx *c) {
     jw *w = list_begin(c);
     while (list_next(&lq)) {
         jw_obj(w, NULL);
-        ticket_summary(c, lq.st, w);
+        ticket_summary(c, lq.st, w, false);
         due_fields(lq.st, w);
         jw_end(w);
     }

@@ -4,13 +4,12 @@
 ** goes, and boxes for the technician's, the owner's and the callback signatures.
 */
 #include "tickets.h"
-#include "archive.h"
 #include "../core/printform.h"
 #include <string.h>
 
 #define SLIP_COLS "p.name, t.number, t.kind, t.category, t.paid, COALESCE(un.code, ''), t.location, t.caller, t.phone, " \
                   "t.content, t.appointment_at, ru.display_name, COALESCE(tu.display_name, ''), t.created_at, t.work_done, " \
-                  "t.project_id"
+                  "t.project_id, COALESCE(t.technician_id, 0)"
 
 static const char *when(ctx *c, int64_t t) {
     if (!t) return "";
@@ -29,7 +28,8 @@ static int slip_fields(ctx *c, db_stmt *st, pf_field *f) {
     f[n++] = (pf_field){"房号", arena_strdup(&c->a, *unit ? unit : "—"), false, 0};
     f[n++] = (pf_field){"公共位置", arena_strdup(&c->a, *loc ? loc : "—"), false, 0};
     f[n++] = (pf_field){"联系人", arena_strdup(&c->a, db_col_text(st, 7)), false, 0};
-    f[n++] = (pf_field){"联系电话", mask_phone(c, db_col_int(st, 15), arena_strdup(&c->a, db_col_text(st, 8))), false, 0};
+    f[n++] = (pf_field){"联系电话", ticket_phone(c, db_col_int(st, 15), db_col_int(st, 16), arena_strdup(&c->a, db_col_text(st, 8)), true),
+                        false, 0};
     f[n++] = (pf_field){"登记时间", when(c, db_col_int(st, 13)), false, 0};
     f[n++] = (pf_field){"预约时间", when(c, db_col_int(st, 10)), false, 0};
     f[n++] = (pf_field){"登记人", arena_strdup(&c->a, db_col_text(st, 11)), false, 0};
