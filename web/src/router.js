@@ -3,6 +3,8 @@
 // list a record page belongs to (switching project there goes back to that list).
 import { createRouter, createWebHistory } from 'vue-router'
 import { store, loadMe, hasSessionHint } from './store'
+import { isMobile } from './composables/useMobile'
+import { hasRole, DESK_ROLES } from './utils/tickets'
 
 const routes = [
   {
@@ -24,6 +26,13 @@ const routes = [
       { path: 'buildings', name: 'buildings', component: () => import('./views/archive/BuildingsView.vue'), meta: { title: '楼栋', perm: 'archive.read' } },
       { path: 'archive/import', name: 'import', component: () => import('./views/archive/ImportView.vue'), meta: { title: '批量导入', perm: 'archive.write' } },
       { path: 'archive/completeness', name: 'completeness', component: () => import('./views/archive/CompletenessView.vue'), meta: { title: '建档率', perm: 'archive.read' } },
+      { path: 'tickets/new', name: 'ticket-new', component: () => import('./views/tickets/TicketNewView.vue'), meta: { title: '新登记', perm: 'tickets.write' } },
+      { path: 'tickets', name: 'tickets', component: () => import('./views/tickets/TicketsView.vue'), meta: { title: '工单列表', perm: 'tickets.read' } },
+      { path: 'tickets/stats', name: 'ticket-stats', component: () => import('./views/tickets/StatsView.vue'), meta: { title: '服务统计', perm: 'tickets.stats' } },
+      { path: 'tickets/:id(\\d+)', name: 'ticket', component: () => import('./views/tickets/TicketView.vue'), meta: { title: '工单详情', perm: 'tickets.read', parent: 'tickets' } },
+      { path: 'callbacks', name: 'callbacks', component: () => import('./views/tickets/CallbacksView.vue'), meta: { title: '回访', perm: 'tickets.act', roles: DESK_ROLES } },
+      { path: 'm/orders', name: 'm-orders', component: () => import('./views/tickets/MobileOrdersView.vue'), meta: { title: '我的派工单', perm: 'tickets.act' } },
+      { path: 'm/orders/:id(\\d+)', name: 'm-order', component: () => import('./views/tickets/MobileOrderView.vue'), meta: { title: '派工单', perm: 'tickets.read', parent: 'm-orders' } },
       { path: 'users', name: 'users', component: () => import('./views/users/UsersView.vue'), meta: { title: '用户管理', perm: 'users.read' } },
       { path: 'projects', name: 'projects', component: () => import('./views/projects/ProjectsView.vue'), meta: { title: '管理处', perm: 'projects.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/audit/AuditView.vue'), meta: { title: '审计日志', perm: 'audit.read' } },
@@ -61,8 +70,14 @@ router.beforeEach(async (to) => {
   if (!store.user) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
+  // a technician on a phone starts the day with the orders sent to them
+  if (to.name === 'home' && isMobile.value && technicianOnly()) return { name: 'm-orders' }
   return true
 })
+
+function technicianOnly() {
+  return hasRole('technician') && !hasRole(...DESK_ROLES)
+}
 
 router.afterEach((to) => {
   document.title = to.meta.title ? `${to.meta.title} - 物业客服中心系统` : '物业客服中心系统'
