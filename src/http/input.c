@@ -197,10 +197,15 @@ const char *jv_dump(ctx *c, json_t *v) {
 
 kerr list_open(ctx *c, qb *b, const char *cols, const char *from, const char *order,
                const page *p, listq *lq) {
+    return list_open_counted(c, b, cols, from, from, order, p, lq);
+}
+
+kerr list_open_counted(ctx *c, qb *b, const char *cols, const char *from, const char *count_from,
+                       const char *order, const page *p, listq *lq) {
     *lq = (listq){.offset = p->offset, .per_page = p->per_page};
     char *list_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s", cols, from),
                             arena_printf(&c->a, "%s LIMIT ? OFFSET ?", order));
-    char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT COUNT(*) FROM %s", from), NULL);
+    char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT COUNT(*) FROM %s", count_from), NULL);
     db_arg *args = arena_alloc(&c->a, sizeof *args * (size_t)(b->nargs + 1));
     kerr e = E_OK;
     if (!list_sql || !count_sql || !args) e = E_NOMEM;

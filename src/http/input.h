@@ -52,6 +52,9 @@ typedef struct listq {
 } listq;
 kerr list_open(ctx *c, struct qb *b, const char *cols, const char *from, const char *order,
                const page *p, listq *lq);
+/* The same, counting over count_from: the FROM without the joins the filters never use. */
+kerr list_open_counted(ctx *c, struct qb *b, const char *cols, const char *from, const char *count_from,
+                       const char *order, const page *p, listq *lq);
 bool list_next(listq *lq);
 kerr list_close(ctx *c, listq *lq);
 /* Writes the list envelope start {"items":[ … and returns the writer; close with list_end. */

@@ -36,7 +36,8 @@ kerr ticket_answer(ctx *c, int status, int64_t id);
                     "t.location, t.caller, t.phone, t.content, t.category, t.paid, t.appointment_at, " \
                     "t.received_by, ru.display_name, t.technician_id, tu.display_name, t.satisfaction, " \
                     "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at"
-#define TICKET_FROM "tickets t LEFT JOIN units un ON un.id = t.unit_id JOIN users ru ON ru.id = t.received_by " \
+/* all LEFT JOINs on primary keys: a COUNT(*) of a list skips the joins it does not filter on */
+#define TICKET_FROM "tickets t LEFT JOIN units un ON un.id = t.unit_id LEFT JOIN users ru ON ru.id = t.received_by " \
                     "LEFT JOIN users tu ON tu.id = t.technician_id"
 void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page);   /* on_page: the ticket page's phone rule */
 const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool whole_ok);

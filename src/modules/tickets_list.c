@@ -11,6 +11,8 @@
 static const char *const STATES[] = {"open", "registered", "pending_dispatch", "dispatched", "in_progress",
                                      "completed", "called_back", "closed", "cancelled", NULL};
 static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", "any", NULL};
+/* not closed or cancelled, as a list an index can use */
+#define UNFINISHED "('open','registered','pending_dispatch','dispatched','in_progress','completed','called_back')"
 
 /* The nearest open deadline of each row: when, which, and whether it is late or close. */
 #define DUE_SUB(col) "(SELECT d." col " FROM deadlines d WHERE d.entity = 'ticket' AND d.entity_id = t.id " \
@@ -111,12 +113,12 @@ static kerr filter_views(ctx *c, qb *b, const char **order) {
     if ((e = q_int(c, "mine", "我的", 0, 1, 0, &mine)) || (e = q_int(c, "queue", "我的派工单", 0, 1, 0, &queue)) ||
         (e = q_int(c, "carryover", "昨日未完成", 0, 1, 0, &carry)))
         return e;
-    if (mine) qb_and(b, "t.received_by = ? AND t.state NOT IN ('closed','cancelled')", DI(c->user->id));
+    if (mine) qb_and(b, "t.received_by = ? AND t.state IN " UNFINISHED, DI(c->user->id));
     if (queue) {
         qb_and(b, "t.technician_id = ? AND t.state IN ('dispatched','in_progress')", DI(c->user->id));
         *order = "ORDER BY COALESCE(t.appointment_at, t.dispatched_at), t.id";
     }
-    if (carry) qb_and(b, "t.created_at < ? AND t.state NOT IN ('closed','cancelled')", DI(office_day_start(c->now)));
+    if (carry) qb_and(b, "t.created_at < ? AND t.state IN " UNFINISHED, DI(office_day_start(c->now)));
     if (overdue) {
         int k = 0;
         while (OVERDUE_KINDS[k] && strcmp(OVERDUE_KINDS[k], overdue)) k++;
@@ -172,7 +174,9 @@ kerr tickets_list(ctx *c) {
     if (!e) e = tickets_filter(c, &b, &order);
     if (e) { qb_free(&b); return e; }
     listq lq;
-    if ((e = list_open(c, &b, LIST_COLS, TICKET_FROM, order, &pg, &lq))) return e;
+    /* only the q filter reads a joined table (un.code) */
+    const char *count_from = q_str(c, "q") ? "tickets t LEFT JOIN units un ON un.id = t.unit_id" : "tickets t";
+    if ((e = list_open_counted(c, &b, LIST_COLS, TICKET_FROM, count_from, order, &pg, &lq))) return e;
     jw *w = list_begin(c);
     while (list_next(&lq)) {
         jw_obj(w, NULL);

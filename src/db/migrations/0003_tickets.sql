@@ -45,11 +45,12 @@ CREATE TABLE tickets (
     UNIQUE (project_id, number)
 );
 CREATE INDEX tickets_project ON tickets(project_id, created_at);
+CREATE INDEX tickets_newest ON tickets(project_id, id);
 CREATE INDEX tickets_state ON tickets(project_id, state, created_at);
 CREATE INDEX tickets_received ON tickets(received_by, state);
 CREATE INDEX tickets_technician ON tickets(technician_id, state);
 CREATE INDEX tickets_unit ON tickets(unit_id, state);
-CREATE INDEX tickets_related ON tickets(related_id);
+CREATE INDEX tickets_related ON tickets(related_id) WHERE related_id IS NOT NULL;
 CREATE INDEX tickets_called_back ON tickets(project_id, called_back_at);
 
 -- The owner's signature on completion (002 §3.2 凡服务结束者即请客户于派工单上签字),
