@@ -213,16 +213,12 @@ const export_spec ticket_export = {"工单列表", ticket_cols};
 
 /* ---- technicians to dispatch to ---- */
 
+static kerr query_project(ctx *c, const char *perm, int64_t *pid);
+
 kerr technicians_list(ctx *c) {
     int64_t pid = 0;
-    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
+    kerr e = query_project(c, "tickets.read", &pid);
     if (e) return e;
-    if (!pid) {
-        int64_t *ids = NULL;
-        if (ctx_perm_projects(c, "tickets.read", &ids) != 1) return ctx_fail(c, E_BAD_REQUEST, "project_id", "请选择管理处");
-        pid = ids[0];
-    }
-    if ((e = ctx_require(c, "tickets.read", pid))) return e;
     db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name, u.phone, (SELECT COUNT(*) FROM tickets t WHERE "
                                   "t.technician_id = u.id AND t.state IN ('dispatched','in_progress')) AS busy "
                                   "FROM users u WHERE u.disabled = 0 AND u.id IN (SELECT user_id FROM user_roles WHERE "
@@ -248,7 +244,8 @@ kerr technicians_list(ctx *c) {
 
 /* ---- repair categories: dispatch / completion times per project ---- */
 
-static kerr category_project(ctx *c, const char *perm, int64_t *pid) {
+/* ?project_id, or the user's only project with perm; 404 when not visible. */
+static kerr query_project(ctx *c, const char *perm, int64_t *pid) {
     kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, pid);
     if (e) return e;
     if (!*pid) {
@@ -274,7 +271,7 @@ static void category_json(ctx *c, int64_t pid, const code_label *cat, jw *w) {
 
 kerr repair_categories_list(ctx *c) {
     int64_t pid;
-    kerr e = category_project(c, "tickets.read", &pid);
+    kerr e = query_project(c, "tickets.read", &pid);
     if (e) return e;
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
@@ -294,7 +291,7 @@ kerr repair_category_put(ctx *c) {
     if (!cat->code) return ctx_fail(c, E_NOT_FOUND, "code", "没有这个报修类别");
     int64_t pid, dm, cm, wm;
     kerr e;
-    if ((e = category_project(c, "tickets.settings", &pid)) || (e = in_only(c, fields)) ||
+    if ((e = query_project(c, "tickets.settings", &pid)) || (e = in_only(c, fields)) ||
         (e = in_int(c, "dispatch_minutes", "派工时限（分钟）", IN_REQUIRED, 1, 43200, &dm, NULL)) ||
         (e = in_int(c, "complete_minutes", "完工时限（分钟）", IN_REQUIRED, 1, 43200, &cm, NULL)) ||
         (e = in_int(c, "warn_minutes", "提前提醒（分钟）", IN_REQUIRED, 0, 43200, &wm, NULL)))
