@@ -37,8 +37,9 @@ kerr ticket_answer(ctx *c, int status, int64_t id);
                     "t.received_by, ru.display_name, t.technician_id, tu.display_name, t.satisfaction, " \
                     "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at"
 /* all LEFT JOINs on primary keys: a COUNT(*) of a list skips the joins it does not filter on */
-#define TICKET_FROM "tickets t LEFT JOIN units un ON un.id = t.unit_id LEFT JOIN users ru ON ru.id = t.received_by " \
-                    "LEFT JOIN users tu ON tu.id = t.technician_id"
+#define TICKET_JOINS "LEFT JOIN units un ON un.id = t.unit_id LEFT JOIN users ru ON ru.id = t.received_by " \
+                     "LEFT JOIN users tu ON tu.id = t.technician_id"
+#define TICKET_FROM "tickets t " TICKET_JOINS
 void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page);   /* on_page: the ticket page's phone rule */
 const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool whole_ok);
 

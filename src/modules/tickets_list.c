@@ -14,11 +14,16 @@ static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", 
 /* not closed or cancelled, as a list an index can use */
 #define UNFINISHED "('open','registered','pending_dispatch','dispatched','in_progress','completed','called_back')"
 
-/* The nearest open deadline of each row: when, which, and whether it is late or close. */
-#define DUE_SUB(col) "(SELECT d." col " FROM deadlines d WHERE d.entity = 'ticket' AND d.entity_id = t.id " \
-                     "AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1)"
-#define LIST_COLS TICKET_COLS ", " DUE_SUB("due_at") " AS due_at, " DUE_SUB("kind") ", " DUE_SUB("overdue_at") ", " \
-                  DUE_SUB("warned_at")
+/* The nearest open deadline of each row (one index seek per row): when, which, late or close. */
+#define LIST_COLS TICKET_COLS ", nd.due_at AS due_at, nd.kind, nd.overdue_at, nd.warned_at"
+#define NEAREST "LEFT JOIN deadlines nd ON nd.id = (SELECT d.id FROM deadlines d WHERE d.entity = 'ticket' " \
+                "AND d.entity_id = t.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1)"
+/* The overdue and due-today views start from the open deadlines (od), in due order, so the
+** first page is read without visiting every late ticket of the company. */
+#define BY_DEADLINE "deadlines od JOIN tickets t ON t.id = od.entity_id AND od.entity = 'ticket' AND od.met_at IS NULL "
+
+/* How a list is read: its order, and whether it starts from the deadlines. */
+typedef struct shape { const char *order; bool by_deadline; } shape;
 
 int64_t office_day_start(int64_t t) {
     int64_t off = (int64_t)clock_display_offset() * 60, local = t + off;
@@ -66,17 +71,19 @@ static kerr q_date(ctx *c, const char *name, const char *label, int64_t *t) {
     return E_OK;
 }
 
-/* Projects the user may read tickets of, and the optional ?project_id. */
-kerr tickets_scope(ctx *c, qb *b) {
+/* Projects the user may read tickets of, and the optional ?project_id, on column col. */
+static kerr scope_on(ctx *c, qb *b, const char *col) {
     int64_t pid = 0, *ids = NULL;
     kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
     if (e) return e;
     if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
     int n = ctx_perm_projects(c, "tickets.read", &ids);
-    if (n >= 0) qb_in_ids(b, "t.project_id IN ?*", ids, n);
-    if (pid) qb_and(b, "t.project_id = ?", DI(pid));
+    if (n >= 0) qb_in_ids(b, arena_printf(&c->a, "%s IN ?*", col), ids, n);
+    if (pid) qb_and(b, arena_printf(&c->a, "%s = ?", col), DI(pid));
     return E_OK;
 }
+
+kerr tickets_scope(ctx *c, qb *b) { return scope_on(c, b, "t.project_id"); }
 
 static kerr filter_ids(ctx *c, qb *b) {
     static const struct { const char *name, *label, *cond; } ids[] = {
@@ -106,7 +113,7 @@ static kerr filter_dates(ctx *c, qb *b) {
 }
 
 /* The working views: mine, queue, carryover, overdue, due today. */
-static kerr filter_views(ctx *c, qb *b, const char **order) {
+static kerr filter_views(ctx *c, qb *b, shape *sh) {
     int64_t mine = 0, queue = 0, carry = 0;
     const char *overdue = q_str(c, "overdue"), *due = q_str(c, "due");
     kerr e;
@@ -116,33 +123,33 @@ static kerr filter_views(ctx *c, qb *b, const char **order) {
     if (mine) qb_and(b, "t.received_by = ? AND t.state IN " UNFINISHED, DI(c->user->id));
     if (queue) {
         qb_and(b, "t.technician_id = ? AND t.state IN ('dispatched','in_progress')", DI(c->user->id));
-        *order = "ORDER BY COALESCE(t.appointment_at, t.dispatched_at), t.id";
+        sh->order = "ORDER BY COALESCE(t.appointment_at, t.dispatched_at), t.id";
     }
     if (carry) qb_and(b, "t.created_at < ? AND t.state IN " UNFINISHED, DI(office_day_start(c->now)));
     if (overdue) {
         int k = 0;
         while (OVERDUE_KINDS[k] && strcmp(OVERDUE_KINDS[k], overdue)) k++;
         if (!OVERDUE_KINDS[k]) return ctx_fail(c, E_BAD_REQUEST, "overdue", "overdue 应为 dispatch、complete、callback 或 any");
-        qb_and(b, "t.id IN (SELECT d.entity_id FROM deadlines d WHERE d.entity = 'ticket' AND d.met_at IS NULL "
-                  "AND d.overdue_at IS NOT NULL AND (d.kind = ? OR ? = 'any'))", DT(overdue), DT(overdue));
-        *order = "ORDER BY due_at, t.id";
+        if (strcmp(overdue, "any")) qb_and(b, "od.overdue_at IS NOT NULL AND od.kind = ?", DT(overdue));
+        else qb_and(b, "od.overdue_at IS NOT NULL");
+        *sh = (shape){"ORDER BY od.due_at, od.id", true};
     }
     if (due) {
         if (strcmp(due, "today")) return ctx_fail(c, E_BAD_REQUEST, "due", "due 只支持 today");
-        qb_and(b, "t.id IN (SELECT d.entity_id FROM deadlines d WHERE d.entity = 'ticket' AND d.kind = 'callback' "
-                  "AND d.met_at IS NULL AND d.due_at < ?)", DI(office_day_start(c->now) + 86400));
-        *order = "ORDER BY due_at, t.id";
+        qb_and(b, "od.kind = 'callback' AND od.due_at < ?", DI(office_day_start(c->now) + 86400));
+        *sh = (shape){"ORDER BY od.due_at, od.id", true};
     }
+    if (sh->by_deadline) return scope_on(c, b, "od.project_id");   /* so the deadlines index is read per project */
     return E_OK;
 }
 
-static kerr tickets_filter(ctx *c, qb *b, const char **order) {
+static kerr tickets_filter(ctx *c, qb *b, shape *sh) {
     kerr e;
     if ((e = tickets_scope(c, b)) || (e = q_codes(c, b, "state", "状态", "t.state", STATES)) ||
         (e = q_codes(c, b, "kind", "类型", "t.kind", codes_of(&c->a, TICKET_KINDS))) ||
         (e = q_codes(c, b, "channel", "来源", "t.channel", codes_of(&c->a, TICKET_CHANNELS))) ||
         (e = q_codes(c, b, "category", "报修类别", "t.category", codes_of(&c->a, REPAIR_CATEGORIES))) ||
-        (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_views(c, b, order)))
+        (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_views(c, b, sh)))
         return e;
     const char *q = q_str(c, "q");
     if (q) {
@@ -169,14 +176,16 @@ kerr tickets_list(ctx *c) {
     page pg;
     qb b;
     qb_init(&b);
-    const char *order = "ORDER BY t.id DESC";
+    shape sh = {"ORDER BY t.id DESC", false};
     kerr e = q_page(c, &pg);
-    if (!e) e = tickets_filter(c, &b, &order);
+    if (!e) e = tickets_filter(c, &b, &sh);
     if (e) { qb_free(&b); return e; }
+    /* the count reads only what the filters name: q reads the unit code */
+    const char *head = sh.by_deadline ? BY_DEADLINE : "tickets t ";
+    const char *from = arena_printf(&c->a, "%s%s %s", head, TICKET_JOINS, sh.by_deadline ? "LEFT JOIN deadlines nd ON nd.id = od.id" : NEAREST);
+    const char *count_from = arena_printf(&c->a, "%s%s", head, q_str(c, "q") ? "LEFT JOIN units un ON un.id = t.unit_id" : "");
     listq lq;
-    /* only the q filter reads a joined table (un.code) */
-    const char *count_from = q_str(c, "q") ? "tickets t LEFT JOIN units un ON un.id = t.unit_id" : "tickets t";
-    if ((e = list_open_counted(c, &b, LIST_COLS, TICKET_FROM, count_from, order, &pg, &lq))) return e;
+    if ((e = list_open_counted(c, &b, LIST_COLS, from, count_from, sh.order, &pg, &lq))) return e;
     jw *w = list_begin(c);
     while (list_next(&lq)) {
         jw_obj(w, NULL);

@@ -52,6 +52,9 @@ CREATE INDEX tickets_technician ON tickets(technician_id, state);
 CREATE INDEX tickets_unit ON tickets(unit_id, state);
 CREATE INDEX tickets_related ON tickets(related_id) WHERE related_id IS NOT NULL;
 CREATE INDEX tickets_called_back ON tickets(project_id, called_back_at);
+-- statistics read this index only (a month of one project, or of every project)
+CREATE INDEX tickets_stats ON tickets(project_id, created_at, kind, channel, category, building_id, technician_id,
+                                      dispatched_at, completed_at, called_back_at, satisfaction);
 
 -- The owner's signature on completion (002 §3.2 凡服务结束者即请客户于派工单上签字),
 -- base64 of a PNG or JPEG, kept apart so lists never read it.
@@ -81,3 +84,11 @@ CREATE TABLE repair_sla (
 ALTER TABLE deadlines ADD COLUMN warn_at INTEGER;
 ALTER TABLE deadlines ADD COLUMN warned_at INTEGER;
 CREATE INDEX deadlines_open ON deadlines(met_at, warned_at, warn_at);
+-- a record's nearest open deadline, straight from the index (lists show it on every row);
+-- it also serves deadline_meet, which deadlines_entity served
+DROP INDEX deadlines_entity;
+CREATE INDEX deadlines_next ON deadlines(entity, entity_id, met_at, due_at);
+-- every open deadline in due order (the company-wide overdue list)
+CREATE INDEX deadlines_due_open ON deadlines(entity, met_at, due_at);
+-- a project's open deadlines in due order (overdue and due-today lists)
+CREATE INDEX deadlines_project_open ON deadlines(project_id, entity, met_at, due_at);
