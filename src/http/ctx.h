@@ -71,6 +71,9 @@ struct ctx {
     db *db;
     bool writer;                  /* c->db is the writer, inside a transaction */
     bool keep_writes;             /* commit even though the handler returned an error */
+    kerr (*answer)(ctx *c, int status, int64_t id);   /* ctx_answer_after_commit */
+    int answer_status;
+    int64_t answer_id;
     /* response */
     int status;
     buf out;
@@ -102,6 +105,9 @@ kerr ctx_require(ctx *c, const char *perm, int64_t project_id);
 /* For RF_OWN_TX handlers: take the writer and begin; end commits when e is E_OK (or
 ** keep_writes) and rolls back otherwise, releases the writer, and returns the final error. */
 kerr ctx_write_begin(ctx *c);
+/* The answer of a write, rendered once the write is durable, on this thread's reader: the
+** reading is then done outside the one writer, in parallel with other requests' writes. */
+kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t id), int status, int64_t id);
 kerr ctx_write_end(ctx *c, kerr e);
 /* Projects where the user holds perm: -1 when it is company-wide (every project), else
 ** the count, with the ids in the arena. */

@@ -139,7 +139,19 @@ kerr ctx_write_end(ctx *c, kerr e) {
     authcache_commit_hook((e == E_OK || c->keep_writes) && !ce);
     c->writer = false;
     c->db = db_pool_reader();
+    if (e || !c->answer) return e;
+    if (db_begin_read(c->db)) return E_BUSY;
+    e = c->answer(c, c->answer_status, c->answer_id);
+    c->answer = NULL;
+    db_end_read(c->db);
     return e;
+}
+
+kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t id), int status, int64_t id) {
+    c->answer = answer;
+    c->answer_status = status;
+    c->answer_id = id;
+    return E_OK;
 }
 
 /* Runs the handler, in a write transaction for writes; commits only on success. */

@@ -215,7 +215,7 @@ static kerr ticket_create(ctx *c) {
         return e;
     if (ticket_is_repair(in.kind) && (e = ticket_open_dispatch_deadline(c, in.pid, id, number, in.category))) return e;
     if (in.reply && (e = ticket_close_on_create(c, id, in.reply))) return e;
-    return ticket_answer(c, 201, id);
+    return ctx_answer_after_commit(c, ticket_answer, 201, id);   /* read back outside the writer */
 }
 
 /* ---- read ---- */

@@ -436,7 +436,7 @@ kerr ticket_action(ctx *c) {
     if (!wf_find(&TICKET_WF, action) || !strcmp(action, "create")) return ctx_fail(c, E_NOT_FOUND, "action", "不支持的操作「%s」", action);
     if ((e = in_int(c, "version", "版本", 0, 1, INT64_MAX, &version, NULL)) || (e = run_action(c, id, action, version)))
         return e;
-    return ticket_answer(c, 200, id);
+    return ctx_answer_after_commit(c, ticket_answer, 200, id);
 }
 
 /* An inquiry answered while it is registered: the close action, in the same transaction. */
