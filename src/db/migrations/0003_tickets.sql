@@ -80,6 +80,9 @@ CREATE TABLE repair_sla (
     PRIMARY KEY (project_id, category)
 );
 
+-- what one person did on a day (the daily work log)
+CREATE INDEX events_actor ON events(actor_id, at);
+
 -- Deadlines warn before they are due (like MicroCommunity's warning_time).
 ALTER TABLE deadlines ADD COLUMN warn_at INTEGER;
 ALTER TABLE deadlines ADD COLUMN warned_at INTEGER;
@@ -88,7 +91,8 @@ CREATE INDEX deadlines_open ON deadlines(met_at, warned_at, warn_at);
 -- it also serves deadline_meet, which deadlines_entity served
 DROP INDEX deadlines_entity;
 CREATE INDEX deadlines_next ON deadlines(entity, entity_id, met_at, due_at);
--- every open deadline in due order (the company-wide overdue list)
+-- every open deadline in due order (the company-wide overdue list), and the late ones alone
 CREATE INDEX deadlines_due_open ON deadlines(entity, met_at, due_at);
+CREATE INDEX deadlines_late ON deadlines(project_id, entity, due_at) WHERE met_at IS NULL AND overdue_at IS NOT NULL;
 -- a project's open deadlines in due order (overdue and due-today lists)
 CREATE INDEX deadlines_project_open ON deadlines(project_id, entity, met_at, due_at);
