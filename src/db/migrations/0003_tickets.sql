@@ -92,7 +92,8 @@ CREATE INDEX deadlines_open ON deadlines(met_at, warned_at, warn_at);
 DROP INDEX deadlines_entity;
 CREATE INDEX deadlines_next ON deadlines(entity, entity_id, met_at, due_at);
 -- every open deadline in due order (the company-wide overdue list), and the late ones alone
-CREATE INDEX deadlines_due_open ON deadlines(entity, met_at, due_at);
+CREATE INDEX deadlines_due_open ON deadlines(entity, kind, met_at, due_at);
 CREATE INDEX deadlines_late ON deadlines(project_id, entity, due_at) WHERE met_at IS NULL AND overdue_at IS NOT NULL;
--- a project's open deadlines in due order (overdue and due-today lists)
-CREATE INDEX deadlines_project_open ON deadlines(project_id, entity, met_at, due_at);
+CREATE INDEX deadlines_late_all ON deadlines(entity, due_at) WHERE met_at IS NULL AND overdue_at IS NOT NULL;
+-- a project's open deadlines of a kind in due order (the callbacks due today)
+CREATE INDEX deadlines_project_open ON deadlines(project_id, entity, kind, met_at, due_at);
