@@ -29,6 +29,7 @@ const routes = [
       { path: 'tickets/new', name: 'ticket-new', component: () => import('./views/tickets/TicketNewView.vue'), meta: { title: '新登记', perm: 'tickets.write' } },
       { path: 'tickets', name: 'tickets', component: () => import('./views/tickets/TicketsView.vue'), meta: { title: '工单列表', perm: 'tickets.read' } },
       { path: 'tickets/stats', name: 'ticket-stats', component: () => import('./views/tickets/StatsView.vue'), meta: { title: '服务统计', perm: 'tickets.stats' } },
+      { path: 'worklog', name: 'worklog', component: () => import('./views/tickets/WorklogView.vue'), meta: { title: '个人工作日志', perm: 'tickets.read' } },
       { path: 'tickets/:id(\\d+)', name: 'ticket', component: () => import('./views/tickets/TicketView.vue'), meta: { title: '工单详情', perm: 'tickets.read', parent: 'tickets' } },
       { path: 'callbacks', name: 'callbacks', component: () => import('./views/tickets/CallbacksView.vue'), meta: { title: '回访', perm: 'tickets.act', roles: DESK_ROLES } },
       { path: 'm/orders', name: 'm-orders', component: () => import('./views/tickets/MobileOrdersView.vue'), meta: { title: '我的派工单', perm: 'tickets.act' } },
