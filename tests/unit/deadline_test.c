@@ -145,6 +145,25 @@ static void met_after_overdue_stays_overdue(void **state) {
     assert_int_equal(count_where(d, "entity_id = 1 AND met_at IS NOT NULL AND overdue_at IS NOT NULL"), 1);
 }
 
+/* A warning time passes before the due time: the tick marks it warned (once), not overdue;
+** meeting every kind at once (kind NULL) leaves nothing open. */
+static void warn_then_due_and_meet_all(void **state) {
+    db *d = D(state);
+    assert_int_equal(deadline_open_warn(d, 1, "ticket", 7, "complete", "完工", NOW + 2 * HOUR, NOW + HOUR, NOW), E_OK);
+    assert_int_equal(deadline_open(d, 1, "ticket", 7, "callback", "回访", NOW + 3 * HOUR, NOW), E_OK);
+    assert_int_equal(deadline_tick(d, NOW + HOUR / 2), 0);
+    assert_int_equal(count_where(d, "warned_at IS NOT NULL"), 0);
+    assert_int_equal(deadline_tick(d, NOW + HOUR + 60), 0);
+    assert_int_equal(count_where(d, "warned_at = 1795572060 AND kind = 'complete' AND overdue_at IS NULL"), 1);
+    assert_int_equal(deadline_tick(d, NOW + HOUR + 120), 0);
+    assert_int_equal(count_where(d, "warned_at = 1795572060"), 1);      /* warned once */
+    int met = 0;
+    assert_int_equal(deadline_meet(d, "ticket", 7, NULL, NOW + HOUR + 180, &met), E_OK);
+    assert_int_equal(met, 2);
+    assert_int_equal(count_where(d, "met_at IS NULL"), 0);
+    assert_int_equal(deadline_tick(d, NOW + 5 * HOUR), 0);              /* met ones never go overdue */
+}
+
 int test_deadline(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_writes_rows, tdb_setup, tdb_teardown),
@@ -156,6 +175,7 @@ int test_deadline(void) {
         cmocka_unit_test_setup_teardown(meet_before_due_prevents_marking, tdb_setup, tdb_teardown),
         cmocka_unit_test_setup_teardown(meet_reports_count_and_matches_kind, tdb_setup, tdb_teardown),
         cmocka_unit_test_setup_teardown(met_after_overdue_stays_overdue, tdb_setup, tdb_teardown),
+        cmocka_unit_test_setup_teardown(warn_then_due_and_meet_all, tdb_setup, tdb_teardown),
     };
     return cmocka_run_group_tests_name("deadline", tests, NULL, NULL);
 }
