@@ -313,3 +313,31 @@ test('工单列表, 回访 and 统计 open without errors', { skip, timeout: 900
   await shot('stats-1366.png')
   assertNoProblems('the ticket lists')
 })
+
+test('agent opens 个人工作日志 and sees today’s registrations', { skip, timeout: 60000 }, async () => {
+  assert.ok(number, 'the first walk registered a ticket')
+  await page.setViewportSize(DESKTOP)
+  await visible('.el-menu-item', { hasText: '个人工作日志' }).click()
+  await page.waitForURL((u) => new URL(u).pathname === '/worklog')
+
+  // one's own log: the name, no person selector
+  await assertText('[data-test="worklog-user-name"]', '李静')
+  assert.equal(await page.locator('[data-test="worklog-user"]').count(), 0, 'an agent picks nobody else')
+
+  // today's 登记 of the first walk, with its number, and the 派工 that followed
+  const rows = page.locator('[data-test="worklog-table"] .el-table__body tr')
+  const created = rows.filter({ hasText: number }).filter({ has: page.locator('[data-test="worklog-action"]', { hasText: '登记' }) })
+  await created.first().waitFor()
+  assert.match(await created.first().textContent(), /BX\d{8}-\d{4}/)
+  assert.match(await created.first().textContent(), /\d{2}:\d{2}/)
+  await assertText('[data-test="worklog-sum-create"]', '登记')
+  await assertText('[data-test="worklog-sum-dispatch"]', '派工')
+  await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  await shot('worklog-1366.png')
+
+  // the number opens the ticket
+  await created.first().locator('[data-test="worklog-link"]').click()
+  await page.waitForURL((u) => new URL(u).pathname === ticketPath)
+  await assertText('[data-test="ticket-number"]', number)
+  assertNoProblems('the work log')
+})
