@@ -87,10 +87,11 @@ CREATE INDEX events_actor ON events(actor_id, at);
 ALTER TABLE deadlines ADD COLUMN warn_at INTEGER;
 ALTER TABLE deadlines ADD COLUMN warned_at INTEGER;
 CREATE INDEX deadlines_open ON deadlines(met_at, warned_at, warn_at);
--- a record's nearest open deadline, straight from the index (lists show it on every row);
--- it also serves deadline_meet, which deadlines_entity served
+-- a record's deadlines (a handful): its nearest open one for the lists, and deadline_meet, which
+-- deadlines_entity served — all four columns, so the planner never prefers deadlines_due_open
+-- (every open deadline of a kind) for meeting one record's
 DROP INDEX deadlines_entity;
-CREATE INDEX deadlines_next ON deadlines(entity, entity_id, met_at, due_at);
+CREATE INDEX deadlines_next ON deadlines(entity, entity_id, kind, met_at);
 -- every open deadline in due order (the company-wide overdue list), and the late ones alone
 CREATE INDEX deadlines_due_open ON deadlines(entity, kind, met_at, due_at);
 CREATE INDEX deadlines_late ON deadlines(project_id, entity, due_at) WHERE met_at IS NULL AND overdue_at IS NOT NULL;
