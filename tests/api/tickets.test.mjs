@@ -9,10 +9,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import {
   startServer, client, loginAs, assertError, assertOk, createUser, uniqueName, rawRequest, hasCJK,
 } from './lib/harness.mjs';
+import { makePng, PNG_MAGIC } from './lib/png.mjs';
 
 // The office day every ticket of this file is registered on (the test clock is set before login).
 const DAY = '2027-01-15';
@@ -31,34 +31,6 @@ async function serverNow() {
   return Date.parse(assertOk(await client(srv.url).get('/api/v1/_test/clock')).now);
 }
 
-// ---- a real PNG, built here (zlib for the pixels, CRC-32 for the chunks) ----
-function crc32(buf) {
-  let crc = 0xffffffff;
-  for (const b of buf) {
-    let c = (crc ^ b) & 0xff;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    crc = (crc >>> 8) ^ c;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-function makePng(w = 32, h = 12) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // 8-bit greyscale
-  const raw = Buffer.alloc((w + 1) * h, 255);
-  for (let y = 0; y < h; y++) { raw[y * (w + 1)] = 0; raw[y * (w + 1) + 1 + ((y * 2) % w)] = 0; }
-  return Buffer.concat([PNG_MAGIC, pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
-}
 /** The first page's size in whole points, from pdfinfo (A4 is 595.276 x 841.89). */
 function pageSize(file) {
   const info = execFileSync('pdfinfo', [file]).toString('utf8');

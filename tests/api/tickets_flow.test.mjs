@@ -9,8 +9,8 @@
 // after the clock moves (setClock).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import { startServer, client, assertError, assertOk, createUser, uniqueName, hasCJK, DEMO_PASSWORD } from './lib/harness.mjs';
+import { makePng, PNG_MAGIC } from './lib/png.mjs';
 
 let srv;
 let admin, supervisor, agent, steward, technician, agent2, tech2;
@@ -45,34 +45,6 @@ async function setClock(body) {
   return j;
 }
 
-// ---- a real PNG (zlib pixels, CRC-32 chunks) ----
-function crc32(buf) {
-  let crc = 0xffffffff;
-  for (const b of buf) {
-    let c = (crc ^ b) & 0xff;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    crc = (crc >>> 8) ^ c;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-function makePng(w = 48, h = 16) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // 8-bit greyscale
-  const raw = Buffer.alloc((w + 1) * h, 255);
-  for (let y = 0; y < h; y++) { raw[y * (w + 1)] = 0; for (let x = y; x < w; x += 7) raw[y * (w + 1) + 1 + x] = 0; }
-  return Buffer.concat([PNG_MAGIC, pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
-}
 
 // ---- helpers ----
 const repairBody = (extra = {}) => ({
