@@ -47,7 +47,7 @@ CREATE TABLE tickets (
 CREATE INDEX tickets_project ON tickets(project_id, created_at);
 CREATE INDEX tickets_newest ON tickets(project_id, id);
 CREATE INDEX tickets_state ON tickets(project_id, state, created_at);
-CREATE INDEX tickets_received ON tickets(received_by, state);
+CREATE INDEX tickets_received ON tickets(received_by, state, project_id);   -- covers the count of "mine"
 CREATE INDEX tickets_technician ON tickets(technician_id, state);
 CREATE INDEX tickets_unit ON tickets(unit_id, state);
 CREATE INDEX tickets_related ON tickets(related_id) WHERE related_id IS NOT NULL;
