@@ -29,6 +29,8 @@ static const struct { const char *name; unsigned roles; } perms[] = {
     {"tickets.act",     ROLE_ALL},
     {"tickets.stats",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
     {"tickets.settings", MGMT | ROLE_SUPERVISOR},
+    {"reviews.submit",  MGMT | ROLE_SUPERVISOR | ROLE_AGENT},
+    {"reviews.approve", MGMT},
 };
 
 unsigned role_from_name(const char *name) {

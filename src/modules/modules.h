@@ -14,6 +14,7 @@ extern const route units_routes[];
 extern const route people_routes[];
 extern const route imports_routes[];
 extern const route tickets_routes[];
+extern const route reviews_routes[];
 
 extern const route *const all_routes[];
 

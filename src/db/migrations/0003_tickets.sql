@@ -98,3 +98,25 @@ CREATE INDEX deadlines_late ON deadlines(project_id, entity, due_at) WHERE met_a
 CREATE INDEX deadlines_late_all ON deadlines(entity, due_at) WHERE met_at IS NULL AND overdue_at IS NOT NULL;
 -- a project's open deadlines of a kind in due order (the callbacks due today)
 CREATE INDEX deadlines_project_open ON deadlines(project_id, entity, kind, met_at, due_at);
+
+-- The weekly review of called-back repair orders (SPEC R6): submitted by the desk, approved or
+-- returned by the manager. callback_review_items keeps the list as it was submitted.
+CREATE TABLE callback_reviews (
+    id           INTEGER PRIMARY KEY,
+    project_id   INTEGER NOT NULL REFERENCES projects(id),
+    week         TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    tickets      INTEGER NOT NULL,
+    unsatisfied  INTEGER NOT NULL,
+    submitted_by INTEGER NOT NULL REFERENCES users(id),
+    note         TEXT NOT NULL DEFAULT '',
+    version      INTEGER NOT NULL DEFAULT 1,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    UNIQUE (project_id, week)
+);
+CREATE TABLE callback_review_items (
+    review_id INTEGER NOT NULL REFERENCES callback_reviews(id),
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    PRIMARY KEY (review_id, ticket_id)
+);
