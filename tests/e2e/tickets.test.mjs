@@ -341,3 +341,55 @@ test('agent opens 个人工作日志 and sees today’s registrations', { skip, 
   await assertText('[data-test="ticket-number"]', number)
   assertNoProblems('the work log')
 })
+
+test('agent opens 回访周报 and submits last week for approval', { skip, timeout: 60000 }, async () => {
+  await page.setViewportSize(DESKTOP)
+  // the menu says 周报审批: an entry containing 回访 would make the 回访 entry ambiguous
+  await visible('.el-menu-item', { hasText: '周报审批' }).click()
+  await page.waitForURL((u) => new URL(u).pathname === '/reviews')
+  await page.locator('[data-test="reviews-table"]').waitFor()
+  await assertText('.page-title', '回访周报')
+  await assertText('[data-test="review-tabs"]', '待审批')
+  await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  await shot('reviews-1366.png')
+
+  // last week's Monday and Sunday in office time: the dialog offers it by default
+  const today = new Date(new Date().toLocaleString('en-US', { timeZone: 'Asia/Shanghai' }))
+  const monday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - ((today.getDay() + 6) % 7) - 7)
+  const sunday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 6)
+  const ymd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+  const week = `${ymd(monday)} ~ ${ymd(sunday)}`
+
+  await page.locator('[data-test="review-create"]').click()
+  const dialog = visible('[data-test="review-dialog"]')
+  await dialog.waitFor()
+  assert.equal(await dialog.locator('[data-test="review-week"] input').inputValue(), ymd(monday))
+  assert.ok((await dialog.locator('[data-test="review-week-range"]').textContent()).includes(week))
+  await dialog.locator('[data-test="review-note"]').fill('上周回访汇总（e2e）')
+  await dialog.locator('[data-test="review-submit"]').click()
+
+  // a fresh server: the new review opens; a server that already has last week's: the reason, at the field
+  const outcome = await Promise.race([
+    page.waitForURL((u) => /^\/reviews\/\d+$/.test(new URL(u).pathname)).then(() => 'created'),
+    dialog.locator('.el-form-item__error').waitFor().then(() => 'refused'),
+  ])
+  if (outcome === 'created') {
+    await assertText('[data-test="review-week"]', week)
+    assert.equal((await page.locator('[data-test="review-state"]').first().textContent()).trim(), '待审批')
+    await page.locator('[data-test="review-items"]').waitFor()
+    await assertText('[data-test="review-kpis"]', '上周回访汇总（e2e）')
+    await assertText('[data-test="ticket-events"]', '提交')
+    assert.equal(await page.locator('[data-test="review-actions"] button').count(), 0, 'an agent may not approve')
+    await shot('review-1366.png')
+    assertNoProblems('the weekly callback review')
+  } else {
+    assert.equal((await dialog.locator('.el-form-item__error').textContent()).trim(), `这一周（${ymd(monday)} 起）已经提交过`)
+    await shot('review-duplicate-1366.png')
+    await dialog.locator('button', { hasText: '取消' }).click()
+    try {
+      assertNoProblems('the refused review')
+    } catch (err) {
+      assert.ok(Array.isArray(err.actual) && err.actual.every((p) => /status of 409/.test(p)), String(err.message))
+    }
+  }
+})
