@@ -43,6 +43,19 @@ void clock_ymd(int64_t t, char *out, size_t n) {
     snprintf(out, n, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+void clock_date(int64_t t, char *out, size_t n) {
+    time_t local = (time_t)(t + clock_display_offset() * 60);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    snprintf(out, n, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int64_t clock_day_start(int64_t t) {
+    int64_t off = (int64_t)clock_display_offset() * 60, local = t + off;
+    int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    return day * 86400 - off;
+}
+
 static bool digits(const char *s, int n, int *v) {
     *v = 0;
     for (int i = 0; i < n; i++) {

@@ -25,4 +25,8 @@ void clock_iso(int64_t t, char *out, size_t n);
 bool clock_parse_iso(const char *s, int64_t *out);
 /* Office-local calendar date of t as YYYYMMDD (for document numbers). */
 void clock_ymd(int64_t t, char *out, size_t n);
+/* Office-local calendar date of t as 2026-11-25 into out (>= 11 bytes). */
+void clock_date(int64_t t, char *out, size_t n);
+/* The office-local midnight that starts the day of t. */
+int64_t clock_day_start(int64_t t);
 #endif

@@ -2,6 +2,7 @@
 ** ctx.c — request-context helpers shared by all handlers (see ctx.h).
 */
 #include "ctx.h"
+#include "../core/workflow.h"
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,4 +91,12 @@ int ctx_perm_projects(ctx *c, const char *perm, int64_t **ids) {
         if (!dup) (*ids)[n++] = r->project_id;
     }
     return n;
+}
+
+kerr ctx_wf_fail(ctx *c, kerr e, const wf_run *r) {
+    if (!e) return E_OK;
+    if (e == E_FORBIDDEN && !r->err_msg && r->t)
+        return ctx_fail(c, e, r->err_field, "您的岗位不能执行「%s」", r->t->label);
+    if (!r->err_msg && !r->err_field) return e;   /* the input getter has said what is wrong */
+    return ctx_fail(c, e, r->err_field, "%s", r->err_msg ? r->err_msg : err_message(e));
 }

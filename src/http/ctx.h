@@ -102,6 +102,11 @@ kerr ctx_no_content(ctx *c);
 /* The user's permission in a project: 404 if they cannot see the project, 403 if they can
 ** but lack the permission. */
 kerr ctx_require(ctx *c, const char *perm, int64_t project_id);
+/* A workflow action's outcome as the request's error: the engine's refusal (field, Chinese
+** reason; a role that may not act: "您的岗位不能执行「派工」"), or, when the refusal came from an
+** input getter inside a guard, what that getter already recorded. E_OK passes through. */
+struct wf_run;
+kerr ctx_wf_fail(ctx *c, kerr e, const struct wf_run *r);
 /* For RF_OWN_TX handlers: take the writer and begin; end commits when e is E_OK (or
 ** keep_writes) and rolls back otherwise, releases the writer, and returns the final error. */
 kerr ctx_write_begin(ctx *c);

@@ -27,6 +27,8 @@ repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
 
 /* Body field `key`: an agreed time, not in the past (5 minutes' grace); 0 when absent. */
 kerr in_appointment(ctx *c, const char *key, int64_t *at);
+/* ?name=2026-11-25 (office-local midnight into *t; 0 when absent) or 400 naming the field. */
+kerr q_date(ctx *c, const char *name, const char *label, int64_t *t);
 /* The project of ticket id, checked for perm; 404 when not visible. */
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid);
 /* Answers the whole ticket (fields, deadlines, events, allowed actions). */

@@ -419,13 +419,10 @@ static kerr run_action(ctx *c, int64_t id, const char *action, int64_t version) 
     if (e) return e;
     wf_run r = {.def = &TICKET_WF, .db = c->db, .a = &c->a, .id = id, .now = c->now, .actor = &c->actor, .user = &a};
     e = wf_act(&r, action, version, roles_of, &a);
-    if (e == E_FORBIDDEN && !r.err_msg)
-        r.err_msg = (auth_roles_in(c->user, r.project_id) & ROLE_TECHNICIAN) && (r.t->roles & ROLE_TECHNICIAN)
-                        ? "这不是派给您的工单"
-                        : arena_printf(&c->a, "您的岗位不能执行「%s」", r.t->label);
-    if (e && (r.err_msg || r.err_field))   /* else the input getter has said what is wrong */
-        return r.err_msg ? ctx_fail(c, e, r.err_field, "%s", r.err_msg) : ctx_fail(c, e, r.err_field, "%s", err_message(e));
-    return e;
+    if (e == E_FORBIDDEN && !r.err_msg && (auth_roles_in(c->user, r.project_id) & ROLE_TECHNICIAN) &&
+        (r.t->roles & ROLE_TECHNICIAN))
+        r.err_msg = "这不是派给您的工单";
+    return ctx_wf_fail(c, e, &r);
 }
 
 kerr ticket_action(ctx *c) {
@@ -448,6 +445,5 @@ kerr ticket_close_on_create(ctx *c, int64_t id, const char *reply) {
                 .note = "登记时直接答复", .user = &a};
     e = wf_act(&r, "close", 0, roles_of, &a);
     if (e == E_FORBIDDEN) return ctx_fail(c, e, "reply", "您不能直接答复并关闭该登记");
-    if (e && (r.err_msg || r.err_field)) return ctx_fail(c, e, r.err_field, "%s", r.err_msg ? r.err_msg : err_message(e));
-    return e;
+    return ctx_wf_fail(c, e, &r);
 }

@@ -25,12 +25,6 @@ static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", 
 /* How a list is read: its order, and whether it starts from the deadlines. */
 typedef struct shape { const char *order; bool by_deadline; } shape;
 
-int64_t office_day_start(int64_t t) {
-    int64_t off = (int64_t)clock_display_offset() * 60, local = t + off;
-    int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-    return day * 86400 - off;
-}
-
 /* ?name=a,b,c against the allowed codes → "col IN (?,?,?)". */
 static kerr q_codes(ctx *c, qb *b, const char *name, const char *label, const char *col, const char *const *allowed) {
     const char *v = q_str(c, name);
@@ -63,7 +57,7 @@ static const char *const *codes_of(arena *a, const code_label *t) {
     return out;
 }
 
-static kerr q_date(ctx *c, const char *name, const char *label, int64_t *t) {
+kerr q_date(ctx *c, const char *name, const char *label, int64_t *t) {
     const char *s = q_str(c, name);
     *t = 0;
     if (s && (strlen(s) != 10 || !clock_parse_iso(s, t)))
@@ -125,7 +119,7 @@ static kerr filter_views(ctx *c, qb *b, shape *sh) {
         qb_and(b, "t.technician_id = ? AND t.state IN ('dispatched','in_progress')", DI(c->user->id));
         sh->order = "ORDER BY COALESCE(t.appointment_at, t.dispatched_at), t.id";
     }
-    if (carry) qb_and(b, "t.created_at < ? AND t.state IN " UNFINISHED, DI(office_day_start(c->now)));
+    if (carry) qb_and(b, "t.created_at < ? AND t.state IN " UNFINISHED, DI(clock_day_start(c->now)));
     if (overdue) {
         int k = 0;
         while (OVERDUE_KINDS[k] && strcmp(OVERDUE_KINDS[k], overdue)) k++;
@@ -136,7 +130,7 @@ static kerr filter_views(ctx *c, qb *b, shape *sh) {
     }
     if (due) {
         if (strcmp(due, "today")) return ctx_fail(c, E_BAD_REQUEST, "due", "due 只支持 today");
-        qb_and(b, "od.kind = 'callback' AND od.due_at < ?", DI(office_day_start(c->now) + 86400));
+        qb_and(b, "od.kind = 'callback' AND od.due_at < ?", DI(clock_day_start(c->now) + 86400));
         *sh = (shape){"ORDER BY od.due_at, od.id", true};
     }
     if (sh->by_deadline) return scope_on(c, b, "od.project_id");   /* so the deadlines index is read per project */

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int64_t office_day_start(int64_t t);     /* tickets_list.c */
 
 #define WEEK (7 * 86400)
 
@@ -60,7 +59,7 @@ static kerr review_collect_effect(wf_run *r) {
     int64_t start = 0;
     char *week = db_text(r->db, r->a, "SELECT week FROM callback_reviews WHERE id = ?", DI(r->id));
     if (!week || !clock_parse_iso(week, &start)) return E_INTERNAL;
-    return collect(r->db, r->id, r->project_id, office_day_start(start), c->now);
+    return collect(r->db, r->id, r->project_id, clock_day_start(start), c->now);
 }
 
 /* ---- submit ---- */
@@ -71,7 +70,7 @@ static kerr read_week(ctx *c, const char **week, int64_t *start) {
     if (e) return e;
     if (strlen(*week) != 10 || !clock_parse_iso(*week, start))
         return ctx_fail(c, E_VALIDATION, "week", "周应填写该周周一的日期，如 2026-11-16");
-    *start = office_day_start(*start);
+    *start = clock_day_start(*start);
     int64_t day = (*start + (int64_t)clock_display_offset() * 60) / 86400;
     if ((day + 4) % 7 != 1) return ctx_fail(c, E_VALIDATION, "week", "周应填写该周周一的日期，如 2026-11-16");
     if (*start + WEEK > c->now) return ctx_fail(c, E_VALIDATION, "week", "这一周还没有结束");
@@ -114,11 +113,7 @@ static kerr review_create(ctx *c) {
 static void review_fields(db_stmt *st, jw *w) {
     int64_t start = 0;
     char to[16] = "";
-    if (clock_parse_iso(db_col_text(st, 2), &start)) {
-        char ymd[16];
-        clock_ymd(office_day_start(start) + 6 * 86400 + 3600, ymd, sizeof ymd);
-        snprintf(to, sizeof to, "%.4s-%.2s-%.2s", ymd, ymd + 4, ymd + 6);
-    }
+    if (clock_parse_iso(db_col_text(st, 2), &start)) clock_date(clock_day_start(start) + 6 * 86400, to, sizeof to);
     jw_int(w, "id", db_col_int(st, 0));
     jw_int(w, "project_id", db_col_int(st, 1));
     jw_str(w, "week", db_col_text(st, 2));
@@ -224,10 +219,7 @@ static kerr review_action(ctx *c) {
     if ((e = in_int(c, "version", "版本", 0, 1, INT64_MAX, &version, NULL))) return e;
     wf_run r = {.def = &REVIEW_WF, .db = c->db, .a = &c->a, .id = id, .now = c->now, .actor = &c->actor, .user = c};
     e = wf_act(&r, action, version, review_roles, c);
-    if (e == E_FORBIDDEN && !r.err_msg) r.err_msg = arena_printf(&c->a, "您的岗位不能执行「%s」", r.t->label);
-    if (e && (r.err_msg || r.err_field))
-        return ctx_fail(c, e, r.err_field, "%s", r.err_msg ? r.err_msg : err_message(e));
-    return e ? e : ctx_answer_after_commit(c, review_answer, 200, id);
+    return e ? ctx_wf_fail(c, e, &r) : ctx_answer_after_commit(c, review_answer, 200, id);
 }
 
 static const export_col review_cols[] = {

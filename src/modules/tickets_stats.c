@@ -12,7 +12,6 @@
 #include <string.h>
 
 kerr tickets_scope(ctx *c, qb *b);        /* tickets_list.c */
-int64_t office_day_start(int64_t t);
 
 enum { S_COUNT, S_REPAIRS, S_COMPLETED, S_CALLED, S_CALLED24, S_SAT, S_BASIC, S_UNSAT, S_COMPLAINTS, S_RCOMPLAINTS,
        S_DISP_SUM, S_DISP_N, S_DONE_SUM, S_DONE_N, S_N };
@@ -117,29 +116,27 @@ static const char *group_label(ctx *c, int g, db_stmt *st) {
 }
 
 static kerr stats_range(ctx *c, int64_t *from, int64_t *to, const char **fs, const char **ts) {
-    *fs = q_str(c, "from");
-    *ts = q_str(c, "to");
-    if (*fs && (strlen(*fs) != 10 || !clock_parse_iso(*fs, from))) return ctx_fail(c, E_BAD_REQUEST, "from", "开始日期格式应为 2026-11-01");
-    if (*ts && (strlen(*ts) != 10 || !clock_parse_iso(*ts, to))) return ctx_fail(c, E_BAD_REQUEST, "to", "结束日期格式应为 2026-11-30");
-    char ymd[16];
-    if (!*fs) {   /* default: this month so far */
-        clock_ymd(c->now, ymd, sizeof ymd);
-        *fs = arena_printf(&c->a, "%.4s-%.2s-01", ymd, ymd + 4);
-        clock_parse_iso(*fs, from);
+    kerr e;
+    if ((e = q_date(c, "from", "开始日期", from)) || (e = q_date(c, "to", "结束日期", to))) return e;
+    char day[16];
+    clock_date(c->now, day, sizeof day);
+    if (!*from) {   /* default: this month so far */
+        day[8] = '0', day[9] = '1';
+        clock_parse_iso(day, from);
     }
-    if (!*ts) {
-        clock_ymd(c->now, ymd, sizeof ymd);
-        *ts = arena_printf(&c->a, "%.4s-%.2s-%.2s", ymd, ymd + 4, ymd + 6);
-        clock_parse_iso(*ts, to);
-    }
+    if (!*to) *to = clock_day_start(c->now);
     if (*to < *from) return ctx_fail(c, E_BAD_REQUEST, "to", "结束日期不能早于开始日期");
     if (*to - *from > 366 * 86400) return ctx_fail(c, E_BAD_REQUEST, "to", "统计区间最长一年");
+    clock_date(*from, day, sizeof day);
+    *fs = arena_strdup(&c->a, day);
+    clock_date(*to, day, sizeof day);
+    *ts = arena_strdup(&c->a, day);
     *to += 86400;
     return E_OK;
 }
 
 kerr tickets_stats(ctx *c) {
-    const char *group = q_str(c, "group"), *fs, *ts;
+    const char *group = q_str(c, "group"), *fs = NULL, *ts = NULL;
     int g = 0;
     if (group) {
         while (g < 5 && strcmp(GROUPS[g].name, group)) g++;

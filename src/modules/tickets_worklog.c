@@ -8,7 +8,6 @@
 #include "../core/qb.h"
 #include <string.h>
 
-int64_t office_day_start(int64_t t);     /* tickets_list.c */
 
 static kerr worklog_who(ctx *c, int64_t *uid, const char **name) {
     kerr e = q_int(c, "user_id", "人员", 1, INT64_MAX, c->user->id, uid);
@@ -20,14 +19,12 @@ static kerr worklog_who(ctx *c, int64_t *uid, const char **name) {
 }
 
 static kerr worklog_day(ctx *c, int64_t *from, const char **day) {
-    *day = q_str(c, "date");
-    if (!*day) {
-        char ymd[16];
-        clock_ymd(c->now, ymd, sizeof ymd);
-        *day = arena_printf(&c->a, "%.4s-%.2s-%.2s", ymd, ymd + 4, ymd + 6);
-    }
-    if (strlen(*day) != 10 || !clock_parse_iso(*day, from)) return ctx_fail(c, E_BAD_REQUEST, "date", "日期格式应为 2026-11-25");
-    *from = office_day_start(*from);
+    kerr e = q_date(c, "date", "日期", from);
+    if (e) return e;
+    *from = clock_day_start(*from ? *from : c->now);
+    char d[16];
+    clock_date(*from, d, sizeof d);
+    *day = arena_strdup(&c->a, d);
     return E_OK;
 }
 
@@ -53,11 +50,11 @@ kerr worklog(ctx *c) {
     jw_int(w, "user_id", uid);
     jw_str(w, "user_name", name);
     jw_arr(w, "items");
-    int64_t counts[16] = {0};
+    int64_t counts[32] = {0};   /* per transition of TICKET_WF (fewer than 32) */
     while (db_step(st) == DB_ROW) {
         const char *action = db_col_text(st, 4);
         const wf_transition *t = wf_find(&TICKET_WF, action);
-        if (t) counts[(t - TICKET_WF.transitions) % 16]++;
+        if (t && t - TICKET_WF.transitions < 32) counts[t - TICKET_WF.transitions]++;
         jw_obj(w, NULL);
         jw_time(w, "at", db_col_int(st, 0));
         jw_int(w, "ticket_id", db_col_int(st, 1));
@@ -74,8 +71,8 @@ kerr worklog(ctx *c) {
     db_finish(st);
     jw_end(w);
     jw_obj(w, "summary");
-    for (const wf_transition *t = TICKET_WF.transitions; t->action; t++)
-        if (counts[(t - TICKET_WF.transitions) % 16]) jw_int(w, t->action, counts[(t - TICKET_WF.transitions) % 16]);
+    for (int i = 0; i < 32 && TICKET_WF.transitions[i].action; i++)
+        if (counts[i]) jw_int(w, TICKET_WF.transitions[i].action, counts[i]);
     jw_end(w);
     jw_end(w);
     return E_OK;
