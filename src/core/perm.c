@@ -31,6 +31,12 @@ static const struct { const char *name; unsigned roles; } perms[] = {
     {"tickets.settings", MGMT | ROLE_SUPERVISOR},
     {"reviews.submit",  MGMT | ROLE_SUPERVISOR | ROLE_AGENT},
     {"reviews.approve", MGMT},
+    {"complaints.stats", MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
+    {"complaints.settings", MGMT | ROLE_SUPERVISOR},
+    {"visits.read",     MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
+    {"visits.write",    MGMT | ROLE_SUPERVISOR | ROLE_STEWARD},
+    {"visits.plan",     MGMT | ROLE_SUPERVISOR},
+    {"notifications.read", ROLE_ALL},
 };
 
 unsigned role_from_name(const char *name) {

@@ -199,7 +199,7 @@ static kerr insert_ticket(ctx *c, const ticket_in *in, const char *number, const
 
 kerr ticket_close_on_create(ctx *c, int64_t id, const char *reply);   /* tickets_flow.c */
 
-static kerr ticket_create(ctx *c) {
+kerr ticket_register(ctx *c, int64_t *out_id) {
     ticket_in in = {0};
     kerr e = read_ticket(c, &in);
     if (e) return e;
@@ -215,7 +215,14 @@ static kerr ticket_create(ctx *c) {
         return e;
     if (ticket_is_repair(in.kind) && (e = ticket_open_dispatch_deadline(c, in.pid, id, number, in.category))) return e;
     if (in.reply && (e = ticket_close_on_create(c, id, in.reply))) return e;
-    return ctx_answer_after_commit(c, ticket_answer, 201, id);   /* read back outside the writer */
+    *out_id = id;
+    return E_OK;
+}
+
+static kerr ticket_create(ctx *c) {
+    int64_t id = 0;
+    kerr e = ticket_register(c, &id);
+    return e ? e : ctx_answer_after_commit(c, ticket_answer, 201, id);   /* read back outside the writer */
 }
 
 /* ---- read ---- */

@@ -31,6 +31,9 @@ kerr in_appointment(ctx *c, const char *key, int64_t *at);
 kerr q_date(ctx *c, const char *name, const char *label, int64_t *t);
 /* The project of ticket id, checked for perm; 404 when not visible. */
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid);
+/* Registers a ticket from the request body (the fields of POST /tickets, read from c->json)
+** in the caller's write transaction: number, first event, deadlines, audit. */
+kerr ticket_register(ctx *c, int64_t *id);
 /* Answers the whole ticket (fields, deadlines, events, allowed actions). */
 kerr ticket_answer(ctx *c, int status, int64_t id);
 /* Ticket list columns (TICKET_COLS FROM TICKET_FROM), written by ticket_summary. */
