@@ -72,6 +72,7 @@ static int cmd_serve(const cli *c) {
     };
     if (access(cfg.web_dir, R_OK) != 0)
         fprintf(stderr, "kefu: 网页目录 %s 不存在，只提供 API（先运行 make 构建网页）\n", cfg.web_dir);
+    modules_init();
     int rc = server_run(&cfg, all_routes);
     db_pool_close();
     fprintf(stderr, "kefu: stopped\n");

@@ -46,6 +46,21 @@ static kerr audit_overdue(db *d, db_stmt *st, int64_t now) {
     return e;
 }
 
+static deadline_hook hooks[8];
+static int nhooks;
+
+void deadline_on_tick(deadline_hook fn) {
+    for (int i = 0; i < nhooks; i++)
+        if (hooks[i] == fn) return;
+    if (nhooks < 8) hooks[nhooks++] = fn;
+}
+
+static int run_hooks(db *d, int64_t now) {
+    for (int i = 0; i < nhooks; i++)
+        if (hooks[i](d, now) < 0) return -1;
+    return 0;
+}
+
 int deadline_tick(db *d, int64_t now) {
     if (db_exec(d, "UPDATE deadlines SET warned_at = ? WHERE met_at IS NULL AND warned_at IS NULL AND warn_at < ?",
                 DI(now), DI(now)))
@@ -78,5 +93,5 @@ int deadline_tick(db *d, int64_t now) {
         if (e) { buf_free(&ids); return -1; }
     }
     buf_free(&ids);
-    return n;
+    return run_hooks(d, now) < 0 ? -1 : n;
 }

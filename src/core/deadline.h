@@ -23,4 +23,8 @@ kerr deadline_meet(db *d, const char *entity, int64_t entity_id, const char *kin
 ** returns how many became overdue, or -1 on error.
 ** Runs inside the caller's transaction. */
 int deadline_tick(db *d, int64_t now);
+/* Adds work to every tick after the marking (a module's escalation of what became late):
+** fn returns a count, or -1 to fail the tick. At most 8 hooks; set them before serving. */
+typedef int (*deadline_hook)(db *d, int64_t now);
+void deadline_on_tick(deadline_hook fn);
 #endif

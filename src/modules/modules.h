@@ -15,8 +15,11 @@ extern const route people_routes[];
 extern const route imports_routes[];
 extern const route tickets_routes[];
 extern const route reviews_routes[];
+extern const route complaints_routes[];
+extern const route notifications_routes[];
 
 extern const route *const all_routes[];
+void modules_init(void);   /* before serving: the modules' tick hooks */
 
 /* Shared helpers of the foundation modules. */
 typedef struct project_name { int64_t id; const char *name; } project_name;

@@ -6,7 +6,7 @@
 ** in the request's one transaction. The workflow after that is tickets_flow.c; lists and
 ** statistics are tickets_list.c.
 */
-#include "tickets.h"
+#include "complaints.h"
 #include "archive.h"
 #include "../core/deadline.h"
 #include "../core/seq.h"
@@ -80,7 +80,7 @@ repair_sla repair_sla_of(db *d, int64_t pid, const char *category) {
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid) {
     if (!db_int(c->db, pid, "SELECT project_id FROM tickets WHERE id = ?", DI(id)))
         return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
-    if (!auth_sees_project(c->user, *pid)) return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
+    if (!auth_sees_project(c->user, *pid) || complaint_hides(c, id)) return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
     return ctx_require(c, perm, *pid);
 }
 
@@ -91,6 +91,7 @@ typedef struct ticket_in {
     int64_t pid, unit_id, building_id, related_id, appointment_at;
     bool paid;
     const char *unit_code;
+    complaint_in cp;
 } ticket_in;
 
 /* An appointment is a time the owner and the office agreed: not in the past (5 minutes' grace). */
@@ -144,7 +145,8 @@ static kerr read_kind_rules(ctx *c, ticket_in *in) {
 
 static kerr read_ticket(ctx *c, ticket_in *in) {
     static const char *const fields[] = {"project_id", "kind", "channel", "unit_id", "location", "caller", "phone",
-                                         "content", "category", "paid", "appointment_at", "related_id", "reply", NULL};
+                                         "content", "category", "paid", "appointment_at", "related_id", "reply",
+                                         "complaint_type", "type", "severity", "staff_ids", NULL};
     kerr e;
     if ((e = in_only(c, fields)) || (e = in_code(c, "kind", "类型", IN_REQUIRED, TICKET_KINDS, &in->kind)) ||
         (e = in_code(c, "channel", "来源", IN_REQUIRED, TICKET_CHANNELS, &in->channel)) || (e = read_place(c, in)) ||
@@ -155,9 +157,9 @@ static kerr read_ticket(ctx *c, ticket_in *in) {
         (e = in_code(c, "category", "报修类别", 0, REPAIR_CATEGORIES, &in->category)) ||
         (e = in_bool(c, "paid", "有偿服务", 0, &in->paid, NULL)) || (e = in_appointment(c, "appointment_at", &in->appointment_at)) ||
         (e = in_int(c, "related_id", "关联工单", 0, 1, INT64_MAX, &in->related_id, NULL)) ||
-        (e = in_str(c, "reply", "答复", IN_MULTILINE, 2000, &in->reply)))
+        (e = in_str(c, "reply", "答复", IN_MULTILINE, 2000, &in->reply)) || (e = read_kind_rules(c, in)))
         return e;
-    return read_kind_rules(c, in);
+    return complaint_read(c, in->kind, in->pid, &in->cp);
 }
 
 static const char *created_json(ctx *c, const ticket_in *in, const char *number, const char *state) {
@@ -178,6 +180,8 @@ static const char *created_json(ctx *c, const ticket_in *in, const char *number,
     jw_str(&w, "content", in->content);
     if (in->category) jw_str(&w, "category", in->category);
     if (in->appointment_at) jw_time(&w, "appointment_at", in->appointment_at);
+    if (in->cp.type) jw_str(&w, "complaint_type", in->cp.type);
+    if (in->cp.severity) jw_str(&w, "severity", in->cp.severity);
     jw_end(&w);
     const char *r = buf_ok(&b) ? arena_strdup(&c->a, b.data) : "{}";
     buf_free(&b);
@@ -214,6 +218,7 @@ kerr ticket_register(ctx *c, int64_t *out_id) {
         (e = ctx_audit(c, in.pid, "ticket", id, "create", created_json(c, &in, number, state))))
         return e;
     if (ticket_is_repair(in.kind) && (e = ticket_open_dispatch_deadline(c, in.pid, id, number, in.category))) return e;
+    if (in.cp.type && (e = complaint_register(c, in.pid, id, number, &in.cp))) return e;
     if (in.reply && (e = ticket_close_on_create(c, id, in.reply))) return e;
     *out_id = id;
     return E_OK;
@@ -257,7 +262,7 @@ void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page) {
     jw_code(w, "kind", TICKET_KINDS, db_col_text(st, 3));
     jw_code(w, "channel", TICKET_CHANNELS, db_col_text(st, 4));
     jw_str(w, "state", db_col_text(st, 5));
-    jw_str(w, "state_label", wf_state_label(&TICKET_WF, db_col_text(st, 5)));
+    jw_str(w, "state_label", wf_state_label(ticket_wf(db_col_text(st, 3)), db_col_text(st, 5)));
     jw_opt_int(w, "unit_id", st, 6);
     jw_str(w, "unit_code", db_col_text(st, 7));
     jw_opt_int(w, "building_id", st, 8);
@@ -333,12 +338,14 @@ static void ticket_deadlines(ctx *c, int64_t id, jw *w) {
 unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id, const char *action);   /* tickets_flow.c */
 
 /* The buttons: the engine's allowed actions, less 接单 once the technician has accepted. */
-static void allowed_json(ctx *c, int64_t id, int64_t pid, int64_t tech, const char *state, jw *w) {
+static void allowed_json(ctx *c, int64_t id, int64_t pid, int64_t tech, const char *kind, const char *state, jw *w) {
     bool accepted = db_exists(c->db, "SELECT 1 FROM tickets WHERE id = ? AND accepted_at IS NOT NULL", DI(id));
+    const wf_def *def = ticket_wf(kind);
+    unsigned croles = def == &COMPLAINT_WF ? complaint_roles(c, pid, id) : 0;
     jw_arr(w, "allowed_actions");
-    for (const wf_transition *t = TICKET_WF.transitions; t->action; t++) {
-        if (!wf_allowed(t, state, ticket_roles(c, pid, tech, t->action)) || (accepted && !strcmp(t->action, "accept")))
-            continue;
+    for (const wf_transition *t = def->transitions; t->action; t++) {
+        unsigned roles = def == &COMPLAINT_WF ? croles : ticket_roles(c, pid, tech, t->action);
+        if (!wf_allowed(t, state, roles) || (accepted && !strcmp(t->action, "accept"))) continue;
         jw_obj(w, NULL);
         jw_str(w, "action", t->action);
         jw_str(w, "label", t->label);
@@ -352,15 +359,16 @@ kerr ticket_answer(ctx *c, int status, int64_t id) {
     if (!st) return E_INTERNAL;
     if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在"); }
     int64_t pid = db_col_int(st, 1), tech = db_col_int(st, 18);
-    const char *state = arena_strdup(&c->a, db_col_text(st, 5));
+    const char *state = arena_strdup(&c->a, db_col_text(st, 5)), *kind = arena_strdup(&c->a, db_col_text(st, 3));
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
     ticket_summary(c, st, w, true);
     db_finish(st);
     ticket_details(c, id, w);
     ticket_deadlines(c, id, w);
-    wf_history_json(c->db, &TICKET_WF, id, w, "events");
-    allowed_json(c, id, pid, tech, state, w);
+    complaint_details(c, id, w);
+    wf_history_json(c->db, ticket_wf(kind), id, w, "events");
+    allowed_json(c, id, pid, tech, kind, state, w);
     jw_end(w);
     return E_OK;
 }

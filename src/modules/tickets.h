@@ -29,6 +29,8 @@ repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
 kerr in_appointment(ctx *c, const char *key, int64_t *at);
 /* ?name=2026-11-25 (office-local midnight into *t; 0 when absent) or 400 naming the field. */
 kerr q_date(ctx *c, const char *name, const char *label, int64_t *t);
+/* ?project_id (or the user's only project for perm), visible and permitted. */
+kerr query_project(ctx *c, const char *perm, int64_t *pid);
 /* The project of ticket id, checked for perm; 404 when not visible. */
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid);
 /* Registers a ticket from the request body (the fields of POST /tickets, read from c->json)
@@ -51,5 +53,7 @@ const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char 
 /* Workflow effects that open and meet deadlines (tickets_flow.c). */
 kerr ticket_open_dispatch_deadline(ctx *c, int64_t pid, int64_t id, const char *number, const char *category);
 
+/* A rate num/den as a fraction with 4 decimals, or null without a denominator. */
+void jw_rate(jw *w, const char *key, int64_t num, int64_t den);
 extern const route tickets_routes[];
 #endif

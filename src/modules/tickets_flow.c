@@ -10,7 +10,7 @@
 ** A technician acts only on orders dispatched to them: for anyone else's order their role
 ** does not count (ticket_roles), so the buttons do not show and the engine answers 403.
 */
-#include "tickets.h"
+#include "complaints.h"
 #include "../core/deadline.h"
 #include <sodium.h>
 #include <string.h>
@@ -430,6 +430,11 @@ kerr ticket_action(ctx *c) {
     const char *action = ctx_param(c, "action");
     kerr e;
     if ((e = ctx_param_id(c, "id", &id)) || (e = ticket_row(c, id, "tickets.read", &pid))) return e;
+    if (db_exists(c->db, "SELECT 1 FROM complaints WHERE ticket_id = ?", DI(id))) {
+        if ((e = in_int(c, "version", "版本", 0, 1, INT64_MAX, &version, NULL)) || (e = complaint_action(c, id, action, version)))
+            return e;
+        return ctx_answer_after_commit(c, ticket_answer, 200, id);
+    }
     if (!wf_find(&TICKET_WF, action) || !strcmp(action, "create")) return ctx_fail(c, E_NOT_FOUND, "action", "不支持的操作「%s」", action);
     if ((e = in_int(c, "version", "版本", 0, 1, INT64_MAX, &version, NULL)) || (e = run_action(c, id, action, version)))
         return e;

@@ -3,19 +3,24 @@
 ** items (首问负责制), the technician's queue, yesterday's leftovers, overdue and due-today
 ** callbacks; the technicians to dispatch to; the repair categories' times.
 */
-#include "tickets.h"
+#include "complaints.h"
 #include "../core/qb.h"
 #include <stdio.h>
 #include <string.h>
 
 static const char *const STATES[] = {"open", "registered", "pending_dispatch", "dispatched", "in_progress",
-                                     "completed", "called_back", "closed", "cancelled", NULL};
-static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", "any", NULL};
-/* not closed or cancelled, as a list an index can use */
-#define UNFINISHED "('open','registered','pending_dispatch','dispatched','in_progress','completed','called_back')"
+                                     "completed", "called_back", "closed", "cancelled",
+                                     "assigned", "replied", "handled", "voided", NULL};
+static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", "reply", "handle", "any", NULL};
+/* not closed, cancelled or voided, as a list an index can use */
+#define UNFINISHED "('open','registered','pending_dispatch','dispatched','in_progress','completed','called_back'," \
+                   "'assigned','replied','handled')"
 
 /* The nearest open deadline of each row (one index seek per row): when, which, late or close. */
-#define LIST_COLS TICKET_COLS ", nd.due_at AS due_at, nd.kind, nd.overdue_at, nd.warned_at"
+#define LIST_COLS TICKET_COLS ", nd.due_at AS due_at, nd.kind, nd.overdue_at, nd.warned_at, cp.type, cp.severity, " \
+                  "cp.escalation_level, cp.handler_id, hu.display_name, cp.department"
+/* a complaint's own columns (NULL for other kinds) */
+#define COMPLAINT_JOINS "LEFT JOIN complaints cp ON cp.ticket_id = t.id LEFT JOIN users hu ON hu.id = cp.handler_id "
 #define NEAREST "LEFT JOIN deadlines nd ON nd.id = (SELECT d.id FROM deadlines d WHERE d.entity = 'ticket' " \
                 "AND d.entity_id = t.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1)"
 /* The overdue and due-today views start from the open deadlines (od), in due order, so the
@@ -106,6 +111,27 @@ static kerr filter_dates(ctx *c, qb *b) {
     return E_OK;
 }
 
+/* Complaint filters (SPEC C2, C6): severity, type, escalated, handler, my complaints to handle. */
+static kerr filter_complaints(ctx *c, qb *b, bool *on_cp) {
+    int64_t escalated = 0, handler = 0, handling = 0;
+    const char *type = q_str(c, "complaint_type");
+    kerr e;
+    if ((e = q_codes(c, b, "severity", "严重程度", "cp.severity", codes_of(&c->a, COMPLAINT_SEVERITIES))) ||
+        (e = q_int(c, "escalated", "已升级", 0, 2, 0, &escalated)) ||
+        (e = q_int(c, "handler_id", "处理人", 1, INT64_MAX, 0, &handler)) ||
+        (e = q_int(c, "handling", "我处理的投诉", 0, 1, 0, &handling)))
+        return e;
+    if (type) qb_and(b, "cp.type = ?", DT(type));
+    if (escalated) qb_and(b, "cp.escalation_level >= ?", DI(escalated));
+    if (handler) qb_and(b, "cp.handler_id = ?", DI(handler));
+    if (handling) qb_and(b, "cp.handler_id = ? AND t.state IN ('assigned','replied')", DI(c->user->id));
+    *on_cp = q_str(c, "severity") || type || escalated || handler || handling;
+    if (complaint_user_named(c))   /* a complaint naming the user is not shown to them (C7) */
+        qb_and(b, "NOT EXISTS (SELECT 1 FROM complaint_staff cs WHERE cs.ticket_id = t.id AND cs.user_id = ?)",
+               DI(c->user->id));
+    return E_OK;
+}
+
 /* The working views: mine, queue, carryover, overdue, due today. */
 static kerr filter_views(ctx *c, qb *b, shape *sh) {
     int64_t mine = 0, queue = 0, carry = 0;
@@ -123,7 +149,8 @@ static kerr filter_views(ctx *c, qb *b, shape *sh) {
     if (overdue) {
         int k = 0;
         while (OVERDUE_KINDS[k] && strcmp(OVERDUE_KINDS[k], overdue)) k++;
-        if (!OVERDUE_KINDS[k]) return ctx_fail(c, E_BAD_REQUEST, "overdue", "overdue 应为 dispatch、complete、callback 或 any");
+        if (!OVERDUE_KINDS[k])
+            return ctx_fail(c, E_BAD_REQUEST, "overdue", "overdue 应为 dispatch、complete、callback、reply、handle 或 any");
         if (strcmp(overdue, "any")) qb_and(b, "od.overdue_at IS NOT NULL AND od.kind = ?", DT(overdue));
         else qb_and(b, "od.overdue_at IS NOT NULL");
         *sh = (shape){"ORDER BY od.due_at, od.id", true};
@@ -137,13 +164,14 @@ static kerr filter_views(ctx *c, qb *b, shape *sh) {
     return E_OK;
 }
 
-static kerr tickets_filter(ctx *c, qb *b, shape *sh) {
+static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
     kerr e;
     if ((e = tickets_scope(c, b)) || (e = q_codes(c, b, "state", "状态", "t.state", STATES)) ||
         (e = q_codes(c, b, "kind", "类型", "t.kind", codes_of(&c->a, TICKET_KINDS))) ||
         (e = q_codes(c, b, "channel", "来源", "t.channel", codes_of(&c->a, TICKET_CHANNELS))) ||
         (e = q_codes(c, b, "category", "报修类别", "t.category", codes_of(&c->a, REPAIR_CATEGORIES))) ||
-        (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_views(c, b, sh)))
+        (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_complaints(c, b, on_cp)) ||
+        (e = filter_views(c, b, sh)))
         return e;
     const char *q = q_str(c, "q");
     if (q) {
@@ -153,6 +181,23 @@ static kerr tickets_filter(ctx *c, qb *b, shape *sh) {
                DT(like), DT(like), DT(like), DT(like), DT(like));
     }
     return E_OK;
+}
+
+/* A complaint's severity, type, escalation and handler in the list (col 31 on). */
+static void complaint_fields(ctx *c, db_stmt *st, jw *w) {
+    int col = 31;
+    if (db_col_is_null(st, col)) return;
+    const char *type = db_col_text(st, col);
+    jw_obj(w, "complaint");
+    jw_str(w, "type", type);
+    jw_str(w, "type_label", complaint_type_label(c, db_col_int(st, 1), type));
+    jw_str(w, "severity", db_col_text(st, col + 1));
+    jw_str(w, "severity_label", code_label_of(COMPLAINT_SEVERITIES, db_col_text(st, col + 1)));
+    jw_int(w, "escalation_level", db_col_int(st, col + 2));
+    if (db_col_is_null(st, col + 3)) jw_null(w, "handler_id"); else jw_int(w, "handler_id", db_col_int(st, col + 3));
+    jw_str(w, "handler_name", db_col_text(st, col + 4));
+    jw_str(w, "department", db_col_text(st, col + 5));
+    jw_end(w);
 }
 
 static void due_fields(db_stmt *st, jw *w) {
@@ -171,13 +216,16 @@ kerr tickets_list(ctx *c) {
     qb b;
     qb_init(&b);
     shape sh = {"ORDER BY t.id DESC", false};
+    bool on_cp = false;
     kerr e = q_page(c, &pg);
-    if (!e) e = tickets_filter(c, &b, &sh);
+    if (!e) e = tickets_filter(c, &b, &sh, &on_cp);
     if (e) { qb_free(&b); return e; }
     /* the count reads only what the filters name: q reads the unit code */
     const char *head = sh.by_deadline ? BY_DEADLINE : "tickets t ";
-    const char *from = arena_printf(&c->a, "%s%s %s", head, TICKET_JOINS, sh.by_deadline ? "LEFT JOIN deadlines nd ON nd.id = od.id" : NEAREST);
-    const char *count_from = arena_printf(&c->a, "%s%s", head, q_str(c, "q") ? "LEFT JOIN units un ON un.id = t.unit_id" : "");
+    const char *from = arena_printf(&c->a, "%s%s %s %s", head, TICKET_JOINS, COMPLAINT_JOINS,
+                                    sh.by_deadline ? "LEFT JOIN deadlines nd ON nd.id = od.id" : NEAREST);
+    const char *count_from = arena_printf(&c->a, "%s%s %s", head, q_str(c, "q") ? "LEFT JOIN units un ON un.id = t.unit_id" : "",
+                                          on_cp ? "JOIN complaints cp ON cp.ticket_id = t.id" : "");
     listq lq;
     if ((e = list_open_counted(c, &b, LIST_COLS, from, count_from, sh.order, &pg, &lq))) return e;
     jw *w = list_begin(c);
@@ -185,6 +233,7 @@ kerr tickets_list(ctx *c) {
         jw_obj(w, NULL);
         ticket_summary(c, lq.st, w, false);
         due_fields(lq.st, w);
+        complaint_fields(c, lq.st, w);
         jw_end(w);
     }
     if ((e = list_close(c, &lq))) return e;
@@ -193,7 +242,8 @@ kerr tickets_list(ctx *c) {
 }
 
 static const char *overdue_text(arena *a, json_t *item) {
-    static const code_label kinds[] = {{"dispatch", "派工超时"}, {"complete", "完工超时"}, {"callback", "回访超时"}, {NULL, NULL}};
+    static const code_label kinds[] = {{"dispatch", "派工超时"}, {"complete", "完工超时"}, {"callback", "回访超时"},
+                                       {"reply", "答复超时"}, {"handle", "处理超时"}, {NULL, NULL}};
     json_t *o = json_array_get(json_object_get(item, "overdue"), 0);
     const char *l = o ? code_label_of(kinds, json_string_value(o)) : NULL;
     return arena_strdup(a, l ? l : "");
@@ -216,7 +266,6 @@ const export_spec ticket_export = {"工单列表", ticket_cols};
 
 /* ---- technicians to dispatch to ---- */
 
-static kerr query_project(ctx *c, const char *perm, int64_t *pid);
 
 kerr technicians_list(ctx *c) {
     int64_t pid = 0;
@@ -248,7 +297,7 @@ kerr technicians_list(ctx *c) {
 /* ---- repair categories: dispatch / completion times per project ---- */
 
 /* ?project_id, or the user's only project with perm; 404 when not visible. */
-static kerr query_project(ctx *c, const char *perm, int64_t *pid) {
+kerr query_project(ctx *c, const char *perm, int64_t *pid) {
     kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, pid);
     if (e) return e;
     if (!*pid) {

@@ -32,7 +32,7 @@ static const struct { const char *name, *key; } GROUPS[] = {
     {"building", "COALESCE(t.building_id, 0)"}, {"technician", "COALESCE(t.technician_id, 0)"},
 };
 
-static void jw_rate(jw *w, const char *key, int64_t num, int64_t den) {
+void jw_rate(jw *w, const char *key, int64_t num, int64_t den) {
     if (!den) { jw_null(w, key); return; }
     char v[32];
     snprintf(v, sizeof v, "%.4f", (double)num / (double)den);

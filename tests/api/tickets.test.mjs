@@ -151,11 +151,13 @@ test('register every kind: number BX+date-seq, consecutive; state per kind; rece
     assert.equal(t.events[0].from, null);
     assert.equal(t.events[0].to, state);
     assert.equal(t.events[0].actor_id, ids.agent);
-    // a repair must be dispatched in time; other kinds have no deadline
+    // a repair must be dispatched in time, a complaint replied to and handled (issue 6); other kinds have no deadline
     const repair = ['public_repair', 'home_repair', 'service'].includes(body.kind);
-    assert.deepEqual(t.deadlines.map((d) => `${d.kind}:${d.state}`), repair ? ['dispatch:open'] : [], `${body.kind} deadlines`);
-    // the buttons of the desk
-    const expected = { open: ['cancel', 'close', 'note'], registered: ['note'], pending_dispatch: ['cancel', 'dispatch', 'note'] }[state];
+    const due = repair ? ['dispatch:open'] : body.kind === 'complaint' ? ['reply:open', 'handle:open'] : [];
+    assert.deepEqual(t.deadlines.map((d) => `${d.kind}:${d.state}`), due, `${body.kind} deadlines`);
+    // the buttons of the desk (a complaint runs the complaint workflow)
+    const expected = { open: ['cancel', 'close', 'note'], registered: ['assign', 'escalate', 'note', 'void'],
+                       pending_dispatch: ['cancel', 'dispatch', 'note'] }[state];
     assert.deepEqual(actionsOf(t), expected, `${body.kind}: allowed actions of an agent`);
     for (const a of t.allowed_actions) assert.ok(hasCJK(a.label), `label of ${a.action}`);
     // read back

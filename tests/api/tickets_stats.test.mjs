@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, client, assertError, assertOk, createUser, uniqueName, hasCJK, DEMO_PASSWORD } from './lib/harness.mjs';
+import { xlsxRows } from './lib/xlsx.mjs';
 
 let srv, dir;
 let admin, manager, supervisor, agent, technician, tech2, cashier;
@@ -80,28 +81,6 @@ const ZERO = { repairs: 0, completed: 0, called_back: 0, called_back_24h: 0, cal
   basically_satisfied: 0, unsatisfied: 0, satisfaction_rate: null, repair_complaints: 0, repair_complaint_rate: null,
   avg_dispatch_minutes: null, avg_complete_minutes: null };
 
-// ---- xlsx read back: rows of cell texts (shared strings resolved) ----
-function xlsxRows(bytes) {
-  const f = path.join(dir, `${uniqueName('x')}.xlsx`);
-  fs.writeFileSync(f, bytes);
-  const unz = (part) => execFileSync('unzip', ['-p', f, part]).toString('utf8');
-  const unesc = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-  const shared = [...unz('xl/sharedStrings.xml').matchAll(/<si>(.*?)<\/si>/gs)]
-    .map((m) => [...m[1].matchAll(/<t[^>]*>([^<]*)<\/t>/g)].map((t) => unesc(t[1])).join(''));
-  const col = (ref) => [...ref.replace(/\d+/g, '')].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-  return [...unz('xl/worksheets/sheet1.xml').matchAll(/<row[^>]*>(.*?)<\/row>/gs)].map((r) => {
-    const cells = [];
-    for (const c of r[1].matchAll(/<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>(.*?)<\/c>)/gs)) {
-      const attrs = c[2], inner = c[3] || '';
-      const v = /<v>([^<]*)<\/v>/.exec(inner)?.[1];
-      const text = /t="s"/.test(attrs) ? shared[Number(v)]
-        : /t="inlineStr"/.test(attrs) ? unesc([...inner.matchAll(/<t[^>]*>([^<]*)<\/t>/g)].map((t) => t[1]).join(''))
-          : v !== undefined ? unesc(v) : '';
-      cells[col(c[1])] = text;
-    }
-    return Array.from(cells, (x) => x ?? '');
-  });
-}
 async function download(c, p) {
   const res = await fetch(srv.url + p, { headers: { Cookie: c.cookieHeader() } });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
