@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-kerr tickets_scope(ctx *c, qb *b);   /* tickets_list.c */
-
 typedef struct month { int64_t from, to; char label[8]; } month;
 
 /* ?month=2026-11 (default: the current month), as office-local [from, to). */
@@ -37,7 +35,7 @@ static kerr q_month(ctx *c, month *m) {
 
 /* The month's complaints of the projects in scope, on cp (complaints) joined to t (tickets). */
 static kerr month_scope(ctx *c, qb *b, const month *m) {
-    kerr e = tickets_scope(c, b);
+    kerr e = scope_on(c, b, "cp.project_id");   /* read over complaints_month */
     if (e) return e;
     qb_and(b, "cp.created_at >= ? AND cp.created_at < ?", DI(m->from), DI(m->to));
     if (complaint_user_named(c)) qb_and(b, "NOT EXISTS (SELECT 1 FROM complaint_staff cs WHERE cs.ticket_id = t.id AND cs.user_id = ?)",

@@ -29,6 +29,9 @@ repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
 kerr in_appointment(ctx *c, const char *key, int64_t *at);
 /* ?name=2026-11-25 (office-local midnight into *t; 0 when absent) or 400 naming the field. */
 kerr q_date(ctx *c, const char *name, const char *label, int64_t *t);
+/* The projects the user may read tickets of (and ?project_id) as a condition on column col. */
+struct qb;
+kerr scope_on(ctx *c, struct qb *b, const char *col);
 /* ?project_id (or the user's only project for perm), visible and permitted. */
 kerr query_project(ctx *c, const char *perm, int64_t *pid);
 /* The project of ticket id, checked for perm; 404 when not visible. */

@@ -71,7 +71,7 @@ kerr q_date(ctx *c, const char *name, const char *label, int64_t *t) {
 }
 
 /* Projects the user may read tickets of, and the optional ?project_id, on column col. */
-static kerr scope_on(ctx *c, qb *b, const char *col) {
+kerr scope_on(ctx *c, qb *b, const char *col) {
     int64_t pid = 0, *ids = NULL;
     kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
     if (e) return e;
@@ -122,10 +122,13 @@ static kerr filter_complaints(ctx *c, qb *b, bool *on_cp) {
         (e = q_int(c, "handling", "我处理的投诉", 0, 1, 0, &handling)))
         return e;
     if (type) qb_and(b, "cp.type = ?", DT(type));
-    if (escalated) qb_and(b, "cp.escalation_level >= ?", DI(escalated));
+    /* literal levels: the partial index complaints_escalated (escalation_level > 0) serves them */
+    if (escalated) qb_and(b, escalated == 2 ? "cp.escalation_level > 0 AND cp.escalation_level >= 2" : "cp.escalation_level > 0");
     if (handler) qb_and(b, "cp.handler_id = ?", DI(handler));
     if (handling) qb_and(b, "cp.handler_id = ? AND t.state IN ('assigned','replied')", DI(c->user->id));
     *on_cp = q_str(c, "severity") || type || escalated || handler || handling;
+    /* the few escalated or handled-by complaints are read from the complaints, not the project's tickets */
+    if ((escalated || handler || handling) && (e = scope_on(c, b, "cp.project_id"))) return e;
     if (complaint_user_named(c))   /* a complaint naming the user is not shown to them (C7) */
         qb_and(b, "NOT EXISTS (SELECT 1 FROM complaint_staff cs WHERE cs.ticket_id = t.id AND cs.user_id = ?)",
                DI(c->user->id));
@@ -249,6 +252,21 @@ static const char *overdue_text(arena *a, json_t *item) {
     return arena_strdup(a, l ? l : "");
 }
 
+/* A field of the complaint object of a list item ("" for other kinds). */
+static const char *complaint_text(arena *a, json_t *item, const char *key) {
+    json_t *v = json_object_get(json_object_get(item, "complaint"), key);
+    if (json_is_integer(v)) {
+        static const char *const levels[] = {"", "客服主管", "管理处经理"};
+        json_int_t n = json_integer_value(v);
+        return levels[n >= 0 && n <= 2 ? n : 0];
+    }
+    return arena_strdup(a, json_is_string(v) ? json_string_value(v) : "");
+}
+static const char *cp_type(arena *a, json_t *item) { return complaint_text(a, item, "type_label"); }
+static const char *cp_severity(arena *a, json_t *item) { return complaint_text(a, item, "severity_label"); }
+static const char *cp_handler(arena *a, json_t *item) { return complaint_text(a, item, "handler_name"); }
+static const char *cp_level(arena *a, json_t *item) { return complaint_text(a, item, "escalation_level"); }
+
 static const export_col ticket_cols[] = {
     {"number", "单号", EX_TEXT, NULL},           {"kind_label", "类型", EX_TEXT, NULL},
     {"channel_label", "来源", EX_TEXT, NULL},    {"state_label", "状态", EX_TEXT, NULL},
@@ -260,6 +278,8 @@ static const export_col ticket_cols[] = {
     {"created_at", "登记时间", EX_TIME, NULL},   {"completed_at", "完工时间", EX_TIME, NULL},
     {"called_back_at", "回访时间", EX_TIME, NULL}, {"satisfaction_label", "满意度", EX_TEXT, NULL},
     {"due_at", "时限", EX_TIME, NULL},           {"overdue", "超时", EX_TEXT, overdue_text},
+    {"complaint", "投诉类型", EX_TEXT, cp_type}, {"complaint", "投诉程度", EX_TEXT, cp_severity},
+    {"complaint", "投诉处理人", EX_TEXT, cp_handler}, {"complaint", "已升级至", EX_TEXT, cp_level},
     {NULL, NULL, 0, NULL},
 };
 const export_spec ticket_export = {"工单列表", ticket_cols};
