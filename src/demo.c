@@ -89,6 +89,7 @@ kerr demo_load(db *d, char *err, size_t n) {
     int64_t np = 0;
     db_int(d, &np, "SELECT COUNT(*) FROM projects");
     for (int64_t pid = 1; !e && pid <= np; pid++) e = demo_archive(d, pid, now);
+    if (!e) e = demo_visits(d, now);
     if (!e) e = db_exec(d, "INSERT INTO meta(key, value) VALUES ('demo', '1')");
     if (!e) e = db_commit(d);
     if (e) { db_rollback(d); snprintf(err, n, "载入演示数据失败：%s", db_errmsg(d)); }

@@ -14,24 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct month { int64_t from, to; char label[8]; } month;
-
-/* ?month=2026-11 (default: the current month), as office-local [from, to). */
-static kerr q_month(ctx *c, month *m) {
-    const char *s = q_str(c, "month");
-    char today[16], first[32];
-    clock_date(c->now, today, sizeof today);
-    if (!s) s = arena_strndup(&c->a, today, 7);
-    int y = 0, mo = 0, end = 0;
-    if (strlen(s) != 7 || sscanf(s, "%4d-%2d%n", &y, &mo, &end) != 2 || end != 7 || mo < 1 || mo > 12 || y < 2000 || y > 2100)
-        return ctx_fail(c, E_BAD_REQUEST, "month", "月份格式应为 2026-11");
-    snprintf(m->label, sizeof m->label, "%04d-%02d", y, mo);
-    snprintf(first, sizeof first, "%04d-%02d-01", y, mo);
-    clock_parse_iso(first, &m->from);
-    snprintf(first, sizeof first, "%04d-%02d-01", mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1);
-    clock_parse_iso(first, &m->to);
-    return E_OK;
-}
+typedef struct month { int64_t from, to; const char *label; } month;
 
 /* The month's complaints of the projects in scope, on cp (complaints) joined to t (tickets). */
 static kerr month_scope(ctx *c, qb *b, const month *m) {
@@ -262,7 +245,7 @@ kerr complaints_stats(ctx *c) {
     month m;
     int64_t pid = 0, with = 0, t[T_N];
     kerr e;
-    if ((e = q_month(c, &m)) || (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid)) ||
+    if ((e = q_month(c, &m.label, &m.from, &m.to)) || (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid)) ||
         (e = q_int(c, "items", "明细", 0, 1, 0, &with)))
         return e;
     return summary_json(c, &m, pid, with || c->export_format, ctx_json(c, 200), t);
@@ -342,7 +325,7 @@ kerr complaints_summary_pdf(ctx *c) {
     month m;
     int64_t pid = 0, t[T_N];
     kerr e;
-    if ((e = q_month(c, &m)) || (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid))) return e;
+    if ((e = q_month(c, &m.label, &m.from, &m.to)) || (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid))) return e;
     if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
     buf b;
     buf_init(&b);

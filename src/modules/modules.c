@@ -7,7 +7,7 @@
 
 const route *const all_routes[] = {
     system_routes, auth_routes, users_routes, projects_routes,
-    buildings_routes, units_routes, people_routes, imports_routes, tickets_routes, reviews_routes,
+    buildings_routes, units_routes, people_routes, imports_routes, tickets_routes, reviews_routes, visits_routes,
     complaints_routes, notifications_routes, NULL,
 };
 

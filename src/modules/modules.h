@@ -15,6 +15,7 @@ extern const route people_routes[];
 extern const route imports_routes[];
 extern const route tickets_routes[];
 extern const route reviews_routes[];
+extern const route visits_routes[];
 extern const route complaints_routes[];
 extern const route notifications_routes[];
 

@@ -29,6 +29,14 @@ repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
 kerr in_appointment(ctx *c, const char *key, int64_t *at);
 /* ?name=2026-11-25 (office-local midnight into *t; 0 when absent) or 400 naming the field. */
 kerr q_date(ctx *c, const char *name, const char *label, int64_t *t);
+/* A month "2026-11": [start, end) in office time. false when not a month of 2000–2099. */
+bool month_parse(const char *m, int64_t *start, int64_t *end);
+void month_of(int64_t t, char out[8]);   /* office month of t */
+/* Body field `key`: a month; 422 naming the field. */
+kerr in_month(ctx *c, const char *key, unsigned flags, const char **m, int64_t *start, int64_t *end);
+/* ?month= (default: this month); 400 naming the field. */
+kerr q_month(ctx *c, const char **m, int64_t *start, int64_t *end);
+
 /* The projects the user may read tickets of (and ?project_id) as a condition on column col. */
 struct qb;
 kerr scope_on(ctx *c, struct qb *b, const char *col);
@@ -58,5 +66,14 @@ kerr ticket_open_dispatch_deadline(ctx *c, int64_t pid, int64_t id, const char *
 
 /* A rate num/den as a fraction with 4 decimals, or null without a denominator. */
 void jw_rate(jw *w, const char *key, int64_t num, int64_t den);
+/* ticket_day_stats (tickets_agg.c): add (+1) or take out (-1) a ticket's figures as its row is
+** now; bracket every UPDATE of a counted column with -1 before and +1 after. */
+kerr ticket_stats_apply(db *d, int64_t id, int sign);
+/* db_exec of an UPDATE of ticket id that changes a counted column, bracketed so. */
+kerr ticket_counted_exec_a(db *d, int64_t id, const char *sql, const db_arg *args);
+#define ticket_counted_exec(d, id, sql, ...) \
+    ticket_counted_exec_a(d, id, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+int64_t ticket_stats_check(db *d);   /* rows differing from the view ticket_stat_rows; -1 on error */
+kerr ticket_stats_rebuild(db *d);
 extern const route tickets_routes[];
 #endif
