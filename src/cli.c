@@ -47,6 +47,8 @@ static const struct opt_def {
     [OPT_FROM] = {"from", "sqlite:PATH", NULL, NULL, T_STR, 0, 0, CMD_MIGRATE, "源数据库（SQLite 文件）"},
     [OPT_TO] = {"to", "pg:CONNINFO", NULL, NULL, T_STR, 0, 0, CMD_MIGRATE,
                 "目标数据库（PostgreSQL 连接串，须为空库）"},
+    [OPT_REBUILD_STATS] = {"rebuild-stats", NULL, NULL, "0", T_BOOL, 0, 1, CMD_CHECK,
+                           "先按工单重新计算每日统计汇总（ticket_day_stats），再检查"},
     [OPT_HELP] = {"help", NULL, NULL, "0", T_BOOL, 0, 1, 0xFFFFu, "显示帮助"},
 };
 
@@ -58,7 +60,8 @@ static const struct { const char *name; unsigned bit; const char *usage, *help; 
                        "       kefu user passwd NAME [--password-stdin]\n       kefu user list",
      "管理用户"},
     {"backup", CMD_BACKUP, "kefu backup DEST [--db PATH]", "在线备份为一致的数据库副本（服务运行中也可）"},
-    {"check", CMD_CHECK, "kefu check [--db PATH]", "检查架构版本、外键与审计链；有问题时退出码为 1"},
+    {"check", CMD_CHECK, "kefu check [--db PATH] [--rebuild-stats]",
+     "检查架构版本、外键、审计链与工单统计汇总；有问题时退出码为 1"},
     {"migrate", CMD_MIGRATE, "kefu migrate --from sqlite:PATH --to pg:CONNINFO",
      "把整个 SQLite 数据库复制到空的 PostgreSQL 数据库（所有表、编号、审计链）"},
     {"version", CMD_VERSION, "kefu version", "显示版本"},

@@ -183,8 +183,8 @@ static kerr handle_effect(wf_run *r) {
                             "handled_at = COALESCE(handled_at, ?) WHERE ticket_id = ?",
                      DT(a->result), DT(a->cause), DT(a->corrective), DT(a->preventive ? a->preventive : ""),
                      DI(a->valid), DI(r->now), DI(r->id));
-    if (!e) e = db_exec(r->db, "UPDATE tickets SET completed_at = ?, work_done = ? WHERE id = ?", DI(r->now), DT(a->result),
-                        DI(r->id));
+    if (!e) e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET completed_at = ?, work_done = ? WHERE id = ?",
+                                    DI(r->now), DT(a->result), DI(r->id));
     if (!e) e = deadline_meet(r->db, "ticket", r->id, "handle", r->now, NULL);
     if (e) return e;
     complaint_rule rule = complaint_rule_of(r->db, r->project_id, a->severity);
@@ -214,7 +214,7 @@ static unsigned system_roles(void *who, int64_t pid) { (void)who; (void)pid; ret
 /* An unsatisfied complainant reopens the complaint at once: back to its handler. */
 static kerr callback_effect(wf_run *r) {
     cp_act *a = r->user;
-    kerr e = db_exec(r->db, "UPDATE tickets SET called_back_at = ?, callback_method = ?, callback_result = ?, "
+    kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET called_back_at = ?, callback_method = ?, callback_result = ?, "
                             "satisfaction = ? WHERE id = ?",
                      DI(r->now), DT(a->method), DT(r->note), DT(a->satisfaction), DI(r->id));
     if (!e) e = deadline_meet(r->db, "ticket", r->id, "callback", r->now, NULL);

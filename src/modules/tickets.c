@@ -220,6 +220,7 @@ kerr ticket_register(ctx *c, int64_t *out_id) {
     if (ticket_is_repair(in.kind) && (e = ticket_open_dispatch_deadline(c, in.pid, id, number, in.category))) return e;
     if (in.cp.type && (e = complaint_register(c, in.pid, id, number, &in.cp))) return e;
     if (in.reply && (e = ticket_close_on_create(c, id, in.reply))) return e;
+    if ((e = ticket_stats_apply(c->db, id, 1))) return e;
     *out_id = id;
     return E_OK;
 }

@@ -283,7 +283,7 @@ static kerr callback_guard(wf_run *r) {
 
 static kerr dispatch_effect(wf_run *r) {
     tk_act *a = r->user;
-    kerr e = db_exec(r->db, "UPDATE tickets SET technician_id = ?, dispatched_at = ?, accepted_at = NULL, "
+    kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET technician_id = ?, dispatched_at = ?, accepted_at = NULL, "
                             "appointment_at = ? WHERE id = ?",
                      DI(a->new_tech), DI(r->now), a->appointment_at ? DI(a->appointment_at) : DN, DI(r->id));
     if (!e) e = deadline_meet(r->db, "ticket", r->id, "dispatch", r->now, NULL);
@@ -292,8 +292,8 @@ static kerr dispatch_effect(wf_run *r) {
 
 static kerr reassign_effect(wf_run *r) {
     tk_act *a = r->user;
-    return db_exec(r->db, "UPDATE tickets SET technician_id = ?, accepted_at = NULL WHERE id = ?", DI(a->new_tech),
-                   DI(r->id));
+    return ticket_counted_exec(r->db, r->id, "UPDATE tickets SET technician_id = ?, accepted_at = NULL WHERE id = ?",
+                               DI(a->new_tech), DI(r->id));
 }
 
 static kerr accept_effect(wf_run *r) {
@@ -307,7 +307,7 @@ static kerr start_effect(wf_run *r) {
 
 static kerr complete_effect(wf_run *r) {
     tk_act *a = r->user;
-    kerr e = db_exec(r->db, "UPDATE tickets SET completed_at = ?, work_done = ?, materials = ?, labour_minutes = ?, "
+    kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET completed_at = ?, work_done = ?, materials = ?, labour_minutes = ?, "
                             "charge = ?, confirm_kind = ?, confirm_code = ? WHERE id = ?",
                      DI(r->now), DT(a->work_done), DT(a->materials), a->has_labour ? DI(a->labour) : DN,
                      a->has_charge ? DI(a->charge) : DN, DT(a->sig_b64 ? "signature" : "code"),
@@ -331,7 +331,7 @@ static kerr reopen_effect(wf_run *r) {
 /* An unsatisfied callback reopens the order at once (R5): a second event, by the system rule. */
 static kerr callback_effect(wf_run *r) {
     tk_act *a = r->user;
-    kerr e = db_exec(r->db, "UPDATE tickets SET called_back_at = ?, callback_method = ?, callback_result = ?, "
+    kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET called_back_at = ?, callback_method = ?, callback_result = ?, "
                             "satisfaction = ? WHERE id = ?",
                      DI(r->now), DT(json_string_value(json_object_get(a->c->json, "method"))), DT(r->note),
                      DT(a->satisfaction), DI(r->id));

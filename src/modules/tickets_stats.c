@@ -3,8 +3,9 @@
 ** category, building or technician over a date range, with the callback rate (回访率: called
 ** back within 24 h of completion ÷ completed, target ≥ 98%), satisfaction, the repair
 ** complaint rate (维修投诉率: repairs a complaint names ÷ repairs, target ≤ 5%) and the
-** average minutes to dispatch and to complete. One GROUP BY query over a covering index
-** (tickets_stats), one over the complaints; totals summed here.
+** average minutes to dispatch and to complete. One GROUP BY over the day sums of the range
+** (ticket_day_stats: a few rows per day and key, kept by tickets_agg.c), one over the
+** complaints; totals summed here.
 */
 #include "tickets.h"
 #include "../core/qb.h"
@@ -17,15 +18,11 @@ enum { S_COUNT, S_REPAIRS, S_COMPLETED, S_CALLED, S_CALLED24, S_SAT, S_BASIC, S_
        S_DISP_SUM, S_DISP_N, S_DONE_SUM, S_DONE_N, S_N };
 
 #define REPAIR_SQL "t.kind IN ('public_repair','home_repair','service')"
-/* aggregates in the order of the S_ enum (FILTER and COUNT(col): no CASE per row) */
-#define STATS_COLS \
-    "COUNT(*), COUNT(*) FILTER (WHERE " REPAIR_SQL "), COUNT(t.completed_at), COUNT(t.called_back_at), " \
-    "COUNT(*) FILTER (WHERE t.called_back_at - t.completed_at <= 86400), " \
-    "COUNT(*) FILTER (WHERE t.satisfaction = 'satisfied'), " \
-    "COUNT(*) FILTER (WHERE t.satisfaction = 'basically_satisfied'), " \
-    "COUNT(*) FILTER (WHERE t.satisfaction = 'unsatisfied'), COUNT(*) FILTER (WHERE t.kind = 'complaint'), 0, " \
-    "SUM(t.dispatched_at - t.created_at), COUNT(t.dispatched_at), " \
-    "SUM(t.completed_at - t.dispatched_at), COUNT(t.completed_at - t.dispatched_at)"
+/* the day sums (ticket_day_stats, tickets_agg.c) in the order of the S_ enum */
+#define DAY_COLS \
+    "SUM(a.n_count), SUM(a.n_repairs), SUM(a.n_completed), SUM(a.n_called), SUM(a.n_called24), " \
+    "SUM(a.n_satisfied), SUM(a.n_basic), SUM(a.n_unsatisfied), SUM(a.n_complaints), 0, " \
+    "SUM(a.s_dispatch), SUM(a.n_dispatch), SUM(a.s_done), SUM(a.n_done)"
 
 static const struct { const char *name, *key; } GROUPS[] = {
     {"kind", "t.kind"}, {"channel", "t.channel"}, {"category", "t.category"},
@@ -73,9 +70,11 @@ static int repair_complaints(ctx *c, int g, int64_t from, int64_t to, keyed **ou
     qb_init(&b);
     *out = NULL;
     if (tickets_scope(c, &b)) { qb_free(&b); return -1; }
-    qb_and(&b, "x.kind = 'complaint' AND " REPAIR_SQL " AND t.created_at >= ? AND t.created_at < ?", DI(from), DI(to));
-    char *sql = qb_sql(&b, &c->a, arena_printf(&c->a, "SELECT %s, COUNT(DISTINCT t.id) FROM tickets x "
-                                                     "JOIN tickets t ON t.id = x.related_id", GROUPS[g].key),
+    /* from the few complaints that name a repair (partial index tickets_related), never by
+    ** walking the range's repairs */
+    qb_and(&b, "t.id IN (SELECT x.related_id FROM tickets x WHERE x.related_id IS NOT NULL AND x.kind = 'complaint') "
+               "AND " REPAIR_SQL " AND t.created_at >= ? AND t.created_at < ?", DI(from), DI(to));
+    char *sql = qb_sql(&b, &c->a, arena_printf(&c->a, "SELECT %s, COUNT(*) FROM tickets t", GROUPS[g].key),
                        arena_printf(&c->a, "GROUP BY %s", GROUPS[g].key));
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     qb_free(&b);
@@ -146,14 +145,14 @@ kerr tickets_stats(ctx *c) {
     qb b;
     qb_init(&b);
     kerr e = stats_range(c, &from, &to, &fs, &ts);
-    if (!e) e = tickets_scope(c, &b);
+    if (!e) e = scope_on(c, &b, "a.project_id");
     if (e) { qb_free(&b); return e; }
     keyed *rcs = NULL;
     int nrc = repair_complaints(c, g, from, to, &rcs);
     if (nrc < 0) { qb_free(&b); return E_INTERNAL; }
-    qb_and(&b, "t.created_at >= ? AND t.created_at < ?", DI(from), DI(to));
-    char *sql = qb_sql(&b, &c->a, arena_printf(&c->a, "SELECT %s, " STATS_COLS " FROM tickets t", GROUPS[g].key),
-                       arena_printf(&c->a, "GROUP BY %s ORDER BY COUNT(*) DESC", GROUPS[g].key));
+    qb_and(&b, "a.dim = ? AND a.day >= ? AND a.day < ?", DT(GROUPS[g].name), DI(from), DI(to));
+    char *sql = qb_sql(&b, &c->a, "SELECT a.key, " DAY_COLS " FROM ticket_day_stats a",
+                       "GROUP BY a.key HAVING SUM(a.n_count) > 0 ORDER BY SUM(a.n_count) DESC, a.key");
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     qb_free(&b);
     if (!st) return E_INTERNAL;

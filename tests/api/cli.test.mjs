@@ -109,6 +109,19 @@ test('check reports a dangling foreign key and a missing database', () => {
   assert.equal(kefu(['check', '--db', path.join(dir, 'none.db')]).code, 1);
 });
 
+test('check compares the day sums of the ticket figures with the tickets; --rebuild-stats repairs them', () => {
+  const db = path.join(dir, 'stats.db');
+  assert.equal(kefu(['demo', '--db', db]).code, 0);
+  assert.match(kefu(['check', '--db', db]).out, /工单统计汇总：与工单一致 ✓/);
+  execFileSync('sqlite3', [db, "INSERT INTO ticket_day_stats VALUES (1, 'kind', 0, 'inquiry', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"]);
+  const bad = kefu(['check', '--db', db]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /工单统计汇总：1 行与工单不一致 ✗/);
+  const fixed = kefu(['check', '--db', db, '--rebuild-stats']);
+  assert.equal(fixed.code, 0, fixed.out);
+  assert.match(fixed.out, /已重新计算[\s\S]*与工单一致 ✓/);
+});
+
 test('kefu user passwd on a running server ends that user\'s sessions (cross-process)', async () => {
   const db = path.join(dir, 'cross.db');
   const srv = await startServer({ dbPath: db });

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, client, assertError, assertOk, hasCJK, DEMO_PASSWORD } from './lib/harness.mjs';
+import { startServer, client, assertError, assertOk, hasCJK, DEMO_PASSWORD, BIN } from './lib/harness.mjs';
 import { xlsxRows } from './lib/xlsx.mjs';
 
 let srv, dir;
@@ -387,4 +387,10 @@ test('notifications: unread count, read one, read all; someone else\'s is a 404'
   assert.equal(assertOk(await supervisor.get('/api/v1/notifications')).unread, mine.unread - 1);
   assert.equal((await supervisor.post('/api/v1/notifications/read-all', {})).status, 204);
   assert.equal(assertOk(await supervisor.get('/api/v1/notifications')).unread, 0);
+});
+
+test('kefu check: the day sums of the figures equal the tickets after all of the above', () => {
+  const out = execFileSync(BIN, ['check', ...srv.db], { env: { ...process.env } }).toString('utf8');
+  assert.match(out, /工单统计汇总：与工单一致 ✓/);
+  assert.match(out, /检查通过/);
 });

@@ -9,7 +9,8 @@
 // after the clock moves (setClock).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, assertError, assertOk, createUser, uniqueName, hasCJK, DEMO_PASSWORD } from './lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, client, assertError, assertOk, createUser, uniqueName, hasCJK, DEMO_PASSWORD, BIN } from './lib/harness.mjs';
 import { makePng, PNG_MAGIC } from './lib/png.mjs';
 
 let srv;
@@ -586,4 +587,10 @@ test('repair categories: defaults; supervisor sets water\'s times (agent 403); a
 
   // back to the defaults' figures
   assertOk(await supervisor.put('/api/v1/repair-categories/water?project_id=1', { dispatch_minutes: 30, complete_minutes: 240, warn_minutes: 60 }));
+});
+
+test('kefu check: the day sums of the figures equal the tickets after all of the above', () => {
+  const out = execFileSync(BIN, ['check', ...srv.db], { env: { ...process.env } }).toString('utf8');
+  assert.match(out, /工单统计汇总：与工单一致 ✓/);
+  assert.match(out, /检查通过/);
 });
