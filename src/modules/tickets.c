@@ -408,6 +408,7 @@ kerr tickets_list(ctx *c);                       /* tickets_list.c */
 kerr tickets_stats(ctx *c);
 kerr repair_categories_list(ctx *c);
 kerr technicians_list(ctx *c);
+kerr staff_list(ctx *c);
 kerr worklog(ctx *c);                            /* tickets_worklog.c */
 kerr repair_category_put(ctx *c);
 kerr ticket_slip(ctx *c);                        /* tickets_slip.c */
@@ -423,6 +424,7 @@ const route tickets_routes[] = {
     {"GET",  "/api/v1/stats/tickets",                    "tickets.stats",    0, 0, tickets_stats, &stats_export},
     {"GET",  "/api/v1/worklog",                          "tickets.read",     0, 0, worklog, &worklog_export},
     {"GET",  "/api/v1/technicians",                      "tickets.read",     0, 0, technicians_list, NULL},
+    {"GET",  "/api/v1/staff",                            "tickets.read",     0, 0, staff_list, NULL},
     {"GET",  "/api/v1/repair-categories",                "tickets.read",     0, 0, repair_categories_list, NULL},
     {"PUT",  "/api/v1/repair-categories/{code}",         "tickets.settings", 0, 4096, repair_category_put, NULL},
     {NULL, NULL, NULL, 0, 0, NULL, NULL},

@@ -355,6 +355,43 @@ kerr technicians_list(ctx *c) {
     return E_OK;
 }
 
+/* The project's staff (active users with a role there or company-wide) and their roles, for
+** naming the staff a complaint is about and choosing its handler; the desk does not hold
+** users.read, and needs no more than names and roles. */
+kerr staff_list(ctx *c) {
+    int64_t pid = 0;
+    kerr e = query_project(c, "tickets.read", &pid);
+    if (e) return e;
+    db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name, ur.role FROM users u JOIN user_roles ur ON ur.user_id = u.id "
+                                  "WHERE u.disabled = 0 AND (ur.project_id = ? OR ur.project_id IS NULL) "
+                                  "ORDER BY u.display_name, u.id, ur.role", DI(pid));
+    if (!st) return E_INTERNAL;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    int64_t last = 0;
+    buf labels;
+    buf_init(&labels);
+    while (db_step(st) == DB_ROW) {
+        int64_t id = db_col_int(st, 0);
+        const char *label = role_label(role_from_name(db_col_text(st, 2)));
+        if (id == last) { buf_printf(&labels, "、%s", label); continue; }
+        if (last) { jw_str(w, "role_label", buf_cstr(&labels)); jw_end(w); }
+        buf_reset(&labels);
+        buf_puts(&labels, label);
+        jw_obj(w, NULL);
+        jw_int(w, "id", id);
+        jw_str(w, "display_name", db_col_text(st, 1));
+        last = id;
+    }
+    if (last) { jw_str(w, "role_label", buf_cstr(&labels)); jw_end(w); }
+    buf_free(&labels);
+    db_finish(st);
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
 /* ---- repair categories: dispatch / completion times per project ---- */
 
 /* ?project_id, or the user's only project with perm; 404 when not visible. */

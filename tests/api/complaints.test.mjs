@@ -377,6 +377,17 @@ test('monthly summary (客户投诉汇总及处理情况表): exact figures, xls
     assert.ok(text.includes(w.replace(/\s+/g, '')), `PDF has ${w}`);
 });
 
+test('the staff directory: the desk lists the project\'s active staff with their roles to name or assign', async () => {
+  const staff = assertOk(await agent.get('/api/v1/staff?project_id=1')).items;
+  const by = Object.fromEntries(staff.map((u) => [u.id, u]));
+  assert.equal(by[ids.steward].display_name, '张伟');
+  assert.equal(by[ids.steward].role_label, '客服管家');
+  assert.ok(by[ids.technician] && by[ids.agent] && by[ids.supervisor]);
+  assert.ok(!by[ids.agent2], 'staff of another project are not listed');
+  assert.deepEqual(Object.keys(staff[0]).sort(), ['display_name', 'id', 'role_label'], 'names and roles only');
+  assertError(await agent.get('/api/v1/staff?project_id=2'), 404, 'not_found');
+});
+
 test('notifications: unread count, read one, read all; someone else\'s is a 404', async () => {
   const mine = assertOk(await supervisor.get('/api/v1/notifications?unread=1'));
   assert.ok(mine.unread > 0 && mine.items.length > 0);

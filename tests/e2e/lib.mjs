@@ -5,6 +5,9 @@
 //   before(async () => { ({ base, page } = await start()) })
 //   after(stop)
 // and tests with { skip } from here. Screenshots go to $KEFU_E2E_OUT (default tests/e2e/out).
+// A walk that moves the server's clock calls start({ testClock: true }) and gets a server of its
+// own (KEFU_BIN or build/kefu with --test-clock on a fresh demo database) even when KEFU_URL is
+// set, so the walks running beside it keep their time; it uses { skip: skipOwn }.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -16,7 +19,7 @@ import { chromium } from 'playwright-core'
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '../..')
 export const OUT = path.resolve(process.env.KEFU_E2E_OUT || path.join(HERE, 'out'))
-const BINARY = path.join(ROOT, 'build/kefu')
+const BINARY = process.env.KEFU_BIN ? path.resolve(process.env.KEFU_BIN) : path.join(ROOT, 'build/kefu')
 export const PASSWORD = 'demo1234'
 export const DESKTOP = { width: 1366, height: 768 }
 export const PHONE = { width: 375, height: 812 }
@@ -30,6 +33,8 @@ let page = null
 export const skip = !base && !fs.existsSync(BINARY)
   ? 'KEFU_URL is not set and build/kefu does not exist'
   : false
+/** For walks with a server of their own (start({ testClock: true })): only the binary is needed. */
+export const skipOwn = !fs.existsSync(BINARY) ? `${BINARY} does not exist (set KEFU_BIN or run make build/kefu)` : false
 
 // console errors and uncaught page errors, checked after every walk
 let problems = []
@@ -41,15 +46,16 @@ export function expect401(n = 1) {
   expected401 += n
 }
 
-/** Start build/kefu on a fresh demo database; resolves to its base URL. */
-async function startServer() {
+/** Start build/kefu on a fresh demo database (with --test-clock if asked); resolves to its base URL. */
+async function startServer({ testClock = false } = {}) {
   serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-db-'))
   const db = path.join(serverDir, 'k.db')
   const env = { ...process.env, KEFU_PWHASH: 'min' }
   const demo = spawnSync(BINARY, ['demo', '--db', db], { env, encoding: 'utf8' })
   if (demo.status !== 0) throw new Error(`kefu demo failed: ${demo.stderr || demo.stdout}`)
   const web = path.join(ROOT, 'web/dist')
-  server = spawn(BINARY, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web],
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web, ...(testClock ? ['--test-clock'] : [])]
+  server = spawn(BINARY, args,
     { env, stdio: ['ignore', 'pipe', 'pipe'] })
   return await new Promise((resolve, reject) => {
     let seen = ''
@@ -71,9 +77,13 @@ async function startServer() {
   })
 }
 
-/** Server (if needed) and browser; resolves to {base, page, context}. */
-export async function start() {
-  if (!base) base = await startServer()
+/**
+ * Server (if needed) and browser; resolves to {base, page, context}. opts.testClock: a server of
+ * this walk's own with the test clock (POST /api/v1/_test/clock), whatever KEFU_URL says.
+ */
+export async function start(opts = {}) {
+  if (opts.testClock) base = await startServer({ testClock: true })
+  else if (!base) base = await startServer()
   fs.mkdirSync(OUT, { recursive: true })
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-profile-'))
   context = await chromium.launchPersistentContext(profileDir, {

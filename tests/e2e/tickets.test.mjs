@@ -306,7 +306,7 @@ test('工单列表, 回访 and 统计 open without errors', { skip, timeout: 900
   await page.locator('[data-test="callbacks-table"]').waitFor()
   await shot('callbacks-1366.png')
 
-  await visible('.el-menu-item', { hasText: '统计' }).click()
+  await visible('[data-test="menu-ticket-stats"]').click()   // not 巡访率统计
   await page.waitForURL((u) => new URL(u).pathname === '/tickets/stats')
   await page.locator('[data-test="stats-table"] .el-table__body tr').first().waitFor()
   assert.match(await page.locator('[data-test="stats-kpis"]').textContent(), /回访率[\s\S]*%/)

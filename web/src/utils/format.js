@@ -73,6 +73,9 @@ export const ENTITY_NAMES = {
   resident: '住户',
   vehicle: '车辆',
   pet: '宠物',
+  visit: '拜访',
+  visit_plan: '拜访计划',
+  callback_quota: '回访配额',
 }
 
 export function entityName(e) {
@@ -104,6 +107,9 @@ export const ACTION_NAMES = {
   add_pet: '添加宠物',
   update_pet: '修改宠物',
   remove_pet: '移除宠物',
+  record: '记录拜访',
+  miss: '未遇',
+  request_ticket: '诉求转工单',
 }
 
 export function actionName(a) {

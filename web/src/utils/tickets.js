@@ -37,6 +37,9 @@ export const CATEGORIES = [
 export const STATES = [
   { value: 'open', label: '待处理', type: 'warning' },
   { value: 'registered', label: '已登记', type: 'warning' },
+  { value: 'assigned', label: '已分派', type: 'primary' },
+  { value: 'replied', label: '已答复', type: 'primary' },
+  { value: 'handled', label: '已处理', type: 'success' },
   { value: 'pending_dispatch', label: '待派工', type: 'danger' },
   { value: 'dispatched', label: '已派工', type: 'primary' },
   { value: 'in_progress', label: '处理中', type: 'primary' },
@@ -44,10 +47,12 @@ export const STATES = [
   { value: 'called_back', label: '已回访', type: 'success' },
   { value: 'closed', label: '已关闭', type: 'info' },
   { value: 'cancelled', label: '已取消', type: 'info' },
+  { value: 'voided', label: '已作废', type: 'info' },
 ]
 
 /** Not finished: what a unit's "open tickets" warning and 我的 count. */
-export const OPEN_STATES = ['pending_dispatch', 'dispatched', 'in_progress', 'completed', 'open', 'registered']
+export const OPEN_STATES = ['pending_dispatch', 'dispatched', 'in_progress', 'completed', 'open', 'registered',
+  'assigned', 'replied', 'handled']
 
 export const SATISFACTIONS = [
   { value: 'satisfied', label: '满意', type: 'success' },
@@ -77,6 +82,12 @@ export const ACTION_LABELS = {
   reopen: '重新打开',
   reassign: '改派',
   note: '备注',
+  // complaints
+  assign: '分派',
+  reply: '答复',
+  handle: '处理完毕',
+  escalate: '升级',
+  void: '作废',
 }
 
 export const REPAIR_KINDS = ['public_repair', 'home_repair', 'service']
@@ -226,4 +237,11 @@ export const TICKET_FIELD_NAMES = {
   caller: '联系人',
   phone: '电话',
   location: '公共位置',
+  // complaints (客情记录表)
+  department: '责任部门',
+  handler_name: '处理人',
+  due_at: '处理期限',
+  valid: '有效投诉',
+  escalation_level: '升级至',
+  'reply.method': '答复方式',
 }
