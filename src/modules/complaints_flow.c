@@ -209,22 +209,10 @@ static kerr callback_guard(wf_run *r) {
     return E_OK;
 }
 
-static unsigned system_roles(void *who, int64_t pid) { (void)who; (void)pid; return ROLE_ADMIN; }
-
 /* An unsatisfied complainant reopens the complaint at once: back to its handler. */
 static kerr callback_effect(wf_run *r) {
     cp_act *a = r->user;
-    kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET called_back_at = ?, callback_method = ?, callback_result = ?, "
-                            "satisfaction = ? WHERE id = ?",
-                     DI(r->now), DT(a->method), DT(r->note), DT(a->satisfaction), DI(r->id));
-    if (!e) e = deadline_meet(r->db, "ticket", r->id, "callback", r->now, NULL);
-    if (e || strcmp(a->satisfaction, "unsatisfied")) return e;
-    a->auto_reopen = true;
-    wf_run again = {.def = &COMPLAINT_WF, .db = r->db, .a = r->a, .id = r->id, .now = r->now, .actor = r->actor,
-                    .note = "回访不满意，重新处理", .user = a};
-    e = wf_act(&again, "reopen", 0, system_roles, NULL);
-    if (e) { r->err_field = again.err_field; r->err_msg = again.err_msg; }
-    return e;
+    return ticket_record_callback(r, a->method, a->satisfaction, "回访不满意，重新处理", &a->auto_reopen);
 }
 
 /* ---- reopen, close, void, escalate, note ---- */
@@ -395,7 +383,7 @@ static kerr escalate_one(db *d, const late *l, int64_t now) {
         if (load_act(d, &ar, l->id, &a)) {
             wf_run r = {.def = &COMPLAINT_WF, .db = d, .a = &ar, .id = l->id, .now = now, .actor = &sys, .user = &a,
                         .note = lv == 2 ? "超时未办结，升级至管理处经理" : "超时未办结，升级至客服主管"};
-            e = wf_act(&r, "escalate", 0, system_roles, NULL);
+            e = wf_act(&r, "escalate", 0, wf_system_roles, NULL);
             if (e == E_STATE) e = E_OK;   /* finished meanwhile: nothing to escalate */
         }
         arena_free(&ar);

@@ -40,6 +40,9 @@ kerr q_month(ctx *c, const char **m, int64_t *start, int64_t *end);
 /* The projects the user may read tickets of (and ?project_id) as a condition on column col. */
 struct qb;
 kerr scope_on(ctx *c, struct qb *b, const char *col);
+/* ?name=N id filters: each given one adds its condition (cond with one ?). */
+typedef struct id_filter { const char *name, *label, *cond; } id_filter;
+kerr q_id_filters(ctx *c, struct qb *b, const id_filter *f, size_t n);
 /* ?project_id (or the user's only project for perm), visible and permitted. */
 kerr query_project(ctx *c, const char *perm, int64_t *pid);
 /* The project of ticket id, checked for perm; 404 when not visible. */
@@ -61,6 +64,13 @@ kerr ticket_answer(ctx *c, int status, int64_t id);
 void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page);   /* on_page: the ticket page's phone rule */
 const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool whole_ok);
 
+/* The system's roles when a rule acts (an automatic reopen, an escalation). */
+unsigned wf_system_roles(void *who, int64_t pid);
+/* A callback on ticket r->id (its time, method, result r->note, satisfaction) with its deadline
+** met; an unsatisfied one reopens the ticket at once by rule: r->def's "reopen" as the system,
+** with *auto_reopen set first so the reopen guard asks for no reason. */
+kerr ticket_record_callback(wf_run *r, const char *method, const char *satisfaction, const char *reopen_note,
+                           bool *auto_reopen);
 /* Workflow effects that open and meet deadlines (tickets_flow.c). */
 kerr ticket_open_dispatch_deadline(ctx *c, int64_t pid, int64_t id, const char *number, const char *category);
 

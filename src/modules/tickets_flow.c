@@ -46,7 +46,7 @@ static unsigned roles_of(void *who, int64_t pid) {
     return ticket_roles(a->c, pid, a->technician_id, a->action);
 }
 
-static unsigned system_roles(void *who, int64_t pid) { (void)who; (void)pid; return ROLE_ADMIN; }
+unsigned wf_system_roles(void *who, int64_t pid) { (void)who; (void)pid; return ROLE_ADMIN; }
 
 static kerr refuse(wf_run *r, const char *field, const char *msg) {
     r->err_field = field;
@@ -328,21 +328,26 @@ static kerr reopen_effect(wf_run *r) {
     return e ? e : ticket_open_dispatch_deadline(a->c, r->project_id, r->id, a->number, a->category);
 }
 
+kerr ticket_record_callback(wf_run *r, const char *method, const char *satisfaction, const char *reopen_note,
+                           bool *auto_reopen) {
+    kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET called_back_at = ?, callback_method = ?, "
+                                 "callback_result = ?, satisfaction = ? WHERE id = ?",
+                                 DI(r->now), DT(method), DT(r->note), DT(satisfaction), DI(r->id));
+    if (!e) e = deadline_meet(r->db, "ticket", r->id, "callback", r->now, NULL);
+    if (e || strcmp(satisfaction, "unsatisfied")) return e;
+    *auto_reopen = true;
+    wf_run again = {.def = r->def, .db = r->db, .a = r->a, .id = r->id, .now = r->now, .actor = r->actor,
+                    .note = reopen_note, .user = r->user};
+    e = wf_act(&again, "reopen", 0, wf_system_roles, NULL);
+    if (e) { r->err_field = again.err_field; r->err_msg = again.err_msg; }
+    return e;
+}
+
 /* An unsatisfied callback reopens the order at once (R5): a second event, by the system rule. */
 static kerr callback_effect(wf_run *r) {
     tk_act *a = r->user;
-    kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET called_back_at = ?, callback_method = ?, callback_result = ?, "
-                            "satisfaction = ? WHERE id = ?",
-                     DI(r->now), DT(json_string_value(json_object_get(a->c->json, "method"))), DT(r->note),
-                     DT(a->satisfaction), DI(r->id));
-    if (!e) e = deadline_meet(r->db, "ticket", r->id, "callback", r->now, NULL);
-    if (e || strcmp(a->satisfaction, "unsatisfied")) return e;
-    a->auto_reopen = true;
-    wf_run again = {.def = &TICKET_WF, .db = r->db, .a = r->a, .id = r->id, .now = r->now, .actor = r->actor,
-                    .note = "回访不满意，重新派工", .user = a};
-    e = wf_act(&again, "reopen", 0, system_roles, NULL);
-    if (e) { r->err_field = again.err_field; r->err_msg = again.err_msg; }
-    return e;
+    return ticket_record_callback(r, json_string_value(json_object_get(a->c->json, "method")), a->satisfaction,
+                                  "回访不满意，重新派工", &a->auto_reopen);
 }
 
 static kerr close_effect(wf_run *r) {

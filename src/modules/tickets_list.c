@@ -125,18 +125,22 @@ kerr scope_on(ctx *c, qb *b, const char *col) {
 
 kerr tickets_scope(ctx *c, qb *b) { return scope_on(c, b, "t.project_id"); }
 
+kerr q_id_filters(ctx *c, qb *b, const id_filter *f, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = 0;
+        kerr e = q_int(c, f[i].name, f[i].label, 1, INT64_MAX, 0, &v);
+        if (e) return e;
+        if (v) qb_and(b, f[i].cond, DI(v));
+    }
+    return E_OK;
+}
+
 static kerr filter_ids(ctx *c, qb *b) {
-    static const struct { const char *name, *label, *cond; } ids[] = {
+    static const id_filter ids[] = {
         {"unit_id", "房屋", "t.unit_id = ?"}, {"building_id", "楼栋", "t.building_id = ?"},
         {"technician_id", "维修人员", "t.technician_id = ?"}, {"received_by", "登记人", "t.received_by = ?"},
     };
-    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
-        int64_t v = 0;
-        kerr e = q_int(c, ids[i].name, ids[i].label, 1, INT64_MAX, 0, &v);
-        if (e) return e;
-        if (v) qb_and(b, ids[i].cond, DI(v));
-    }
-    return E_OK;
+    return q_id_filters(c, b, ids, sizeof ids / sizeof *ids);
 }
 
 static kerr filter_dates(ctx *c, qb *b) {

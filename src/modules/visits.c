@@ -54,18 +54,6 @@ kerr visits_body_project(ctx *c, const char *perm, int64_t *pid) {
     return archive_project(c, perm, pid);
 }
 
-kerr visits_query_project(ctx *c, const char *perm, int64_t *pid) {
-    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, pid);
-    if (e) return e;
-    if (!*pid) {
-        int64_t *ids = NULL;
-        if (ctx_perm_projects(c, perm, &ids) != 1) return ctx_fail(c, E_BAD_REQUEST, "project_id", "请选择管理处");
-        *pid = ids[0];
-    }
-    if (!auth_sees_project(c->user, *pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
-    return ctx_require(c, perm, *pid);
-}
-
 bool visits_user_has_role(db *d, int64_t uid, int64_t pid, const char *roles_sql) {
     char sql[320];
     snprintf(sql, sizeof sql, "SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? AND "

@@ -30,8 +30,6 @@ bool visits_sees_all(ctx *c, int64_t pid);
 kerr visits_scope(ctx *c, qb *b, const char *pcol, const char *own_sql, int n_own);
 /* The project of a body's `project_id`, or the user's only project with perm; 422 naming it. */
 kerr visits_body_project(ctx *c, const char *perm, int64_t *pid);
-/* ?project_id, or the user's only project with perm; 404 when not visible. */
-kerr visits_query_project(ctx *c, const char *perm, int64_t *pid);
 /* Does user `uid` (active) hold one of `roles` (SQL list: "'steward'") in project pid? */
 bool visits_user_has_role(db *d, int64_t uid, int64_t pid, const char *roles_sql);
 

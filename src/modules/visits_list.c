@@ -22,17 +22,11 @@ static kerr q_code(ctx *c, const char *name, const char *label, const code_label
 }
 
 static kerr filter_ids(ctx *c, qb *b) {
-    static const struct { const char *name, *label, *cond; } ids[] = {
+    static const id_filter ids[] = {
         {"steward_id", "拜访人", "v.steward_id = ?"}, {"plan_id", "拜访计划", "v.plan_id = ?"},
         {"unit_id", "房屋", "v.unit_id = ?"},
     };
-    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
-        int64_t v = 0;
-        kerr e = q_int(c, ids[i].name, ids[i].label, 1, INT64_MAX, 0, &v);
-        if (e) return e;
-        if (v) qb_and(b, ids[i].cond, DI(v));
-    }
-    return E_OK;
+    return q_id_filters(c, b, ids, sizeof ids / sizeof *ids);
 }
 
 /* ?month=2026-11 or ?date=2026-11-25 on the visit's time. */
