@@ -12,7 +12,7 @@ db=$1; n=${2:-1000000}; now=$(date +%s)
 agent=$(sqlite3 "$db" "SELECT id FROM users WHERE username = 'agent'")
 steward=$(sqlite3 "$db" "SELECT id FROM users WHERE username = 'steward'")
 tech=$(sqlite3 "$db" "SELECT id FROM users WHERE username = 'technician'")
-sqlite3 "$db" <<SQL
+sqlite3 "$db" > /dev/null <<SQL
 PRAGMA synchronous = OFF;
 BEGIN;
 CREATE TEMP TABLE punits AS SELECT project_id, MIN(id) AS lo, COUNT(*) AS n FROM units GROUP BY project_id;
