@@ -149,3 +149,16 @@ kerr wf_history_json(db *d, const wf_def *def, int64_t id, jw *w, const char *ke
     db_finish(st);
     return rc == DB_DONE ? E_OK : db_last_kerr(d);
 }
+
+const char *wf_data(wf_run *r, void (*fill)(void *user, jw *w)) {
+    buf b;
+    buf_init(&b);
+    jw w;
+    jw_init(&w, &b);
+    jw_obj(&w, NULL);
+    fill(r->user, &w);
+    jw_end(&w);
+    const char *s = buf_ok(&b) ? arena_strdup(r->a, b.data) : NULL;
+    buf_free(&b);
+    return s;
+}

@@ -65,6 +65,8 @@ kerr wf_act(wf_run *r, const char *action, int64_t expect_version,
 const wf_transition *wf_find(const wf_def *def, const char *action);
 bool wf_allowed(const wf_transition *t, const char *state, unsigned roles);
 const char *wf_state_label(const wf_def *def, const char *state);
+/* Event data for r->data_json: a small JSON object that fill writes from r->user (arena text). */
+const char *wf_data(wf_run *r, void (*fill)(void *user, struct jw *w));
 /* Writes the actions allowed now as a JSON array of {"action","label"}. */
 struct jw;
 void wf_actions_json(const wf_def *def, const char *state, unsigned roles, struct jw *w, const char *key);

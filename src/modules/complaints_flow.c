@@ -36,18 +36,6 @@ static kerr text(wf_run *r, const char *key, const char *label, unsigned flags, 
     return in_str(((cp_act *)r->user)->c, key, label, flags | IN_MULTILINE, max, out);
 }
 
-static const char *data_of(wf_run *r, void (*fill)(cp_act *a, jw *w)) {
-    buf b;
-    buf_init(&b);
-    jw w;
-    jw_init(&w, &b);
-    jw_obj(&w, NULL);
-    fill(r->user, &w);
-    jw_end(&w);
-    const char *s = buf_ok(&b) ? arena_strdup(r->a, b.data) : NULL;
-    buf_free(&b);
-    return s;
-}
 
 /* ---- assign / reassign ---- */
 
@@ -85,7 +73,8 @@ static kerr read_due(wf_run *r) {
     return E_OK;
 }
 
-static void assign_data(cp_act *a, jw *w) {
+static void assign_data(void *u, jw *w) {
+    cp_act *a = u;
     jw_str(w, "department", a->department);
     jw_int(w, "handler_id", a->handler_id);
     char *name = db_text(a->c->db, &a->c->a, "SELECT display_name FROM users WHERE id = ?", DI(a->handler_id));
@@ -100,7 +89,7 @@ static kerr assign_guard(wf_run *r) {
     if ((e = only(r, f)) || (e = in_str(a->c, "department", "责任部门", IN_REQUIRED, 50, &a->department)) ||
         (e = read_handler(r, IN_REQUIRED)) || (e = read_due(r)) || (e = text(r, "note", "备注", 0, 500, &r->note)))
         return e;
-    r->data_json = data_of(r, assign_data);
+    r->data_json = wf_data(r, assign_data);
     return E_OK;
 }
 
@@ -116,7 +105,7 @@ static kerr reassign_guard(wf_run *r) {
     if (cur == a->handler_id) return refuse(r, "handler_id", "该投诉已由这位处理人处理");
     if (!a->department)
         a->department = db_text(r->db, r->a, "SELECT department FROM complaints WHERE ticket_id = ?", DI(r->id));
-    r->data_json = data_of(r, assign_data);
+    r->data_json = wf_data(r, assign_data);
     return E_OK;
 }
 
@@ -136,7 +125,10 @@ static kerr assign_effect(wf_run *r) {
 
 /* ---- reply, handle, callback ---- */
 
-static void reply_data(cp_act *a, jw *w) { if (a->method) jw_str(w, "method", a->method); }
+static void reply_data(void *u, jw *w) {
+    cp_act *a = u;
+    if (a->method) jw_str(w, "method", a->method);
+}
 
 static kerr reply_guard(wf_run *r) {
     static const char *const f[] = {"version", "reply", "method", "note", NULL};
@@ -146,7 +138,7 @@ static kerr reply_guard(wf_run *r) {
         (e = in_code(a->c, "method", "答复方式", 0, CALLBACK_METHODS, &a->method)) ||
         (e = text(r, "note", "备注", 0, 500, &r->note)))
         return e;
-    r->data_json = data_of(r, reply_data);
+    r->data_json = wf_data(r, reply_data);
     return E_OK;
 }
 
@@ -159,7 +151,10 @@ static kerr reply_effect(wf_run *r) {
     return e ? e : deadline_meet(r->db, "ticket", r->id, "reply", r->now, NULL);
 }
 
-static void handle_data(cp_act *a, jw *w) { jw_bool(w, "valid", a->valid); }
+static void handle_data(void *u, jw *w) {
+    cp_act *a = u;
+    jw_bool(w, "valid", a->valid);
+}
 
 static kerr handle_guard(wf_run *r) {
     static const char *const f[] = {"version", "result", "cause", "corrective_action", "preventive_action", "valid", "note", NULL};
@@ -173,7 +168,7 @@ static kerr handle_guard(wf_run *r) {
         (e = in_bool(a->c, "valid", "是否有效投诉", IN_REQUIRED, &a->valid, &has_valid)) ||
         (e = text(r, "note", "备注", 0, 500, &r->note)))
         return e;
-    r->data_json = data_of(r, handle_data);
+    r->data_json = wf_data(r, handle_data);
     return E_OK;
 }
 
@@ -192,7 +187,8 @@ static kerr handle_effect(wf_run *r) {
                               r->now + rule.callback * 3600, r->now + rule.callback * 2400, r->now);
 }
 
-static void callback_data(cp_act *a, jw *w) {
+static void callback_data(void *u, jw *w) {
+    cp_act *a = u;
     jw_str(w, "satisfaction", a->satisfaction);
     jw_str(w, "method", a->method);
 }
@@ -205,7 +201,7 @@ static kerr callback_guard(wf_run *r) {
         (e = in_code(a->c, "satisfaction", "满意度", IN_REQUIRED, SATISFACTIONS, &a->satisfaction)) ||
         (e = text(r, "result", "回访结果", IN_REQUIRED, 500, &r->note)))
         return e;
-    r->data_json = data_of(r, callback_data);
+    r->data_json = wf_data(r, callback_data);
     return E_OK;
 }
 
@@ -256,20 +252,23 @@ static kerr finish_effect(wf_run *r) {
     return e ? e : deadline_meet(r->db, "ticket", r->id, NULL, r->now, NULL);
 }
 
-static void level_data(cp_act *a, jw *w) { jw_int(w, "escalation_level", a->new_level); }
+static void level_data(void *u, jw *w) {
+    cp_act *a = u;
+    jw_int(w, "escalation_level", a->new_level);
+}
 
 /* By hand: one level up with a reason. By the tick (no request): to the level it computed. */
 static kerr escalate_guard(wf_run *r) {
     cp_act *a = r->user;
     if (!a->c) {
-        r->data_json = data_of(r, level_data);
+        r->data_json = wf_data(r, level_data);
         return E_OK;
     }
     kerr e = reason_guard(r);
     if (e) return e;
     if (a->level >= 2) { r->err_msg = "已升级至管理处经理，不能再升级"; return E_STATE; }
     a->new_level = a->level + 1;
-    r->data_json = data_of(r, level_data);
+    r->data_json = wf_data(r, level_data);
     return E_OK;
 }
 

@@ -54,19 +54,6 @@ static kerr refuse(wf_run *r, const char *field, const char *msg) {
     return E_VALIDATION;
 }
 
-/* Event data: a small JSON object built by the guard. */
-static const char *data_of(wf_run *r, void (*fill)(tk_act *a, jw *w)) {
-    buf b;
-    buf_init(&b);
-    jw w;
-    jw_init(&w, &b);
-    jw_obj(&w, NULL);
-    fill(r->user, &w);
-    jw_end(&w);
-    const char *s = buf_ok(&b) ? arena_strdup(r->a, b.data) : NULL;
-    buf_free(&b);
-    return s;
-}
 
 /* ---- deadlines ---- */
 
@@ -114,7 +101,8 @@ static kerr read_technician(wf_run *r, const char *key) {
     return E_OK;
 }
 
-static void tech_data(tk_act *a, jw *w) {
+static void tech_data(void *u, jw *w) {
+    tk_act *a = u;
     jw_int(w, "technician_id", a->new_tech);
     char *name = db_text(a->c->db, &a->c->a, "SELECT display_name FROM users WHERE id = ?", DI(a->new_tech));
     jw_str(w, "technician_name", name ? name : "");
@@ -130,7 +118,7 @@ static kerr dispatch_guard(wf_run *r) {
         (e = in_appointment(a->c, "appointment_at", &agreed)) || (e = read_note(r, "note", "备注", 0)))
         return e;
     if (agreed) a->appointment_at = agreed;
-    r->data_json = data_of(r, tech_data);
+    r->data_json = wf_data(r, tech_data);
     return E_OK;
 }
 
@@ -141,7 +129,7 @@ static kerr reassign_guard(wf_run *r) {
     if ((e = only(r, f)) || (e = read_technician(r, "technician_id")) || (e = read_note(r, "reason", "改派原因", 0)))
         return e;
     if (a->new_tech == a->technician_id) return refuse(r, "technician_id", "该工单已派给这位维修人员");
-    r->data_json = data_of(r, tech_data);
+    r->data_json = wf_data(r, tech_data);
     return E_OK;
 }
 
@@ -238,7 +226,8 @@ static kerr read_confirmation(wf_run *r) {
     return n >= 4 && n <= 8 ? E_OK : refuse(r, "confirm_code", "确认码应为 4–8 位数字");
 }
 
-static void complete_data(tk_act *a, jw *w) {
+static void complete_data(void *u, jw *w) {
+    tk_act *a = u;
     jw_str(w, "work_done", a->work_done);
     jw_raw(w, "materials", a->materials);
     if (a->has_labour) jw_int(w, "labour_minutes", a->labour);
@@ -257,11 +246,12 @@ static kerr complete_guard(wf_run *r) {
         (e = in_int(a->c, "charge", "收费（分）", 0, 0, 100000000, &a->charge, &a->has_charge)) ||
         (e = read_confirmation(r)) || (e = read_note(r, "note", "备注", 0)))
         return e;
-    r->data_json = data_of(r, complete_data);
+    r->data_json = wf_data(r, complete_data);
     return E_OK;
 }
 
-static void callback_data(tk_act *a, jw *w) {
+static void callback_data(void *u, jw *w) {
+    tk_act *a = u;
     jw_str(w, "satisfaction", a->satisfaction);
     jw_str(w, "method", json_string_value(json_object_get(a->c->json, "method")));
 }
@@ -275,7 +265,7 @@ static kerr callback_guard(wf_run *r) {
         (e = in_code(a->c, "satisfaction", "满意度", IN_REQUIRED, SATISFACTIONS, &a->satisfaction)) ||
         (e = read_note(r, "result", "回访结果", IN_REQUIRED)))
         return e;
-    r->data_json = data_of(r, callback_data);
+    r->data_json = wf_data(r, callback_data);
     return E_OK;
 }
 
