@@ -156,15 +156,22 @@ static void handle_data(void *u, jw *w) {
     jw_bool(w, "valid", a->valid);
 }
 
+/* A field that may also be sent under a short name (corrective for corrective_action). */
+static kerr text_or(wf_run *r, const char *key, const char *alias, const char *label, unsigned flags, const char **out) {
+    bool aliased = json_object_get(((cp_act *)r->user)->c->json, alias) && !json_object_get(((cp_act *)r->user)->c->json, key);
+    return text(r, aliased ? alias : key, label, flags, 1000, out);
+}
+
 static kerr handle_guard(wf_run *r) {
-    static const char *const f[] = {"version", "result", "cause", "corrective_action", "preventive_action", "valid", "note", NULL};
+    static const char *const f[] = {"version", "result", "cause", "corrective_action", "preventive_action", "corrective",
+                                    "preventive", "valid", "note", NULL};
     cp_act *a = r->user;
     bool has_valid = false;
     kerr e;
     if ((e = only(r, f)) || (e = text(r, "result", "处理结果", IN_REQUIRED, 2000, &a->result)) ||
         (e = text(r, "cause", "原因分析", IN_REQUIRED, 1000, &a->cause)) ||
-        (e = text(r, "corrective_action", "整改措施", IN_REQUIRED, 1000, &a->corrective)) ||
-        (e = text(r, "preventive_action", "预防措施", 0, 1000, &a->preventive)) ||
+        (e = text_or(r, "corrective_action", "corrective", "整改措施", IN_REQUIRED, &a->corrective)) ||
+        (e = text_or(r, "preventive_action", "preventive", "预防措施", 0, &a->preventive)) ||
         (e = in_bool(a->c, "valid", "是否有效投诉", IN_REQUIRED, &a->valid, &has_valid)) ||
         (e = text(r, "note", "备注", 0, 500, &r->note)))
         return e;
@@ -264,8 +271,9 @@ static kerr escalate_guard(wf_run *r) {
         r->data_json = wf_data(r, level_data);
         return E_OK;
     }
-    kerr e = reason_guard(r);
-    if (e) return e;
+    static const char *const f[] = {"version", "reason", NULL};
+    kerr e;
+    if ((e = only(r, f)) || (e = text(r, "reason", "升级原因", 0, 500, &r->note))) return e;
     if (a->level >= 2) { r->err_msg = "已升级至管理处经理，不能再升级"; return E_STATE; }
     a->new_level = a->level + 1;
     r->data_json = wf_data(r, level_data);
