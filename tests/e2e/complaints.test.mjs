@@ -14,7 +14,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  PASSWORD, DESKTOP, skipOwn as skip, start, stop, assertNoProblems, shot, visible, login, assertText,
+  PASSWORD, DESKTOP, skipOwn as skip, start, stop, assertNoProblems, shot, visible, login, loginDesktop, findInList,
+  assertText,
 } from './lib.mjs'
 
 const PHONE_390 = { width: 390, height: 844 }
@@ -208,9 +209,7 @@ test('four days on: handling is overdue and the complaint escalated; the supervi
   assert.ok(now - T0 >= 4 * DAY && now - T0 < 4 * DAY + 10 * 60000, 'four days on (the test clock runs on by itself)')
   await context.clock.setSystemTime(now)
 
-  await page.setViewportSize(DESKTOP)
-  await login('supervisor', PASSWORD)
-  await page.waitForURL((u) => new URL(u).pathname === '/')
+  await loginDesktop('supervisor')
 
   // the bell counts the messages: the major complaint registered, and its escalation
   const count = page.locator('[data-test="bell-count"] .el-badge__content')
@@ -274,9 +273,7 @@ test('four days on: handling is overdue and the complaint escalated; the supervi
 
 test('the handler 刘强 replies, then records the result with cause and corrective action', { skip, timeout: 120000 }, async () => {
   assert.ok(complaintPath, 'the first walk registered a complaint')
-  await page.setViewportSize(DESKTOP)
-  await login('technician', PASSWORD)
-  await page.waitForURL((u) => new URL(u).pathname === '/')
+  await loginDesktop('technician')
 
   // 我处理的投诉: the handler's queue
   await visible('.el-menu-item', { hasText: '我处理的投诉' }).click()
@@ -325,16 +322,9 @@ test('the handler 刘强 replies, then records the result with cause and correct
 
 test('the agent records a satisfied callback and closes the complaint', { skip, timeout: 120000 }, async () => {
   assert.ok(complaintPath, 'the first walk registered a complaint')
-  await page.setViewportSize(DESKTOP)
-  await login('agent', PASSWORD)
-  await page.waitForURL((u) => new URL(u).pathname === '/')
+  await loginDesktop('agent')
 
-  await visible('.el-menu-item', { hasText: '投诉列表' }).click()
-  await page.waitForURL((u) => new URL(u).pathname === '/complaints')
-  await page.locator('input[data-test="complaint-search"]').fill(number)
-  await page.locator('input[data-test="complaint-search"]').press('Enter')
-  await page.waitForFunction(() => document.querySelectorAll('[data-test="complaints-table"] .el-table__body tr').length === 1)
-  const row = page.locator('[data-test="complaints-table"] .el-table__body tr').first()
+  const row = await findInList('投诉列表', '/complaints', 'complaint', number)
   assert.ok((await row.textContent()).includes('已处理'))
   await quietMessages()
   await shot('complaints-1366.png')
@@ -393,9 +383,7 @@ test('the supervisor names the staff complained about; the monthly summary with 
     }
   }
 
-  await page.setViewportSize(DESKTOP)
-  await login('supervisor', PASSWORD)
-  await page.waitForURL((u) => new URL(u).pathname === '/')
+  await loginDesktop('supervisor')
 
   // F2: the supervisor can name anyone of the project
   await page.keyboard.press('F2')

@@ -141,6 +141,28 @@ export async function login(username, password) {
   await page.locator('input[name="password"]').press('Enter')
 }
 
+/** Logs `username` in at the desktop size (the login page is open) and waits for the home page. */
+export async function loginDesktop(username) {
+  await page.setViewportSize(DESKTOP)
+  await login(username, PASSWORD)
+  await page.waitForURL((u) => new URL(u).pathname === '/')
+}
+
+/**
+ * Opens the list of the menu entry `menu` (at `pathname`), searches it for `number` in
+ * input[data-test="${prefix}-search"] and waits until [data-test="${prefix}s-table"] shows that
+ * one row; answers the row.
+ */
+export async function findInList(menu, pathname, prefix, number) {
+  await visible('.el-menu-item', { hasText: menu }).click()
+  await page.waitForURL((u) => new URL(u).pathname === pathname)
+  await page.locator(`input[data-test="${prefix}-search"]`).fill(number)
+  await page.locator(`input[data-test="${prefix}-search"]`).press('Enter')
+  const rows = `[data-test="${prefix}s-table"] .el-table__body tr`
+  await page.waitForFunction((r) => document.querySelectorAll(r).length === 1, rows)
+  return page.locator(rows).first()
+}
+
 export async function assertText(selector, text) {
   const loc = page.locator(selector).first()
   await loc.waitFor()

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login, assertText,
+  PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login, loginDesktop, findInList, assertText,
 } from './lib.mjs'
 
 const PHONE_390 = { width: 390, height: 844 }
@@ -210,19 +210,11 @@ test('technician takes the order on a phone and completes it with a signature', 
 
 test('agent calls back, the owner is 不满意, the order is reopened to 待派工', { skip, timeout: 120000 }, async () => {
   assert.ok(ticketPath, 'the first walk registered a ticket')
-  await page.setViewportSize(DESKTOP)
-  await login('agent', PASSWORD)
-  await page.waitForURL((u) => new URL(u).pathname === '/')
+  await loginDesktop('agent')
 
   // find it in 工单列表 by its number
-  await visible('.el-menu-item', { hasText: '工单列表' }).click()
-  await page.waitForURL((u) => new URL(u).pathname === '/tickets')
-  await page.locator('input[data-test="ticket-search"]').fill(number)
-  await page.locator('input[data-test="ticket-search"]').press('Enter')
-  const link = page.locator('[data-test="tickets-table"] a.link', { hasText: number })
-  await link.waitFor()
-  await page.waitForFunction(() => document.querySelectorAll('[data-test="tickets-table"] .el-table__body tr').length === 1)
-  await link.click()
+  await findInList('工单列表', '/tickets', 'ticket', number)
+  await page.locator('[data-test="tickets-table"] a.link', { hasText: number }).click()
   await page.waitForURL((u) => new URL(u).pathname === ticketPath)
   assert.equal(await stateText(), '已完工')
   await assertText('[data-test="ticket-work-done"]', '更换卫生间角阀')

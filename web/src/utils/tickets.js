@@ -172,6 +172,9 @@ export function spokenTime(value, now = new Date()) {
   return `${d.getMonth() + 1}月${d.getDate()}日 ${hm}`
 }
 
+/** overdueRowClass({row}) — el-table's row-class-name for lists whose late rows are red. */
+export const overdueRowClass = ({ row }) => ((row.overdue || []).length ? 'row-overdue' : '')
+
 /** "11-25 14:28" for this year's times (lists), "2025-11-25 14:28" for older ones. */
 export function shortDateTime(value) {
   if (!value) return ''
