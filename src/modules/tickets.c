@@ -367,7 +367,7 @@ kerr ticket_answer(ctx *c, int status, int64_t id) {
     db_finish(st);
     ticket_details(c, id, w);
     ticket_deadlines(c, id, w);
-    complaint_details(c, id, w);
+    if (!strcmp(kind, "complaint")) complaint_details(c, id, w);
     wf_history_json(c->db, ticket_wf(kind), id, w, "events");
     allowed_json(c, id, pid, tech, kind, state, w);
     jw_end(w);
