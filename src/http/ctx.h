@@ -30,6 +30,7 @@ enum route_flags {
     RF_OWN_TX = 1u << 4,     /* the handler reads first, then calls ctx_write_begin/end */
     RF_PW_CHANGE = 1u << 5,  /* open to a user who must change their initial password */
     RF_RAW_BODY = 1u << 6,   /* the body is a file (c->body), not JSON */
+    RF_PDF = 1u << 7,        /* ?format=pdf too: the handler prints (c->export_format "pdf") */
 };
 
 struct export_spec;

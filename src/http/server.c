@@ -185,8 +185,13 @@ static kerr check_query(ctx *c) {
 static kerr check_export(ctx *c) {
     const char *f = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, "format");
     if (!f || !*f || strcmp(f, "json") == 0) return E_OK;
+    if (strcmp(f, "pdf") == 0 && (c->route->flags & RF_PDF) && strcmp(c->method, "GET") == 0) {
+        c->export_format = f;   /* the handler renders it; render_export leaves it alone */
+        return E_OK;
+    }
     if (strcmp(f, "xlsx") != 0 && strcmp(f, "csv") != 0)
-        return ctx_fail(c, E_BAD_REQUEST, "format", "导出格式应为 xlsx 或 csv");
+        return ctx_fail(c, E_BAD_REQUEST, "format", (c->route->flags & RF_PDF) ? "导出格式应为 xlsx、csv 或 pdf"
+                                                                              : "导出格式应为 xlsx 或 csv");
     if (!c->route->export || strcmp(c->method, "GET") != 0)
         return ctx_fail(c, E_BAD_REQUEST, "format", "此接口不支持导出");
     c->export_format = f;
@@ -249,7 +254,7 @@ static kerr pipeline(ctx *c) {
     if (!e) e = check_export(c);
     if (!e && is_write_method(c->method) && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
     if (!e) e = run_handler(c);
-    if (!e && c->export_format && c->status == 200) e = render_export(c);
+    if (!e && c->export_format && strcmp(c->export_format, "pdf") && c->status == 200) e = render_export(c);
     if (read_only) db_end_read(c->db);
     return e;
 }

@@ -406,7 +406,7 @@ const route complaints_routes[] = {
     {"PUT",  "/api/v1/complaint-types/{code}",        "complaints.settings", 0, 4096, type_put, NULL},
     {"GET",  "/api/v1/complaint-rules",               "tickets.read",        0, 0, rules_list, NULL},
     {"PUT",  "/api/v1/complaint-rules/{severity}",    "complaints.settings", 0, 4096, rule_put, NULL},
-    {"GET",  "/api/v1/stats/complaints",              "complaints.stats",    0, 0, complaints_stats, &complaint_summary_export},
+    {"GET",  "/api/v1/stats/complaints",              "complaints.stats",    RF_PDF, 0, complaints_stats, &complaint_summary_export},
     {"GET",  "/api/v1/stats/complaints/summary.pdf",  "complaints.stats",    0, 0, complaints_summary_pdf, NULL},
     {NULL, NULL, NULL, 0, 0, NULL, NULL},
 };

@@ -241,7 +241,10 @@ static kerr summary_json(ctx *c, const month *m, int64_t pid, bool with_items, j
     return E_OK;
 }
 
+kerr complaints_summary_pdf(ctx *c);
+
 kerr complaints_stats(ctx *c) {
+    if (c->export_format && !strcmp(c->export_format, "pdf")) return complaints_summary_pdf(c);
     month m;
     int64_t pid = 0, with = 0, t[T_N];
     kerr e;

@@ -368,6 +368,11 @@ test('monthly summary (客户投诉汇总及处理情况表): exact figures, xls
   assert.equal(rows.length, 1 + 4, 'a row per complaint of the month, the voided one marked');
   assert.ok(rows.some((r) => r.includes(a.number) && r.includes(handleBody.cause)));
 
+  const viaFormat = await download(manager, '/api/v1/stats/complaints?month=2027-04&project_id=1&format=pdf');
+  assert.equal(viaFormat.status, 200);
+  assert.equal(viaFormat.bytes.subarray(0, 4).toString(), '%PDF', '?format=pdf prints the same summary');
+  assertError(await manager.get('/api/v1/stats/complaints?month=2027-04&format=doc'), 400, 'bad_request', 'format');
+  assertError(await manager.get('/api/v1/tickets?format=pdf'), 400, 'bad_request', 'format');
   const pdf = await download(manager, '/api/v1/stats/complaints/summary.pdf?month=2027-04&project_id=1');
   assert.equal(pdf.status, 200);
   assert.match(pdf.headers.get('content-type'), /^application\/pdf/);
