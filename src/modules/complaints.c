@@ -206,7 +206,8 @@ static kerr read_staff(ctx *c, int64_t pid, complaint_in *in) {
     return E_OK;
 }
 
-kerr complaint_read(ctx *c, const char *kind, int64_t pid, complaint_in *in) {
+/* The complaint fields of the body as given (NULL / no staff when absent), the type checked. */
+kerr complaint_read_given(ctx *c, int64_t pid, complaint_in *in) {
     const char *type = NULL, *alias = NULL;
     kerr e;
     *in = (complaint_in){0};
@@ -214,15 +215,27 @@ kerr complaint_read(ctx *c, const char *kind, int64_t pid, complaint_in *in) {
         (e = in_code(c, "severity", "严重程度", 0, COMPLAINT_SEVERITIES, &in->severity)) || (e = read_staff(c, pid, in)))
         return e;
     in->given |= type || alias || in->severity;
-    if (strcmp(kind, "complaint"))
-        return in->given ? ctx_fail(c, E_VALIDATION, type || alias ? (type ? "complaint_type" : "type") : in->severity ? "severity" : "staff_ids",
-                                    "只有投诉需要填写投诉类型、严重程度和被投诉人")
-                         : E_OK;
     if (type && alias && strcmp(type, alias)) return ctx_fail(c, E_VALIDATION, "type", "type 与 complaint_type 不一致");
-    in->type = type ? type : alias ? alias : "other";
+    in->type = type ? type : alias;
     bool active;
-    if (!type_label(c, pid, in->type, &active) || !active)
+    if (in->type && (!type_label(c, pid, in->type, &active) || !active))
         return ctx_fail(c, E_VALIDATION, type ? "complaint_type" : "type", "投诉类型「%s」不存在或已停用", in->type);
+    in->staff_given = json_object_get(c->json, "staff_ids") != NULL;
+    return E_OK;
+}
+
+kerr complaint_read(ctx *c, const char *kind, int64_t pid, complaint_in *in) {
+    bool complaint = !strcmp(kind, "complaint");
+    kerr e = complaint_read_given(c, complaint ? pid : 0, in);
+    if (e && complaint) return e;
+    if (!complaint) {
+        if (!e && !in->given) return E_OK;
+        c->err_msg = NULL;   /* whatever the fields held: they do not belong to this kind */
+        const char *f = json_object_get(c->json, "complaint_type") ? "complaint_type" : json_object_get(c->json, "type") ? "type"
+                      : json_object_get(c->json, "severity") ? "severity" : "staff_ids";
+        return ctx_fail(c, E_VALIDATION, f, "只有投诉需要填写投诉类型、严重程度和被投诉人");
+    }
+    if (!in->type) in->type = "other";
     if (!in->severity) in->severity = "normal";
     return E_OK;
 }

@@ -25,7 +25,10 @@ typedef struct complaint_in {
     int64_t staff[16];
     int nstaff;
     bool given;          /* any complaint field was in the body */
+    bool staff_given;    /* staff_ids was in the body (an empty list names nobody) */
 } complaint_in;
+/* The fields as given, for a change after registration: absent ones stay NULL. */
+kerr complaint_read_given(ctx *c, int64_t pid, complaint_in *in);
 /* Reads the complaint fields of the body (all optional) for a ticket of `kind` in project pid. */
 kerr complaint_read(ctx *c, const char *kind, int64_t pid, complaint_in *in);
 /* Writes the complaint row, the staff named, the reply and handling deadlines and, for a

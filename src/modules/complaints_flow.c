@@ -22,6 +22,8 @@ typedef struct cp_act {
     const char *number, *severity, *department, *reply, *method, *satisfaction;
     const char *result, *cause, *corrective, *preventive;
     bool valid, auto_reopen;
+    complaint_in cls;                    /* classify: the fields given, and their names for the history */
+    const char *type_label, *staff_names;
 } cp_act;
 
 static kerr refuse(wf_run *r, const char *field, const char *msg) {
@@ -291,6 +293,85 @@ static kerr escalate_effect(wf_run *r) {
                   r->now);
 }
 
+/* ---- classify: type, severity and the staff named, changed after registration ---- */
+
+static void classify_data(void *u, jw *w) {
+    cp_act *a = u;
+    if (a->cls.type) {
+        jw_str(w, "complaint_type", a->cls.type);
+        jw_str(w, "type_label", a->type_label);
+    }
+    if (a->cls.severity) {
+        jw_str(w, "severity", a->cls.severity);
+        jw_str(w, "severity_label", code_label_of(COMPLAINT_SEVERITIES, a->cls.severity));
+    }
+    if (a->cls.staff_given) {
+        jw_arr(w, "staff_ids");
+        for (int i = 0; i < a->cls.nstaff; i++) jw_int(w, NULL, a->cls.staff[i]);
+        jw_end(w);
+        jw_str(w, "staff_names", a->staff_names);
+    }
+}
+
+/* "张伟、刘强" (or 未指明) for the history. */
+static const char *staff_names(wf_run *r, const complaint_in *in) {
+    buf b;
+    buf_init(&b);
+    for (int i = 0; i < in->nstaff; i++) {
+        char *n = db_text(r->db, r->a, "SELECT display_name FROM users WHERE id = ?", DI(in->staff[i]));
+        buf_printf(&b, "%s%s", i ? "、" : "", n ? n : "");
+    }
+    const char *s = arena_strdup(r->a, b.len ? buf_cstr(&b) : "未指明");
+    buf_free(&b);
+    return s;
+}
+
+static kerr classify_guard(wf_run *r) {
+    static const char *const f[] = {"version", "complaint_type", "type", "severity", "staff_ids", "note", NULL};
+    cp_act *a = r->user;
+    kerr e;
+    if ((e = only(r, f)) || (e = complaint_read_given(a->c, r->project_id, &a->cls)) ||
+        (e = text(r, "note", "备注", 0, 500, &r->note)))
+        return e;
+    if (!a->cls.given && !a->cls.staff_given)
+        return refuse(r, "complaint_type", "请填写要修改的投诉类型、严重程度或被投诉人");
+    for (int i = 0; i < a->cls.nstaff; i++)
+        if (db_exists(r->db, "SELECT 1 FROM complaints WHERE ticket_id = ? AND handler_id = ?", DI(r->id), DI(a->cls.staff[i])))
+            return refuse(r, arena_printf(r->a, "staff_ids[%d]", i), "处理人不能同时是被投诉人，请先改派");
+    if (a->cls.type) a->type_label = complaint_type_label(a->c, r->project_id, a->cls.type);
+    if (a->cls.staff_given) a->staff_names = staff_names(r, &a->cls);
+    r->data_json = wf_data(r, classify_data);
+    return E_OK;
+}
+
+/* A new severity moves the open reply and handling limits to the new rule's hours from when
+** each limit started (registration, or the last reopen). */
+static kerr move_limits(wf_run *r, const char *severity) {
+    complaint_rule rule = complaint_rule_of(r->db, r->project_id, severity);
+    static const char *const kinds[] = {"reply", "handle"};
+    kerr e = db_exec(r->db, "UPDATE complaints SET severity = ?, reply_due_at = created_at + ?, handle_due_at = created_at + ? "
+                            "WHERE ticket_id = ?", DT(severity), DI(rule.reply * 3600), DI(rule.handle * 3600), DI(r->id));
+    for (int i = 0; !e && i < 2; i++) {
+        int64_t secs = (i ? rule.handle : rule.reply) * 3600;
+        e = db_exec(r->db, "UPDATE deadlines SET due_at = created_at + ?, warn_at = created_at + ?, warned_at = NULL, "
+                           "overdue_at = CASE WHEN created_at + ? < ? THEN overdue_at END "
+                           "WHERE entity = 'ticket' AND entity_id = ? AND kind = ? AND met_at IS NULL",
+                    DI(secs), DI(secs * 2 / 3), DI(secs), DI(r->now), DI(r->id), DT(kinds[i]));
+    }
+    return e;
+}
+
+static kerr classify_effect(wf_run *r) {
+    cp_act *a = r->user;
+    kerr e = E_OK;
+    if (a->cls.type) e = db_exec(r->db, "UPDATE complaints SET type = ? WHERE ticket_id = ?", DT(a->cls.type), DI(r->id));
+    if (!e && a->cls.severity && strcmp(a->cls.severity, a->severity)) e = move_limits(r, a->cls.severity);
+    if (!e && a->cls.staff_given) e = db_exec(r->db, "DELETE FROM complaint_staff WHERE ticket_id = ?", DI(r->id));
+    for (int i = 0; !e && i < a->cls.nstaff; i++)
+        e = db_exec(r->db, "INSERT INTO complaint_staff(ticket_id, user_id) VALUES (?,?)", DI(r->id), DI(a->cls.staff[i]));
+    return e;
+}
+
 static kerr note_guard(wf_run *r) {
     static const char *const f[] = {"version", "note", NULL};
     kerr e = only(r, f);
@@ -312,6 +393,7 @@ static const wf_transition COMPLAINT_TRANSITIONS[] = {
     {"close", "关闭", {"called_back"}, "closed", DESK, close_guard, finish_effect},
     {"reassign", "改派", {"assigned", "replied"}, NULL, DESK, reassign_guard, assign_effect},
     {"escalate", "升级", {OPEN_STATES}, NULL, DESK, escalate_guard, escalate_effect},
+    {"classify", "修改分类", {OPEN_STATES}, NULL, DESK, classify_guard, classify_effect},
     {"reopen", "重新打开", {"called_back", "closed"}, "assigned", LEAD, reopen_guard, reopen_effect},
     {"void", "作废", {"registered", "assigned", "replied"}, "voided", DESK, reason_guard, finish_effect},
     {"note", "备注", {OPEN_STATES, "called_back"}, NULL, ROLE_ALL | ROLE_HANDLER, note_guard, NULL},

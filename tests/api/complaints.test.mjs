@@ -87,7 +87,7 @@ test('register: type, severity and staff named; reply and handling limits of the
   const at = ms(t.created_at);
   assert.equal(ms(deadline(t, 'reply').due_at) - at, 72 * HOUR, 'a major complaint is replied to within 3 days');
   assert.equal(ms(deadline(t, 'handle').due_at) - at, 120 * HOUR, 'and handled within 5 days');
-  assert.deepEqual(actionsOf(t), ['assign', 'escalate', 'note', 'void']);
+  assert.deepEqual(actionsOf(t), ['assign', 'classify', 'escalate', 'note', 'void']);
   for (const a of t.allowed_actions) assert.ok(hasCJK(a.label));
 
   const n = await register(agent, {});
@@ -257,6 +257,31 @@ test('void keeps a mistaken registration; escalate by hand goes up one level at 
   assert.equal(e2.complaint.escalation_level, 2);
   assertError(await agent.post(`/api/v1/tickets/${e.id}/actions/escalate`, { reason: '再升' }), 409, 'invalid_state');
   assert.ok((await notes(manager)).some((x) => x.entity_id === e.id && x.title.includes('要求经理出面')));
+});
+
+test('classify after registration: type, severity (the open limits move to the new rule) and the staff named', async () => {
+  await setClock({ now: '2027-03-10T14:00:00+08:00' });
+  const t = await register(agent, {});
+  assert.equal(ms(deadline(t, 'reply').due_at) - ms(t.created_at), 24 * HOUR);
+  await setClock({ now: '2027-03-10T16:00:00+08:00' });
+  const k = await act(agent, t.id, 'classify', { complaint_type: 'noise', severity: 'major', staff_ids: [ids.steward], note: '经核实为装修噪音' });
+  assert.equal(k.state, 'registered');
+  assert.equal(k.complaint.type, 'noise');
+  assert.equal(k.complaint.severity, 'major');
+  assert.deepEqual(k.complaint.staff.map((x) => x.id), [ids.steward]);
+  assert.equal(ms(deadline(k, 'reply').due_at) - ms(t.created_at), 72 * HOUR, 'a major complaint: 3 days from registration');
+  assert.equal(ms(deadline(k, 'handle').due_at) - ms(t.created_at), 120 * HOUR);
+  assert.deepEqual(k.events.at(-1).data, { complaint_type: 'noise', type_label: '噪音', severity: 'major', severity_label: '重大',
+    staff_ids: [ids.steward], staff_names: '张伟' });
+  assertError(await steward.get(`/api/v1/tickets/${t.id}`), 404, 'not_found', undefined);
+  const cleared = await act(agent, t.id, 'classify', { staff_ids: [] });
+  assert.deepEqual(cleared.complaint.staff, [], 'an empty list names nobody');
+  assert.equal(cleared.complaint.type, 'noise', 'fields not given stay');
+  assertOk(await steward.get(`/api/v1/tickets/${t.id}`));
+  assertError(await agent.post(`/api/v1/tickets/${t.id}/actions/classify`, {}), 422, 'validation_failed', 'complaint_type');
+  assertError(await agent.post(`/api/v1/tickets/${t.id}/actions/classify`, { severity: 'huge' }), 422, 'validation_failed', 'severity');
+  await assign(t);
+  assertError(await agent.post(`/api/v1/tickets/${t.id}/actions/classify`, { staff_ids: [ids.technician] }), 422, 'validation_failed', 'staff_ids[0]');
 });
 
 test('bad input: each a clear 4xx naming the field, nothing written', async () => {

@@ -156,7 +156,7 @@ test('register every kind: number BX+date-seq, consecutive; state per kind; rece
     const due = repair ? ['dispatch:open'] : body.kind === 'complaint' ? ['reply:open', 'handle:open'] : [];
     assert.deepEqual(t.deadlines.map((d) => `${d.kind}:${d.state}`), due, `${body.kind} deadlines`);
     // the buttons of the desk (a complaint runs the complaint workflow)
-    const expected = { open: ['cancel', 'close', 'note'], registered: ['assign', 'escalate', 'note', 'void'],
+    const expected = { open: ['cancel', 'close', 'note'], registered: ['assign', 'classify', 'escalate', 'note', 'void'],
                        pending_dispatch: ['cancel', 'dispatch', 'note'] }[state];
     assert.deepEqual(actionsOf(t), expected, `${body.kind}: allowed actions of an agent`);
     for (const a of t.allowed_actions) assert.ok(hasCJK(a.label), `label of ${a.action}`);

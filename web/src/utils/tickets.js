@@ -246,5 +246,8 @@ export const TICKET_FIELD_NAMES = {
   due_at: '处理期限',
   valid: '有效投诉',
   escalation_level: '升级至',
+  type_label: '投诉类型',
+  severity_label: '严重程度',
+  staff_names: '被投诉员工',
   'reply.method': '答复方式',
 }
