@@ -124,11 +124,16 @@ ratio_pr=$(awk -v a="${RPS[projects]}" -v b="${RPS[health]}" 'BEGIN{printf "%.0f
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(uname -sr)."
   echo "Storage: $DBDESC."
-  echo "Server: \`kefu serve\` (default 4 threads), demo database. Load: wrk -t$WT -c$CONN -d${SECS}s on the"
+  if [ "$BACKEND" = pg ]; then
+    echo "Server: \`kefu serve\` (default on PostgreSQL: 32 threads, 2 shared read lanes), demo database."
+  else
+    echo "Server: \`kefu serve\` (default on SQLite: 4 threads), demo database."
+  fi
+  echo "Load: wrk -t$WT -c$CONN -d${SECS}s on the"
   echo "same machine (wrk takes about half the CPU), 3 runs per scenario, medians. Authenticated requests"
   echo "carry a session cookie; the identity comes from the in-memory identity cache (src/http/authcache.c,"
-  echo "invalidated through the auth epoch), /me adds the cached project directory, /projects runs two"
-  echo "SQLite queries (count + page) in one read transaction."
+  echo "invalidated through the auth epoch), /me adds the cached project directory, /projects runs one"
+  echo "query (the page; the count is skipped when the page is the last one)."
   echo
   echo "| scenario | req/s | p50 ms | p99 ms | % of /health |"
   echo "|---|---:|---:|---:|---:|"

@@ -49,7 +49,11 @@ run_api_pg() {
     echo "could not start PostgreSQL, see $OUT/pg.log"; count api-pg 0 1; return
   fi
   trap pg_stop EXIT
-  KEFU_TEST_PG="$PG_BASE" run_api api-pg api-pg.tap
+  # the demo database is loaded once and every test server gets a copy (CREATE DATABASE … TEMPLATE)
+  local tpl; tpl=$(pg_newdb kefu_demo_template) &&
+    KEFU_PWHASH=min build/kefu demo --pg "$tpl" > "$OUT/pg-demo.log" 2>&1 ||
+    { echo "kefu demo on PostgreSQL failed, see $OUT/pg-demo.log"; count api-pg 0 1; pg_stop; trap - EXIT; return; }
+  KEFU_TEST_PG="$PG_BASE" KEFU_TEST_PG_TEMPLATE=kefu_demo_template run_api api-pg api-pg.tap
   pg_stop
   trap - EXIT
 }

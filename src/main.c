@@ -51,6 +51,14 @@ static db *open_target(const char *target) {
 
 static db *open_db(const cli *c) { return open_target(cli_target(c)); }
 
+/* SQLite answers from this process: more threads than cores only add switching. A thread on
+** PostgreSQL mostly waits for the server, and the more wait together the larger the shared
+** read batches (postgres.c). */
+static int serve_threads(const cli *c) {
+    if (c->num[OPT_THREADS]) return (int)c->num[OPT_THREADS];
+    return db_target_is_pg(cli_target(c)) ? 32 : 4;
+}
+
 static int cmd_serve(const cli *c) {
     const char *dur = c->str[OPT_DURABILITY];
     if (strcmp(dur, "full") && strcmp(dur, "off")) {
@@ -59,6 +67,7 @@ static int cmd_serve(const cli *c) {
     }
     db_set_durable(!strcmp(dur, "full"));
     db_pool_set_group_commit(!c->num[OPT_NO_GROUP_COMMIT]);
+    db_pool_set_read_lanes((int)c->num[OPT_READ_LANES]);
     db *d = open_db(c);
     if (!d) return 1;
     bool demo = demo_present(d);
@@ -66,7 +75,7 @@ static int cmd_serve(const cli *c) {
     char err[512];
     if (!db_pool_init(cli_target(c), err, sizeof err)) { fprintf(stderr, "kefu: %s\n", err); return 1; }
     server_config cfg = {
-        .listen = c->str[OPT_LISTEN], .web_dir = c->str[OPT_WEB], .threads = (int)c->num[OPT_THREADS],
+        .listen = c->str[OPT_LISTEN], .web_dir = c->str[OPT_WEB], .threads = serve_threads(c),
         .test_clock = c->num[OPT_TEST_CLOCK], .secure_cookie = c->num[OPT_SECURE_COOKIE],
         .trust_proxy = c->num[OPT_TRUST_PROXY], .tick_seconds = (int)c->num[OPT_TICK],
         .demo_banner = demo ? demo_banner() : NULL,

@@ -51,6 +51,9 @@ void db_pool_writer_release(db *d);
 db *db_pool_write_begin(kerr *e);
 kerr db_pool_write_end(db *d, bool keep);
 void db_pool_set_group_commit(bool on);
+/* PostgreSQL: reads outside a transaction from all threads go down `lanes` shared connections
+** in pipelined batches (postgres.c); 0 sends each on its thread's own connection. Before init. */
+void db_pool_set_read_lanes(int lanes);
 /* Durable commits (default): SQLite synchronous=FULL, PostgreSQL synchronous_commit on. Off only
 ** to measure what durability costs: a power cut may then lose acknowledged writes. */
 void db_set_durable(bool on);            /* default on; off: one commit per request */

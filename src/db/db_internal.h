@@ -30,6 +30,7 @@ typedef struct db_ops {
     int (*check_fk)(void *conn, char *report, size_t n);
     kerr (*lock_chain)(void *conn);
     bool (*try_leader)(void *conn);
+    void (*share_reads)(const char *target, int lanes);   /* NULL: every connection reads alone */
     const char *begin_sql;
     const char *begin_read_sql;   /* NULL: reads need no transaction */
     bool group_commit;            /* write requests may share one commit (pool.c) */

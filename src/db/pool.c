@@ -33,12 +33,14 @@ static pthread_cond_t batch_cv = PTHREAD_COND_INITIALIZER;
 static atomic_int queued;              /* threads waiting for writer_mu */
 static bool batch_open, batch_failed, group_on = true;
 static int batch_size;
+static int read_lanes = 2;             /* PostgreSQL: lanes shared by reads outside transactions */
 static waiter *batch_waiters;
 
 bool db_pool_init(const char *target, char *err, size_t n) {
     pool_gen++;
     pool_target = strdup(target);
     writer = db_open(target, err, n);
+    if (writer && writer->ops->share_reads) writer->ops->share_reads(target, read_lanes);
     return pool_target && writer;
 }
 
@@ -89,6 +91,7 @@ db *db_pool_writer_acquire(void) {
 }
 
 void db_pool_set_group_commit(bool on) { group_on = on; }
+void db_pool_set_read_lanes(int lanes) { read_lanes = lanes; }
 
 db *db_pool_write_begin(kerr *e) {
     if (!group_on || !writer->ops->group_commit) {
@@ -141,6 +144,7 @@ void db_pool_close(void) {
     readers = NULL;
     nreaders = capreaders = 0;
     pthread_mutex_unlock(&readers_mu);
+    if (writer && writer->ops->share_reads) writer->ops->share_reads("", 0);
     db_close(writer);
     writer = NULL;
     free(pool_target);

@@ -14,17 +14,22 @@
 #include "db_internal.h"
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHAIN_LOCK_KEY 20261125     /* pg_advisory_xact_lock: the audit chain */
 #define LEADER_LOCK_KEY 20261126    /* pg_try_advisory_lock: background tick leader */
 
 typedef struct pg_conn {
-    PGconn *c;
+    PGconn *c;                  /* NULL until first used (a server's per-thread connection) */
+    char *conninfo;
     bool tx;                    /* inside BEGIN … COMMIT/ROLLBACK: never retry a statement */
     int gen;                    /* bumped at each reconnect: statements of older ones are re-prepared */
     int next_name;
@@ -43,6 +48,7 @@ typedef struct pg_stmt {
     PGresult *res;
     int row, nrows;
     bool executed;
+    bool shareable;             /* a plain SELECT: outside a transaction it may go down a shared lane */
 } pg_stmt;
 
 static void set_error(pg_conn *pc, const PGresult *r) {
@@ -108,8 +114,8 @@ static char *translate(const char *sql, int *nparams) {
                                     : "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; " \
                                       "SET synchronous_commit = off")
 
-static void *pg_open(const char *target, char *err, size_t n) {
-    const char *conninfo = strncmp(target, "pg:", 3) == 0 ? target + 3 : target;
+/* A new session with our settings; NULL with err filled when the server cannot be reached. */
+static PGconn *pg_connect(const char *conninfo, char *err, size_t n) {
     PGconn *c = PQconnectdb(conninfo);
     if (!c || PQstatus(c) != CONNECTION_OK) {
         snprintf(err, n, "无法连接 PostgreSQL（%s）：%s", conninfo, c ? PQerrorMessage(c) : "out of memory");
@@ -119,11 +125,25 @@ static void *pg_open(const char *target, char *err, size_t n) {
     PQsetClientEncoding(c, "UTF8");
     /* generic plans: our statements are prepared once and run many times; re-planning each
     ** execution cost PostgreSQL more CPU than the queries themselves */
-    PGresult *r = PQexec(c, SESSION_SETTINGS);
-    PQclear(r);
+    PQclear(PQexec(c, SESSION_SETTINGS));
+    return c;
+}
+
+static int share_lanes(void);
+
+/* While a server shares its reads (see below), its threads' own connections are made on first
+** use: most threads then never need one. Otherwise the connection is made now, so a wrong
+** address is reported at once. */
+static void *pg_open(const char *target, char *err, size_t n) {
+    const char *conninfo = strncmp(target, "pg:", 3) == 0 ? target + 3 : target;
     pg_conn *pc = calloc(1, sizeof *pc);
-    if (!pc) { PQfinish(c); snprintf(err, n, "out of memory"); return NULL; }
-    pc->c = c;
+    if (pc) pc->conninfo = strdup(conninfo);
+    if (!pc || !pc->conninfo) { free(pc); snprintf(err, n, "out of memory"); return NULL; }
+    if (share_lanes() == 0 && !(pc->c = pg_connect(conninfo, err, n))) {
+        free(pc->conninfo);
+        free(pc);
+        return NULL;
+    }
     return pc;
 }
 
@@ -131,12 +151,19 @@ static void pg_close(void *conn) {
     pg_conn *pc = conn;
     if (!pc) return;
     PQfinish(pc->c);
+    free(pc->conninfo);
     free(pc);
 }
 
 /* After the server closed the connection (restart, failover, a killed backend): reconnect.
 ** Statements prepared on the old connection are prepared again on first use (run_prepared). */
 static void revive(pg_conn *pc) {
+    if (!pc->c) {                                   /* first use */
+        char err[512];
+        if (!(pc->c = pg_connect(pc->conninfo, err, sizeof err))) fprintf(stderr, "%s\n", err);
+        pc->gen++;
+        return;
+    }
     if (PQstatus(pc->c) == CONNECTION_OK) return;
     PQreset(pc->c);
     pc->gen++;
@@ -146,30 +173,42 @@ static void revive(pg_conn *pc) {
     }
 }
 
+/* A plain read: no locks, no sequences, no server functions. */
+static bool is_shareable(const char *sql) {
+    while (isspace((unsigned char)*sql)) sql++;
+    return strncasecmp(sql, "SELECT", 6) == 0 && !strstr(sql, "pg_") && !strstr(sql, "FOR UPDATE") &&
+           !strstr(sql, "nextval") && !strstr(sql, "setval");
+}
+
+/* Prepares on the connection now, retrying once if it had died; false with the error set. */
+static bool prepare_now(pg_conn *pc, const char *name, const char *q) {
+    revive(pc);
+    PGresult *r = PQprepare(pc->c, name, q, 0, NULL);
+    if (PQstatus(pc->c) != CONNECTION_OK && !pc->tx) {   /* it died just now: once more */
+        PQclear(r);
+        revive(pc);
+        r = PQprepare(pc->c, name, q, 0, NULL);
+    }
+    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) { set_error(pc, r); fprintf(stderr, "postgres prepare failed: %s\n  in: %.200s\n", pc->err, q); }
+    PQclear(r);
+    return ok;
+}
+
+/* A statement that may go down a shared lane is prepared on the thread's own connection only
+** if it ever runs there (run_prepared: its generation -1 never matches). */
 static void *pg_prepare(void *conn, const char *sql) {
     pg_conn *pc = conn;
     int np = 0;
     char *q = translate(sql, &np);
     pg_stmt *st = calloc(1, sizeof *st);
-    if (!q || !st) { free(q); free(st); return NULL; }
-    st->pc = pc;
-    st->nparams = np;
+    char **vals = np ? calloc((size_t)np, sizeof(char *)) : NULL;
+    if (!q || !st || (np && !vals)) { free(q); free(st); free(vals); return NULL; }
+    *st = (pg_stmt){.pc = pc, .nparams = np, .sql = q, .vals = vals, .gen = -1, .shareable = is_shareable(q)};
     snprintf(st->name, sizeof st->name, "s%d", ++pc->next_name);
-    revive(pc);
-    PGresult *r = PQprepare(pc->c, st->name, q, 0, NULL);
-    if (PQstatus(pc->c) != CONNECTION_OK && !pc->tx) {   /* it died just now: once more */
-        PQclear(r);
-        revive(pc);
-        r = PQprepare(pc->c, st->name, q, 0, NULL);
-    }
-    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok) { set_error(pc, r); fprintf(stderr, "postgres prepare failed: %s\n  in: %.200s\n", pc->err, q); }
-    PQclear(r);
-    if (!ok) { free(q); free(st); return NULL; }
-    st->sql = q;
+    if (st->shareable && share_lanes() > 0) return st;
+    if (!prepare_now(pc, st->name, q)) { free(q); free(st); free(vals); return NULL; }
     st->gen = pc->gen;
-    st->vals = np ? calloc((size_t)np, sizeof(char *)) : NULL;
-    if (np && !st->vals) { free(st); return NULL; }
     return st;
 }
 
@@ -222,23 +261,280 @@ static PGresult *run_prepared(pg_stmt *st) {
     return PQexecPrepared(st->pc->c, st->name, st->nparams, (const char *const *)st->vals, NULL, NULL, 0);
 }
 
+/* ---- shared reads ----
+** On a server every request's reads used to cost PostgreSQL a wake-up of its own: the thread
+** sends one statement on its connection, the backend wakes, answers, the thread wakes. On a small
+** machine those switches, not the queries, were most of the time. So a statement that only
+** reads (a plain SELECT) and is not part of a transaction joins a queue instead; whichever
+** waiting thread finds a lane free sends the whole queue down that lane's connection in
+** pipeline mode with one Sync, reads the answers in order and hands each its result. Each
+** statement still takes its own snapshot (READ COMMITTED), so it sees every commit that
+** returned before it was queued. If one statement fails, PostgreSQL skips the rest of the batch:
+** those run again on their own thread's connection, as does everything when a lane is down.
+** Two lanes, so one slow report does not hold every other read. */
+
+#define LANE_MAX 4
+#define LANE_BATCH 64
+#define LANE_SLOTS 1024             /* prepared statements per lane; later ones go unnamed */
+#define LANE_STALL_US 2000          /* a later lane helps once the earlier ones are this long busy */
+
+enum { REQ_QUEUED, REQ_DONE, REQ_DIRECT };
+
+typedef struct share_req {
+    pg_stmt *st;
+    PGresult *res;
+    int state;                      /* set by the lane before it posts `done` */
+    sem_t done;
+    bool prepared_now;
+    int slot;
+    struct share_req *next;
+} share_req;
+
+typedef struct lane {
+    pthread_t thread;
+    int index;
+    bool stop, busy;                /* under share.mu */
+    int64_t busy_since;             /* µs, monotonic; under share.mu */
+    PGconn *c;
+    int nnames;
+    char *names[LANE_SLOTS];        /* open addressing on the SQL: slot i is prepared as "b<i>" */
+} lane;
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t work;            /* statements queued, or a lane told to stop */
+    share_req *head, *tail;
+    char *conninfo;                 /* NULL: sharing off */
+    int nlanes;
+    lane lanes[LANE_MAX];
+} share = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, 0, {{0}}};
+
+static void lane_drop(lane *l) {
+    PQfinish(l->c);
+    l->c = NULL;
+    for (int i = 0; i < LANE_SLOTS; i++) { free(l->names[i]); l->names[i] = NULL; }
+    l->nnames = 0;
+}
+
+/* Connected, with the session settings, in pipeline mode; false: run the batch directly. */
+static bool lane_ready(lane *l) {
+    if (l->c && PQstatus(l->c) == CONNECTION_OK) return true;
+    lane_drop(l);
+    char err[512];
+    if (!(l->c = pg_connect(share.conninfo, err, sizeof err))) { fprintf(stderr, "%s\n", err); return false; }
+    if (!PQenterPipelineMode(l->c)) { lane_drop(l); return false; }
+    return true;
+}
+
+/* The slot of sql on this lane (*fresh: not yet prepared there), or -1: send it unnamed. */
+static int lane_slot(lane *l, const char *sql, bool *fresh) {
+    uint32_t h = 2166136261u;
+    for (const char *s = sql; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    *fresh = false;
+    for (int i = 0; i < LANE_SLOTS; i++) {
+        int k = (int)((h + (uint32_t)i) % LANE_SLOTS);
+        if (l->names[k] && strcmp(l->names[k], sql) == 0) return k;
+        if (l->names[k]) continue;
+        if (l->nnames >= LANE_SLOTS / 2 || !(l->names[k] = strdup(sql))) return -1;
+        l->nnames++;
+        *fresh = true;
+        return k;
+    }
+    return -1;
+}
+
+static void lane_send(lane *l, share_req *r) {
+    pg_stmt *st = r->st;
+    const char *const *vals = (const char *const *)st->vals;
+    r->slot = lane_slot(l, st->sql, &r->prepared_now);
+    if (r->slot < 0) {
+        PQsendQueryParams(l->c, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
+        return;
+    }
+    char name[16];
+    snprintf(name, sizeof name, "b%d", r->slot);
+    if (r->prepared_now) PQsendPrepare(l->c, name, st->sql, 0, NULL);
+    PQsendQueryPrepared(l->c, name, st->nparams, vals, NULL, NULL, 0);
+}
+
+/* The next result of the pipeline; the NULL that ends each statement's results is skipped. */
+static PGresult *lane_result(lane *l) {
+    PGresult *r = PQgetResult(l->c);
+    if (r && PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+        PGresult *end = PQgetResult(l->c);
+        if (end) { PQclear(end); PQclear(r); return NULL; }   /* not the protocol we expect */
+    }
+    return r;
+}
+
+/* Sends the batch down the lane and reads every answer; the caller publishes the states. */
+static void lane_run(lane *l, share_req *batch) {
+    if (!lane_ready(l)) return;
+    for (share_req *r = batch; r; r = r->next) lane_send(l, r);
+    if (!PQpipelineSync(l->c)) { lane_drop(l); return; }
+    bool broken = false;
+    for (share_req *r = batch; r && !broken; r = r->next) {
+        if (r->prepared_now) {
+            PGresult *p = lane_result(l);
+            if (!p || PQresultStatus(p) != PGRES_COMMAND_OK) {       /* forget it: prepare again */
+                free(l->names[r->slot]);
+                l->names[r->slot] = NULL;
+                l->nnames--;
+            }
+            broken = !p;
+            PQclear(p);
+            if (broken) break;
+        }
+        PGresult *res = lane_result(l);
+        ExecStatusType es = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+        broken = !res;
+        if (es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK || es == PGRES_FATAL_ERROR) r->res = res;
+        else PQclear(res);                                            /* aborted: run it again */
+    }
+    PGresult *sync = broken ? NULL : PQgetResult(l->c);
+    if (!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) broken = true;
+    PQclear(sync);
+    if (!broken && PQstatus(l->c) == CONNECTION_OK) return;
+    /* the lane died (a restarted server, a killed backend) or fell out of step: start it afresh,
+    ** and run the whole batch on the threads' own connections, which reconnect */
+    for (share_req *r = batch; r; r = r->next) { PQclear(r->res); r->res = NULL; }
+    lane_drop(l);
+}
+
+static int64_t mono_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Lane 0 takes whatever waits. A later lane takes it only while every earlier lane has been busy
+** for LANE_STALL_US (a slow report then holds up the other reads by at most that long); sooner,
+** splitting the queue would only make smaller batches. *wake: when to look again (0: when told). */
+static bool lane_may_take(const lane *l, int64_t *wake) {
+    int64_t now = mono_us();
+    *wake = 0;
+    for (int j = 0; j < l->index; j++) {
+        const lane *o = &share.lanes[j];
+        if (!o->busy) return false;
+        if (now - o->busy_since < LANE_STALL_US) { *wake = o->busy_since + LANE_STALL_US; return false; }
+    }
+    return true;
+}
+
+static void lane_wait(int64_t wake_us) {
+    if (!wake_us) { pthread_cond_wait(&share.work, &share.mu); return; }
+    struct timespec t = {(time_t)(wake_us / 1000000), (long)(wake_us % 1000000) * 1000};
+    pthread_cond_timedwait(&share.work, &share.mu, &t);
+}
+
+/* Takes up to LANE_BATCH statements off the queue (share.mu held). */
+static share_req *take_batch(void) {
+    share_req *batch = share.head, *last = batch;
+    for (int n = 1; n < LANE_BATCH && last->next; n++) last = last->next;
+    share.head = last->next;
+    if (!share.head) share.tail = NULL;
+    last->next = NULL;
+    return batch;
+}
+
+/* A lane's own thread: while statements wait, it takes them all (up to LANE_BATCH), runs them
+** and wakes each owner; what arrives meanwhile is the next batch. */
+static void *lane_main(void *arg) {
+    lane *l = arg;
+    pthread_mutex_lock(&share.mu);
+    while (!l->stop) {
+        int64_t wake = 0;
+        if (!share.head || !lane_may_take(l, &wake)) { lane_wait(wake); continue; }
+        share_req *batch = take_batch();
+        l->busy = true;
+        l->busy_since = mono_us();
+        pthread_mutex_unlock(&share.mu);
+        lane_run(l, batch);
+        for (share_req *r = batch, *next; r; r = next) {   /* r is gone once posted */
+            next = r->next;
+            r->state = r->res ? REQ_DONE : REQ_DIRECT;
+            sem_post(&r->done);
+        }
+        pthread_mutex_lock(&share.mu);
+        l->busy = false;
+    }
+    pthread_mutex_unlock(&share.mu);
+    lane_drop(l);
+    return NULL;
+}
+
+/* Queues the statement for a lane and waits for its answer (*direct: run it yourself). */
+static PGresult *shared_read(pg_stmt *st, bool *direct) {
+    share_req me = {.st = st, .state = REQ_QUEUED};
+    sem_init(&me.done, 0, 0);
+    pthread_mutex_lock(&share.mu);
+    if (share.tail) share.tail->next = &me; else share.head = &me;
+    share.tail = &me;
+    pthread_cond_broadcast(&share.work);            /* each lane decides whether it is its turn */
+    pthread_mutex_unlock(&share.mu);
+    while (sem_wait(&me.done) != 0) {}              /* EINTR: wait on */
+    sem_destroy(&me.done);
+    *direct = me.state == REQ_DIRECT;
+    return me.res;
+}
+
+static int share_lanes(void) { return share.nlanes; }
+
+static void share_stop(void) {
+    pthread_mutex_lock(&share.mu);
+    for (int i = 0; i < share.nlanes; i++) share.lanes[i].stop = true;
+    pthread_cond_broadcast(&share.work);
+    pthread_mutex_unlock(&share.mu);
+    for (int i = 0; i < share.nlanes; i++) pthread_join(share.lanes[i].thread, NULL);
+    share.nlanes = 0;
+    free(share.conninfo);
+    share.conninfo = NULL;
+}
+
+/* Starts `lanes` lanes on target (0: stops them). Called before and after the server runs. */
+static void pg_share_reads(const char *target, int lanes) {
+    share_stop();
+    if (lanes <= 0) return;
+    const char *conninfo = strncmp(target, "pg:", 3) == 0 ? target + 3 : target;
+    if (!(share.conninfo = strdup(conninfo))) return;
+    pthread_condattr_t ca;                          /* timed waits on the monotonic clock */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_destroy(&share.work);
+    pthread_cond_init(&share.work, &ca);
+    pthread_condattr_destroy(&ca);
+    for (int i = 0; i < lanes && i < LANE_MAX; i++) {
+        lane *l = &share.lanes[share.nlanes];
+        *l = (lane){.index = share.nlanes};
+        if (pthread_create(&l->thread, NULL, lane_main, l) != 0) break;
+        share.nlanes++;
+    }
+}
+
+/* Runs the statement on the thread's own connection. */
+static void st_run_direct(pg_stmt *st) {
+    revive(st->pc);
+    st->res = run_prepared(st);
+    if (PQstatus(st->pc->c) != CONNECTION_OK) {
+        /* the connection died under this statement: run it once more on a new connection,
+        ** unless it belonged to a transaction (that transaction is gone: the caller rolls back) */
+        bool in_tx = st->pc->tx && strcmp(st->sql, "BEGIN") != 0;
+        st->pc->tx = false;
+        if (!in_tx) {
+            revive(st->pc);
+            PQclear(st->res);
+            st->res = PQstatus(st->pc->c) == CONNECTION_OK ? run_prepared(st) : NULL;
+        }
+    }
+}
+
 static int pg_step(void *s) {
     pg_stmt *st = s;
     if (!st->executed) {
         st->executed = true;
-        revive(st->pc);
-        st->res = run_prepared(st);
-        if (PQstatus(st->pc->c) != CONNECTION_OK) {
-            /* the connection died under this statement: run it once more on a new connection,
-            ** unless it belonged to a transaction (that transaction is gone: the caller rolls back) */
-            bool in_tx = st->pc->tx && strcmp(st->sql, "BEGIN") != 0;
-            st->pc->tx = false;
-            if (!in_tx) {
-                revive(st->pc);
-                PQclear(st->res);
-                st->res = PQstatus(st->pc->c) == CONNECTION_OK ? run_prepared(st) : NULL;
-            }
-        }
+        bool direct = true;
+        if (st->shareable && share_lanes() && !st->pc->tx) st->res = shared_read(st, &direct);
+        if (direct) st_run_direct(st);
         ExecStatusType es = st->res ? PQresultStatus(st->res) : PGRES_FATAL_ERROR;
         if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK) {
             set_error(st->pc, st->res);
@@ -365,6 +661,7 @@ const db_ops db_postgres_ops = {
     .col_name = pg_col_name, .exec_script = pg_exec_script, .errmsg = pg_errmsg,
     .last_kerr = pg_last_kerr, .changes = pg_changes, .backup = pg_backup,
     .check_fk = pg_check_fk, .lock_chain = pg_lock_chain, .try_leader = pg_try_leader,
+    .share_reads = pg_share_reads,
     .begin_sql = "BEGIN",
     .begin_read_sql = NULL,   /* statements are their own snapshots: no extra round trips */
 };

@@ -50,7 +50,8 @@ static bool has_control(const char *s, bool multiline) {
 ** methods), 0 if none. */
 static size_t space_at(const char *s) {
     if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') return 1;
-    return memcmp(s, "\xe3\x80\x80", 3) == 0 ? 3 : 0;
+    /* byte by byte: the string may end before 3 bytes (memcmp may read past its end) */
+    return s[0] == '\xe3' && s[1] == '\x80' && s[2] == '\x80' ? 3 : 0;
 }
 
 static bool space_ends(const char *s, size_t n, size_t *len) {

@@ -31,12 +31,13 @@ export const DB_KIND = process.env.KEFU_TEST_PG ? 'postgres' : 'sqlite';
  * Returns the argv fragment for `kefu demo` and `kefu serve`.
  */
 // With KEFU_TEST_PG (a libpq conninfo of a test server, without dbname) every server gets a
-// new empty PostgreSQL database; otherwise a new SQLite file in its temp dir.
+// new PostgreSQL database (empty, or a copy of `template`); otherwise a new SQLite file in its
+// temp dir.
 let pgSeq = 0;
-export function dbArgs(dir) {
+export function dbArgs(dir, template) {
   if (process.env.KEFU_TEST_PG) {
     const name = `kefu_${process.pid}_${++pgSeq}_${path.basename(dir).replace(/[^a-zA-Z0-9]/g, '')}`.toLowerCase();
-    execFileSync('psql', [`${process.env.KEFU_TEST_PG} dbname=postgres`, '-qAt', '-c', `CREATE DATABASE "${name}"`]);
+    execFileSync('psql', [`${process.env.KEFU_TEST_PG} dbname=postgres`, '-qAt', '-c', `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`]);
     return ['--pg', `${process.env.KEFU_TEST_PG} dbname=${name}`];
   }
   return ['--db', path.join(dir, 'kefu.db')];
@@ -69,10 +70,14 @@ export async function startServer(opts = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-api-'));
   // opts.dbPath: serve an existing SQLite file (CLI tests); opts.db: these database arguments
   // (a second server on the same database); demo data is loaded unless skipDemo
-  const db = opts.db ? opts.db : opts.dbPath ? ['--db', opts.dbPath] : dbArgs(dir);
+  // PostgreSQL: a new database is a copy of the demo database scripts/test.sh loaded once with
+  // `kefu demo` (KEFU_TEST_PG_TEMPLATE): loading it costs ~25 s of round trips here, a copy a moment
+  const template = demo && !opts.skipDemo ? process.env.KEFU_TEST_PG_TEMPLATE : undefined;
+  const db = opts.db ? opts.db : opts.dbPath ? ['--db', opts.dbPath] : dbArgs(dir, template);
+  const copied = !opts.db && !opts.dbPath && DB_KIND === 'postgres' && !!template;
   const dbPath = opts.dbPath || (db[0] === '--db' ? db[1] : null);
   const penv = serverEnv(env);
-  if (demo && !opts.skipDemo) await run(BIN, ['demo', ...db], penv);
+  if (demo && !opts.skipDemo && !copied) await run(BIN, ['demo', ...db], penv);
 
   const argv = ['serve', ...db, '--listen', '127.0.0.1:0'];
   if (testClock) argv.push('--test-clock');
