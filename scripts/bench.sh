@@ -54,16 +54,19 @@ run_wrk() {
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v); print v+0} else {sub(/s/,"",v); print v*1000} }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
-declare -A RPS P50 P99
-for scen in "health /api/v1/health none" "me /api/v1/me auth" "projects /api/v1/projects auth"; do
-  set -- $scen; name=$1; path=$2; auth=$3
-  r=(); a=(); b=()
-  for i in 1 2 3; do
+# the scenarios take turns (health, me, projects, health, …) so that a slow spell of the machine
+# weighs on all three alike and the ratios compare like with like
+declare -A RPS P50 P99 RR AA BB
+for i in 1 2 3; do
+  for scen in "health /api/v1/health none" "me /api/v1/me auth" "projects /api/v1/projects auth"; do
+    set -- $scen; name=$1; path=$2; auth=$3
     read -r rps p50 p99 < <(run_wrk "$path" "$auth")
-    r+=("$rps"); a+=("$(to_ms "$p50")"); b+=("$(to_ms "$p99")")
+    RR[$name]+="$rps "; AA[$name]+="$(to_ms "$p50") "; BB[$name]+="$(to_ms "$p99") "
     echo "$name run $i: $rps req/s p50 $p50 p99 $p99"
   done
-  RPS[$name]=$(median "${r[@]}"); P50[$name]=$(median "${a[@]}"); P99[$name]=$(median "${b[@]}")
+done
+for name in health me projects; do
+  RPS[$name]=$(median ${RR[$name]}); P50[$name]=$(median ${AA[$name]}); P99[$name]=$(median ${BB[$name]})
 done
 hwm=$(awk '/VmHWM/{print $2}' /proc/$pid/status); rss_max=$(cat "$dir/rss")
 
@@ -130,7 +133,7 @@ ratio_pr=$(awk -v a="${RPS[projects]}" -v b="${RPS[health]}" 'BEGIN{printf "%.0f
     echo "Server: \`kefu serve\` (default on SQLite: 4 threads), demo database."
   fi
   echo "Load: wrk -t$WT -c$CONN -d${SECS}s on the"
-  echo "same machine (wrk takes about half the CPU), 3 runs per scenario, medians. Authenticated requests"
+  echo "same machine (wrk takes about half the CPU), 3 rounds of the three scenarios in turn, medians. Authenticated requests"
   echo "carry a session cookie; the identity comes from the in-memory identity cache (src/http/authcache.c,"
   echo "invalidated through the auth epoch), /me adds the cached project directory, /projects runs one"
   echo "query (the page; the count is skipped when the page is the last one)."
