@@ -61,6 +61,10 @@ build/unit_tests: $(UNIT_SRC) $(SAN_OBJ) tests/unit/unit.h
 	@echo "  LD san  $@"
 	@$(CC) $(CFLAGS) $(SAN) -O1 -o $@ $(UNIT_SRC) $(SAN_OBJ) $(LDLIBS) -lcmocka
 
+build/pg_shared_reads: tests/pg/shared_reads.c $(SAN_OBJ)
+	@echo "  LD san  $@"
+	@$(CC) $(CFLAGS) $(SAN) -O1 -o $@ $< $(SAN_OBJ) $(LDLIBS)
+
 # The web UI: npm ci from the committed lockfile, then vite build into web/dist.
 web: web/dist/index.html
 web/dist/index.html: web/package-lock.json $(shell find web/src web/index.html web/vite.config.* -type f 2>/dev/null)
@@ -75,7 +79,7 @@ run: build web
 unit: deps build/unit_tests
 	build/unit_tests
 
-test: build web build/unit_tests
+test: build web build/unit_tests build/pg_shared_reads
 	@scripts/test.sh
 
 bench: build web
