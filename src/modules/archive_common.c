@@ -193,66 +193,45 @@ static int chars_of(const char *s, int *off) {
     return n;
 }
 
-/* The grams of one record, each once, so lookups that join the gram table never see a record
-** twice; written together in a few multi-row INSERTs (one round trip each on PostgreSQL). */
-#define GRAMS_MAX 96
-#define GRAMS_PER_INSERT 32
-typedef struct grams { int n; char g[GRAMS_MAX][16]; int pos[GRAMS_MAX]; } grams;
+/* Grams already written for the current record: each is stored once, so lookups that join
+** the gram table never see a record twice. */
+typedef struct seen { int n; char g[96][16]; } seen;
 
-static void add_gram(grams *gs, const char *g, size_t len, int pos) {
-    char tmp[16];
-    if (len >= sizeof tmp || gs->n >= GRAMS_MAX) return;
+static kerr add_gram(db *d, int64_t pid, char kind, int64_t ref, const char *g, size_t len, int pos, seen *sn) {
+    char tmp[16], k[2] = {kind, 0};
+    if (len >= sizeof tmp) return E_OK;
     memcpy(tmp, g, len);
     tmp[len] = 0;
-    for (int i = 0; i < gs->n; i++) if (!strcmp(gs->g[i], tmp)) return;
-    memcpy(gs->g[gs->n], tmp, len + 1);
-    gs->pos[gs->n++] = pos;
-}
-
-static kerr grams_write(db *d, int64_t pid, char kind, int64_t ref, const grams *gs) {
-    static const char head[] = "INSERT INTO search_grams(project_id, kind, gram, pos, ref_id) VALUES ";
-    char k[2] = {kind, 0}, sql[sizeof head + GRAMS_PER_INSERT * 12];
-    db_arg args[GRAMS_PER_INSERT * 5 + 1];
-    kerr e = E_OK;
-    for (int from = 0; !e && from < gs->n; from += GRAMS_PER_INSERT) {
-        int n = gs->n - from < GRAMS_PER_INSERT ? gs->n - from : GRAMS_PER_INSERT, na = 0;
-        size_t o = (size_t)snprintf(sql, sizeof sql, "%s", head);
-        for (int i = 0; i < n; i++) {
-            o += (size_t)snprintf(sql + o, sizeof sql - o, "%s(?,?,?,?,?)", i ? "," : "");
-            args[na++] = DI(pid), args[na++] = DT(k), args[na++] = DT(gs->g[from + i]);
-            args[na++] = DI(gs->pos[from + i]), args[na++] = DI(ref);
-        }
-        args[na] = DEND_;
-        e = db_exec_a(d, sql, args);
-    }
-    return e;
-}
-
-static void text_grams(grams *gs, char kind, const char *s) {
-    if (kind == 't') {                          /* phones: every run of 4 digits */
-        char dig[40];
-        size_t n = 0;
-        for (const char *p = s; *p && n < sizeof dig - 1; p++)
-            if (*p >= '0' && *p <= '9') dig[n++] = *p;
-        for (size_t i = 0; i + 4 <= n; i++) add_gram(gs, dig + i, 4, (int)i);
-        return;
-    }
-    int off[65], n = chars_of(s, off);           /* names: 1- and 2-character pieces; plates also 3 */
-    for (int i = 0; i < n; i++) {
-        add_gram(gs, s + off[i], (size_t)(off[i + 1] - off[i]), i);
-        if (i + 1 < n) add_gram(gs, s + off[i], (size_t)(off[i + 2] - off[i]), i);
-        if (kind == 'v' && i + 2 < n) add_gram(gs, s + off[i], (size_t)(off[i + 3] - off[i]), i);
-    }
+    for (int i = 0; i < sn->n; i++) if (!strcmp(sn->g[i], tmp)) return E_OK;
+    if (sn->n < 96) memcpy(sn->g[sn->n++], tmp, len + 1);
+    return db_exec(d, "INSERT INTO search_grams(project_id, kind, gram, pos, ref_id) VALUES (?,?,?,?,?)",
+                   DI(pid), DT(k), DT(tmp), DI(pos), DI(ref));
 }
 
 kerr grams_set(db *d, int64_t pid, char kind, int64_t ref, const char *const *texts, int ntexts) {
     char k[2] = {kind, 0};
     kerr e = db_exec(d, "DELETE FROM search_grams WHERE kind = ? AND ref_id = ?", DT(k), DI(ref));
-    grams gs;
-    gs.n = 0;
-    for (int t = 0; t < ntexts; t++)
-        if (texts[t] && *texts[t]) text_grams(&gs, kind, texts[t]);
-    return e ? e : grams_write(d, pid, kind, ref, &gs);
+    seen sn = {0};
+    for (int t = 0; !e && t < ntexts; t++) {
+        const char *s = texts[t];
+        if (!s || !*s) continue;
+        if (kind == 't') {                      /* phones: every run of 4 digits */
+            char dig[40];
+            size_t n = 0;
+            for (const char *p = s; *p && n < sizeof dig - 1; p++)
+                if (*p >= '0' && *p <= '9') dig[n++] = *p;
+            for (size_t i = 0; !e && i + 4 <= n; i++) e = add_gram(d, pid, kind, ref, dig + i, 4, (int)i, &sn);
+            continue;
+        }
+        int off[65], n = chars_of(s, off);       /* names: 1- and 2-character pieces; plates also 3 */
+        for (int i = 0; !e && i < n; i++) {
+            e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 1] - off[i]), i, &sn);
+            if (!e && i + 1 < n) e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 2] - off[i]), i, &sn);
+            if (!e && kind == 'v' && i + 2 < n)
+                e = add_gram(d, pid, kind, ref, s + off[i], (size_t)(off[i + 3] - off[i]), i, &sn);
+        }
+    }
+    return e;
 }
 
 /* Personal fields inside audit changes are masked like everywhere else (A6). */
