@@ -6,6 +6,7 @@
 #include "complaints.h"
 #include "../core/qb.h"
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 static const char *const STATES[] = {"open", "registered", "pending_dispatch", "dispatched", "in_progress",
@@ -26,6 +27,22 @@ static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", 
 /* The overdue and due-today views start from the open deadlines (od), in due order, so the
 ** first page is read without visiting every late ticket of the company. */
 #define BY_DEADLINE "deadlines od JOIN tickets t ON t.id = od.entity_id AND od.entity = 'ticket' AND od.met_at IS NULL "
+
+/* The count of a deadline view whose filters name only the deadline: every ticket deadline has
+** its ticket (tickets are never deleted), so the join would change nothing and cost one random
+** read of the tickets table per late deadline (18 ms for the company's 28k). */
+#define BY_DEADLINE_ONLY "(SELECT * FROM deadlines WHERE entity = 'ticket' AND met_at IS NULL) od "
+
+/* Whether every column the conditions name is the deadline's (od.x). */
+static bool names_only_od(qb *b) {
+    const char *w = buf_cstr(&b->where);
+    for (const char *p = strchr(w, '.'); p; p = strchr(p + 1, '.')) {
+        const char *q = p;
+        while (q > w && (isalnum((unsigned char)q[-1]) || q[-1] == '_')) q--;
+        if (p - q != 2 || strncmp(q, "od", 2) != 0) return false;
+    }
+    return true;
+}
 
 /* How a list is read: its order, and whether it starts from the deadlines. */
 typedef struct shape { const char *order; bool by_deadline; } shape;
@@ -274,6 +291,7 @@ kerr tickets_list(ctx *c) {
                                     sh.by_deadline ? "LEFT JOIN deadlines nd ON nd.id = od.id" : NEAREST);
     const char *count_from = arena_printf(&c->a, "%s%s %s", head, q_str(c, "q") ? "LEFT JOIN units un ON un.id = t.unit_id" : "",
                                           on_cp ? "JOIN complaints cp ON cp.ticket_id = t.id" : "");
+    if (sh.by_deadline && !on_cp && names_only_od(&b)) count_from = BY_DEADLINE_ONLY;
     listq lq;
     if ((e = list_open_counted(c, &b, LIST_COLS, from, count_from, sh.order, &pg, &lq))) return e;
     jw *w = list_begin(c);
