@@ -265,13 +265,15 @@ static PGresult *run_prepared(pg_stmt *st) {
 ** On a server every request's reads used to cost PostgreSQL a wake-up of its own: the thread
 ** sends one statement on its connection, the backend wakes, answers, the thread wakes. On a small
 ** machine those switches, not the queries, were most of the time. So a statement that only
-** reads (a plain SELECT) and is not part of a transaction joins a queue instead; whichever
-** waiting thread finds a lane free sends the whole queue down that lane's connection in
-** pipeline mode with one Sync, reads the answers in order and hands each its result. Each
-** statement still takes its own snapshot (READ COMMITTED), so it sees every commit that
+** reads (a plain SELECT) and is not part of a transaction joins a queue instead. A lane is a
+** thread with its own connection in pipeline mode: it takes the whole queue, sends it with one
+** Sync, reads the answers in order and posts each owner; what queued meanwhile is its next batch.
+** Each statement still takes its own snapshot (READ COMMITTED), so it sees every commit that
 ** returned before it was queued. If one statement fails, PostgreSQL skips the rest of the batch:
-** those run again on their own thread's connection, as does everything when a lane is down.
-** Two lanes, so one slow report does not hold every other read. */
+** those run again on their own thread's connection, as does a whole batch when a lane is down.
+** A second lane helps only once the first has been busy LANE_STALL_US, so one slow report does
+** not hold every other read, and short batches are not split. (Tried and slower here: the
+** requesting threads leading the batches themselves, and spinning before sleeping.) */
 
 #define LANE_MAX 4
 #define LANE_BATCH 64
