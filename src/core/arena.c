@@ -30,7 +30,8 @@ static arena_chunk *chunk_new(size_t size) {
     return c;
 }
 
-void *arena_alloc(arena *a, size_t n) {
+/* n bytes, not zeroed: for the copies below, which write every byte themselves. */
+static void *alloc_raw(arena *a, size_t n) {
     size_t need = (n + 15u) & ~(size_t)15u;
     if (need < n) return NULL;                       /* overflow */
     arena_chunk *c = a->head;
@@ -44,13 +45,18 @@ void *arena_alloc(arena *a, size_t n) {
     void *p = c->data + c->used;
     c->used += need;
     a->total += need;
-    memset(p, 0, n);
+    return p;
+}
+
+void *arena_alloc(arena *a, size_t n) {
+    void *p = alloc_raw(a, n);
+    if (p) memset(p, 0, n);
     return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n) {
     if (!s) return NULL;
-    char *p = arena_alloc(a, n + 1);
+    char *p = alloc_raw(a, n + 1);
     if (!p) return NULL;
     memcpy(p, s, n);
     p[n] = 0;
@@ -61,13 +67,19 @@ char *arena_strdup(arena *a, const char *s) {
     return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* Printed straight into the free end of the newest chunk when it fits (one pass), else
+** measured and printed into a new allocation (glibc's measuring pass alone costs as much as
+** printing: the counter lookup's SQL went through it twice). */
 char *arena_printf(arena *a, const char *fmt, ...) {
+    arena_chunk *c = a->head;
+    size_t room = c ? c->size - c->used : 0;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? (char *)c->data + c->used : NULL, room, fmt, ap);
     va_end(ap);
     if (n < 0) return NULL;
-    char *p = arena_alloc(a, (size_t)n + 1);
+    if ((((size_t)n + 16u) & ~(size_t)15u) <= room) return alloc_raw(a, (size_t)n + 1);   /* the bytes just printed */
+    char *p = alloc_raw(a, (size_t)n + 1);
     if (!p) return NULL;
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -43,12 +43,18 @@ void buf_putc(buf *b, char c) {
     b->data[b->len] = 0;
 }
 
+/* Printed into the spare capacity when it fits (one pass), else grown and printed again. */
 void buf_printf(buf *b, const char *fmt, ...) {
+    if (b->oom) return;
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0 || !buf_grow(b, (size_t)n)) return;
+    if (n < 0) return;
+    if ((size_t)n < room) { b->len += (size_t)n; return; }
+    if (room) b->data[b->len] = 0;           /* the truncated attempt is not content */
+    if (!buf_grow(b, (size_t)n)) return;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

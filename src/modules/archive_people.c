@@ -315,45 +315,64 @@ static void lookup_units(ctx *c, qb *scope, const char *q, jw *w) {
     jw_end(w);
 }
 
-/* The gram that finds candidates for q: q itself when it is one gram long; for longer terms
-** the LAST 2 characters of a name (the given name), the last 3 of a plate or the last 4 digits of a phone, which
-** are far more selective than a common surname, 粤A or 138. The LIKE filter then checks the
-** whole term. */
-static const char *pick_gram(ctx *c, const char *q, char kind) {
-    size_t len = strlen(q);
-    if (kind == 't') return len <= 4 ? q : arena_strdup(&c->a, q + len - 4);
-    int off[65], n = 0;
+/* The grams that together find q (names are indexed by 1 and 2 characters, plates also by 3,
+** phones by every 4 digits): q itself when it is one gram long, else its first and its last
+** gram. Returns how many (1 or 2). */
+static int term_grams(ctx *c, const char *q, char kind, const char *g[2]) {
+    int len = kind == 't' ? 4 : kind == 'v' ? 3 : 2, off[65], n = 0;
     for (int i = 0; q[i] && n < 64;) {
         off[n++] = i;
         unsigned char ch = (unsigned char)q[i];
         i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
     }
-    int g = kind == 'v' ? 3 : 2;                   /* plates are indexed by 3 characters too */
-    return n <= g ? q : arena_strdup(&c->a, q + off[n - g]);
+    if (n <= len) { g[0] = q; return 1; }
+    g[0] = arena_strndup(&c->a, q, (size_t)off[len]);
+    g[1] = arena_strdup(&c->a, q + off[n - len]);
+    return 2;
 }
 
-/* People and vehicles are found from the gram table (an index lookup on project, kind, gram),
-** joined to their rows and filtered by the whole term. */
-static void lookup_people(ctx *c, qb *scope, const char *q, jw *w) {
+/* The candidate ids for q from the gram table (index lookups on project, kind, gram), as
+** the derived table "cand", its args appended at args[*n]. A term that is one gram: the first
+** 50 holding it, those starting with it first (every one matches; 50 are enough to rank).
+** A longer term: the records holding both its first and its last gram, at most 500 (刘建国 is
+** 刘建 ∩ 建国: 7 candidates instead of the 172 holding 建国); the caller's LIKE checks the
+** whole term. The scope was checked by lookup(). */
+static const char *cand_sql(ctx *c, const char *kind, const char *q, db_arg *args, int *n) {
+    const char *g[2], *part[2];
+    int ng = term_grams(c, q, kind[0], g);
+    for (int i = 0; i < ng; i++) {
+        qb s;
+        qb_init(&s);
+        archive_scope(c, &s, "g.project_id");
+        qb_and(&s, "g.kind = ? AND g.gram = ?", DT(kind), DT(g[i]));
+        part[i] = qb_sql(&s, &c->a, "SELECT g.ref_id FROM search_grams g", ng == 1 ? "ORDER BY g.pos LIMIT 50" : "");
+        for (const db_arg *a = qb_args(&s, 0, DN, DN); a->type; a++) args[(*n)++] = *a;
+        qb_free(&s);
+        if (!part[i]) return NULL;
+    }
+    return ng == 1 ? arena_printf(&c->a, "(%s) cand", part[0])
+                   : arena_printf(&c->a, "(%s INTERSECT %s LIMIT 500) cand", part[0], part[1]);
+}
+
+#define LOOKUP_MAX 10   /* results per group */
+
+/* People by name or by phone digits, ranked: the exact name or number, then those starting
+** with the term, then the shorter names. */
+static void lookup_people(ctx *c, const char *q, jw *w) {
     bool phone = all_digits(q);
     jw_arr(w, "people");
-    if ((phone && strlen(q) < 4) || (!phone && unit_like(q) && strchr(q, '-'))) { jw_end(w); qb_free(scope); return; }
-    const char *like = qb_like(&c->a, q), *kind = phone ? "t" : "n", *gram = pick_gram(c, q, kind[0]);
-    qb_and(scope, "g.kind = ? AND g.gram = ?", DT(kind), DT(gram));
-    /* when the term is the gram itself every candidate matches: the first 50 are enough to rank */
-    int limit = strcmp(gram, q) ? 500 : 50;
-    /* the best 500 candidates straight from the index (terms starting the name or number
-    ** first), then the whole term checked and the 10 best ranked */
-    char *sql = qb_sql(scope, &c->a, "SELECT " PERSON_COLS " FROM (SELECT g.ref_id FROM search_grams g",
-                       arena_printf(&c->a, "ORDER BY g.pos LIMIT %d) cand JOIN people p ON p.id = cand.ref_id WHERE %s "
-                                    "ORDER BY CASE WHEN p.name = ? OR p.phone = ? THEN 0 WHEN p.name LIKE ? THEN 1 ELSE 2 END, "
-                                    "LENGTH(p.name), p.id LIMIT 10", limit,
-                                    phone ? "(p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\')"
-                                          : "p.name LIKE ? ESCAPE '\\'"));
-    const db_arg *args = qb_args(scope, phone ? 2 : 1, DT(like), DT(like));
-    db_arg all[QB_MAX_ARGS + 8];
+    if ((phone && strlen(q) < 4) || (!phone && unit_like(q) && strchr(q, '-'))) { jw_end(w); return; }
+    db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
-    while (args[n].type) { all[n] = args[n]; n++; }
+    const char *cand = cand_sql(c, phone ? "t" : "n", q, all, &n);
+    const char *like = qb_like(&c->a, q);
+    char *sql = cand ? arena_printf(&c->a, "SELECT " PERSON_COLS " FROM %s JOIN people p ON p.id = cand.ref_id WHERE %s "
+                                    "ORDER BY CASE WHEN p.name = ? OR p.phone = ? THEN 0 WHEN %s LIKE ? THEN 1 ELSE 2 END, "
+                                    "LENGTH(p.name), p.id LIMIT %d", cand,
+                                    phone ? "(p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\')"
+                                          : "p.name LIKE ? ESCAPE '\\'", phone ? "p.phone" : "p.name", LOOKUP_MAX) : NULL;
+    all[n++] = DT(like);
+    if (phone) all[n++] = DT(like);
     all[n++] = DT(q);
     all[n++] = DT(q);
     all[n++] = DT(arena_printf(&c->a, "%s%%", q));
@@ -361,25 +380,25 @@ static void lookup_people(ctx *c, qb *scope, const char *q, jw *w) {
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
     if (st) people_json_rows(c, st, w, step_stmt, st);
     if (st) db_finish(st);
-    qb_free(scope);
     jw_end(w);
 }
 
-static void lookup_vehicles(ctx *c, qb *scope, const char *q, jw *w) {
+static void lookup_vehicles(ctx *c, const char *q, jw *w) {
     jw_arr(w, "vehicles");
-    if (all_digits(q) && strlen(q) < 3) { jw_end(w); qb_free(scope); return; }
+    if (all_digits(q) && strlen(q) < 3) { jw_end(w); return; }
     char *up = arena_strdup(&c->a, q);
     for (char *p = up; *p; p++) if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
-    const char *gram = pick_gram(c, up, 'v');
-    qb_and(scope, "g.kind = 'v' AND g.gram = ?", DT(gram));
-    char *sql = qb_sql(scope, &c->a, "SELECT v.id, v.plate, v.unit_id, u.code, p.name, v.model, v.project_id FROM "
-                                     "(SELECT g.ref_id FROM search_grams g",
-                       arena_printf(&c->a, "ORDER BY g.pos LIMIT %d) cand JOIN vehicles v ON v.id = cand.ref_id "
-                                    "JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.id = v.person_id "
-                                    "WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
-                                    "ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, v.plate LIMIT 10",
-                                    strcmp(gram, up) ? 500 : 50));
-    db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(scope, 2, DT(qb_like(&c->a, up)), DT(up))) : NULL;
+    db_arg all[2 * QB_MAX_ARGS + 16];
+    int n = 0;
+    const char *cand = cand_sql(c, "v", up, all, &n);
+    char *sql = cand ? arena_printf(&c->a, "SELECT v.id, v.plate, v.unit_id, u.code, p.name, v.model, v.project_id FROM %s "
+                                    "JOIN vehicles v ON v.id = cand.ref_id JOIN units u ON u.id = v.unit_id "
+                                    "LEFT JOIN people p ON p.id = v.person_id WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
+                                    "ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, v.plate LIMIT %d", cand, LOOKUP_MAX) : NULL;
+    all[n++] = DT(qb_like(&c->a, up));
+    all[n++] = DT(up);
+    all[n] = DEND_;
+    db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
     while (st && db_step(st) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
@@ -392,30 +411,27 @@ static void lookup_vehicles(ctx *c, qb *scope, const char *q, jw *w) {
         jw_end(w);
     }
     if (st) db_finish(st);
-    qb_free(scope);
     jw_end(w);
 }
 
 static kerr lookup(ctx *c) {
     const char *q = q_str(c, "q");
     if (q && utf8_chars(q) > 40) return ctx_fail(c, E_BAD_REQUEST, "q", "查询内容过长");
-    qb s1, s2, s3;
-    qb_init(&s1), qb_init(&s2), qb_init(&s3);
-    kerr e = archive_scope(c, &s1, "u.project_id");
-    if (!e) e = archive_scope(c, &s2, "g.project_id");
-    if (!e) e = archive_scope(c, &s3, "g.project_id");
-    if (e) { qb_free(&s1), qb_free(&s2), qb_free(&s3); return e; }
+    qb s;
+    qb_init(&s);
+    kerr e = archive_scope(c, &s, "u.project_id");
+    if (e) { qb_free(&s); return e; }
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     if (!q || strchr(q, '%') || strchr(q, '_')) {   /* nothing to look for: empty groups */
-        qb_free(&s1), qb_free(&s2), qb_free(&s3);
+        qb_free(&s);
         jw_arr(w, "units"); jw_end(w);
         jw_arr(w, "people"); jw_end(w);
         jw_arr(w, "vehicles"); jw_end(w);
     } else {
-        lookup_units(c, &s1, q, w);
-        lookup_people(c, &s2, q, w);
-        lookup_vehicles(c, &s3, q, w);
+        lookup_units(c, &s, q, w);
+        lookup_people(c, q, w);
+        lookup_vehicles(c, q, w);
     }
     jw_end(w);
     return E_OK;

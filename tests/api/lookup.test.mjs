@@ -135,6 +135,15 @@ test('four digits from the middle of a phone, and its last four, find the person
   }
   const j = await lookup(agent, demoOwner.phone);
   assert.equal(j.people[0].id, demoOwner.id, 'the full phone ranks its person first');
+  // numbers starting with the digits typed come before those holding them elsewhere (read
+  // by the supervisor, who sees whole numbers)
+  const head = demoOwner.phone.slice(0, 4);
+  const s = await lookup(supervisor, head);
+  assert.ok(s.people.length >= 1 && s.people.every((p) => !p.masked), 'the supervisor sees whole numbers');
+  const starts = s.people.map((p) => p.phone.startsWith(head));
+  assert.ok(starts[0], `${head}: a number starting with it first: ${s.people.map((p) => p.phone).join(',')}`);
+  const firstNot = starts.indexOf(false);
+  if (firstNot >= 0) assert.ok(!starts.slice(firstNot).includes(true), `${head}: numbers starting with it first: ${s.people.map((p) => p.phone).join(',')}`);
 });
 
 test('a plate fragment finds the vehicle', async () => {

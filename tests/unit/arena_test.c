@@ -122,6 +122,31 @@ static void printf_formats_long_strings(void **state) {
     arena_free(&a);
 }
 
+/* arena_printf prints into the free end of the newest chunk when the text fits: at every
+** length around the chunk's end (odd chunk sizes too) the text is whole, later allocations
+** do not overlap it, and the free end it did not keep is handed out next. */
+static void printf_fits_at_every_boundary(void **state) {
+    (void)state;
+    static const size_t chunks[] = {64, 100, 37};
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++)
+        for (int pre = 0; pre <= 48; pre += 16)
+            for (int len = 0; len <= 120; len++) {
+                arena a;
+                arena_init(&a, chunks[k]);
+                if (pre) memset(arena_alloc(&a, (size_t)pre), 0x11, (size_t)pre);
+                char *s = arena_printf(&a, "%0*d", len, 0);
+                assert_non_null(s);
+                if (!len) s = arena_printf(&a, "%s", "");
+                assert_int_equal(strlen(s), (size_t)len);
+                unsigned char *next = arena_alloc(&a, 16);
+                assert_non_null(next);
+                assert_true(all_zero(next, 16));
+                assert_true(next >= (unsigned char *)s + len + 1 || next + 16 <= (unsigned char *)s);
+                for (int i = 0; i < len; i++) assert_int_equal(s[i], '0');
+                arena_free(&a);
+            }
+}
+
 static void total_counts_aligned_bytes(void **state) {
     (void)state;
     arena a;
@@ -181,6 +206,7 @@ int test_arena(void) {
         cmocka_unit_test(default_chunk_size_when_zero),
         cmocka_unit_test(strdup_and_strndup_copy),
         cmocka_unit_test(printf_formats_long_strings),
+        cmocka_unit_test(printf_fits_at_every_boundary),
         cmocka_unit_test(total_counts_aligned_bytes),
         cmocka_unit_test(huge_alloc_returns_null),
         cmocka_unit_test(near_max_alloc_returns_null),

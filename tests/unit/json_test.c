@@ -187,6 +187,26 @@ static void jw_escapes_keys(void **state) {
     buf_free(&b);
 }
 
+/* buf_printf prints into spare capacity when it fits and grows otherwise: appending pieces
+** of every length across the growth points keeps exactly the text appended. */
+static void buf_printf_across_growth(void **state) {
+    (void)state;
+    buf b, want;
+    buf_init(&b);
+    buf_init(&want);
+    for (int len = 1; len < 700; len += 7) {
+        buf_printf(&b, "%0*d|", len, len % 10);
+        for (int i = 0; i < len; i++) buf_putc(&want, i == len - 1 ? (char)('0' + len % 10) : '0');
+        buf_putc(&want, '|');
+    }
+    assert_true(buf_ok(&b));
+    assert_int_equal(b.len, want.len);
+    assert_string_equal(buf_cstr(&b), buf_cstr(&want));
+    assert_int_equal(strlen(buf_cstr(&b)), b.len);
+    buf_free(&b);
+    buf_free(&want);
+}
+
 int test_json(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(escapes_quotes_and_backslash),
@@ -201,6 +221,7 @@ int test_json(void) {
         cmocka_unit_test(jw_time_zero_is_null_and_known_epoch_is_iso),
         cmocka_unit_test(jw_raw_inserts_trusted_json),
         cmocka_unit_test(jw_escapes_keys),
+        cmocka_unit_test(buf_printf_across_growth),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
