@@ -221,6 +221,12 @@ kerr list_open_counted(ctx *c, qb *b, const char *cols, const char *from, const 
     return e;
 }
 
+void list_count_expr(ctx *c, listq *lq, const char *expr) {
+    static const char head[] = "SELECT COUNT(*) FROM ";
+    if (lq->count_sql && !strncmp(lq->count_sql, head, sizeof head - 1))
+        lq->count_sql = arena_printf(&c->a, "SELECT %s FROM %s", expr, lq->count_sql + sizeof head - 1);
+}
+
 bool list_next(listq *lq) {
     if (!lq->st || db_step(lq->st) != DB_ROW) return false;
     lq->rows++;

@@ -55,6 +55,8 @@ kerr list_open(ctx *c, struct qb *b, const char *cols, const char *from, const c
 /* The same, counting over count_from: the FROM without the joins the filters never use. */
 kerr list_open_counted(ctx *c, struct qb *b, const char *cols, const char *from, const char *count_from,
                        const char *order, const page *p, listq *lq);
+/* The total as expr over count_from instead of COUNT(*), e.g. a sum over a table of counts. */
+void list_count_expr(ctx *c, listq *lq, const char *expr);
 bool list_next(listq *lq);
 kerr list_close(ctx *c, listq *lq);
 /* Writes the list envelope start {"items":[ … and returns the writer; close with list_end. */

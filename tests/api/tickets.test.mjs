@@ -577,3 +577,27 @@ test('ten registrations at once: all 201, ten different numbers without a gap', 
   assert.equal(seqs[9] - seqs[0], 9, `consecutive: ${seqs}`);
   assert.equal(await ticketTotal(), n + 10);
 });
+
+test('the whole list counts exactly the tickets the user may see (read from the day sums), kind by kind and page by page', async () => {
+  const kinds = ['inquiry', 'suggestion', 'complaint', 'public_repair', 'home_repair', 'service', 'praise'];
+  for (const c of [admin, agent, agent2]) {
+    const all = assertOk(await c.get('/api/v1/tickets?per_page=1'));
+    let sum = 0;
+    for (const k of kinds) sum += assertOk(await c.get(`/api/v1/tickets?kind=${k}&per_page=1`)).total;
+    assert.equal(all.total, sum, 'the total equals the sum of the totals by kind');
+    // the last page tells the total by itself: the two ways agree
+    const last = assertOk(await c.get(`/api/v1/tickets?per_page=200&page=${Math.max(1, Math.ceil(all.total / 200))}`));
+    assert.equal(last.total, all.total);
+    if (all.total) assert.equal((Math.ceil(all.total / 200) - 1) * 200 + last.items.length, all.total);
+  }
+  // one project of the manager's two: that project's count only
+  const m = await loginAs(srv.url, 'manager');
+  const both = assertOk(await m.get('/api/v1/tickets?per_page=1')).total;
+  const p1 = assertOk(await m.get('/api/v1/tickets?per_page=1&project_id=1')).total;
+  const p2 = assertOk(await m.get('/api/v1/tickets?per_page=1&project_id=2')).total;
+  assert.equal(both, p1 + p2);
+  // a registration counts at once
+  const before = assertOk(await agent.get('/api/v1/tickets?per_page=1')).total;
+  await register(agent, { kind: 'inquiry', channel: 'visit', content: '计数' });
+  assert.equal(assertOk(await agent.get('/api/v1/tickets?per_page=1')).total, before + 1);
+});
