@@ -12,6 +12,7 @@
 */
 #include "db_internal.h"
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,10 @@ static int pool_gen;                   /* bumps at each init, so stale thread-lo
 static _Thread_local int my_gen;
 
 #define BATCH_MAX 128
-typedef struct waiter { kerr result; bool done; struct waiter *next; } waiter;
-static pthread_cond_t batch_cv = PTHREAD_COND_INITIALIZER;
+/* A request waiting for the commit that holds its writes: woken on its own semaphore, so
+** that it returns without taking writer_mu again (a broadcast made every waiter of a batch of
+** 60 queue for the mutex in front of the next batch's writers). */
+typedef struct waiter { kerr result; sem_t done; struct waiter *next; } waiter;
 static atomic_int queued;              /* threads waiting for writer_mu */
 static bool batch_open, batch_failed, group_on = true;
 static int batch_size;
@@ -76,11 +79,14 @@ static void lock_writer(void) {
 static kerr batch_commit(void) {
     kerr e = batch_failed ? E_INTERNAL : db_commit(writer);
     if (db_in_tx(writer)) db_rollback(writer);
-    for (waiter *w = batch_waiters; w; w = w->next) { w->result = e; w->done = true; }
+    for (waiter *w = batch_waiters, *next; w; w = next) {
+        next = w->next;                     /* w lives on its thread's stack: gone once posted */
+        w->result = e;
+        sem_post(&w->done);
+    }
     batch_waiters = NULL;
     batch_open = batch_failed = false;
     batch_size = 0;
-    pthread_cond_broadcast(&batch_cv);
     return e;
 }
 
@@ -121,10 +127,12 @@ kerr db_pool_write_end(db *d, bool keep) {
         pthread_mutex_unlock(&writer_mu);
         return e;
     }
-    waiter me = {E_OK, false, batch_waiters};
+    waiter me = {.result = E_OK, .next = batch_waiters};
+    sem_init(&me.done, 0, 0);
     batch_waiters = &me;
-    while (!me.done) pthread_cond_wait(&batch_cv, &writer_mu);
     pthread_mutex_unlock(&writer_mu);
+    while (sem_wait(&me.done) != 0) {}     /* EINTR */
+    sem_destroy(&me.done);
     return me.result;
 }
 
