@@ -244,6 +244,27 @@ static kerr filter_views(ctx *c, qb *b, shape *sh) {
     return E_OK;
 }
 
+/* The deadlines each kind of ticket opens: repairs dispatch, complete and callback
+** (tickets_flow.c), complaints reply, handle and callback (complaints_flow.c), the other kinds
+** none. A deadline view filtered by kind reads only those deadlines (index deadlines_due_open)
+** instead of joining every late deadline of the company to its ticket: the complaints' overdue
+** list counted their 5k open deadlines instead of 60k late ones, mostly undispatched repairs
+** (46 ms → 6 ms). */
+static void deadline_kinds(ctx *c, qb *b) {
+    const char *v = q_str(c, "kind");
+    if (!v) return;
+    bool repair = false, complaint = false;
+    char *list = arena_strdup(&c->a, v), *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        complaint |= !strcmp(tok, "complaint");
+        repair |= ticket_is_repair(tok);
+    }
+    if (repair && complaint) return;
+    qb_and(b, complaint ? "od.kind IN ('reply','handle','callback')"
+              : repair  ? "od.kind IN ('dispatch','complete','callback')"
+                        : "od.kind IN ('')");
+}
+
 static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
     kerr e;
     if ((e = tickets_scope(c, b)) || (e = q_codes(c, b, "state", "状态", "t.state", STATES)) ||
@@ -253,6 +274,7 @@ static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
         (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_complaints(c, b, on_cp)) ||
         (e = filter_views(c, b, sh)))
         return e;
+    if (sh->by_deadline) deadline_kinds(c, b);
     const char *q = q_str(c, "q");
     if (q) {
         const char *like = qb_like(&c->a, q);

@@ -211,6 +211,16 @@ test('deadlines on the test clock: overdue=reply|handle|callback lists; late com
   await act(technician, assigned.id, 'handle', handleBody);
   await setClock({ now: '2027-03-08T12:00:00+08:00' });
   assert.ok((await listIds(agent, 'kind=complaint&overdue=callback')).includes(assigned.id));
+  // a deadline view by kind reads only that kind's deadlines: the same tickets as the whole
+  // view filtered by kind, and the same totals
+  const all = assertOk(await agent.get('/api/v1/tickets?per_page=200&overdue=any'));
+  const byKind = (k) => all.items.filter((x) => k.split(',').includes(x.kind)).map((x) => x.id).sort((a, b) => a - b);
+  for (const k of ['complaint', 'home_repair', 'public_repair,service', 'inquiry', 'complaint,home_repair']) {
+    const v = assertOk(await agent.get(`/api/v1/tickets?per_page=200&overdue=any&kind=${k}`));
+    assert.deepEqual(v.items.map((x) => x.id).sort((a, b) => a - b), byKind(k), `overdue=any&kind=${k}`);
+    if (all.total <= 200) assert.equal(v.total, byKind(k).length, `the total of overdue=any&kind=${k}`);
+  }
+  assert.ok(byKind('complaint').includes(assigned.id) && byKind('complaint').includes(late.id));
   assertError(await agent.get('/api/v1/tickets?overdue=later'), 400, 'bad_request', 'overdue');
 });
 
