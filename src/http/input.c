@@ -201,11 +201,11 @@ kerr list_open(ctx *c, qb *b, const char *cols, const char *from, const char *or
     return list_open_counted(c, b, cols, from, from, order, p, lq);
 }
 
-kerr list_open_counted(ctx *c, qb *b, const char *cols, const char *from, const char *count_from,
-                       const char *order, const page *p, listq *lq) {
+/* The page's statement (head WHERE … tail, the tail ending in LIMIT ? OFFSET ?) and the count's. */
+static kerr open_list(ctx *c, qb *b, const char *head, const char *tail, const char *count_from,
+                      const page *p, listq *lq) {
     *lq = (listq){.offset = p->offset, .per_page = p->per_page};
-    char *list_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s", cols, from),
-                            arena_printf(&c->a, "%s LIMIT ? OFFSET ?", order));
+    char *list_sql = qb_sql(b, &c->a, head, tail);
     char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT COUNT(*) FROM %s", count_from), NULL);
     db_arg *args = arena_alloc(&c->a, sizeof *args * (size_t)(b->nargs + 1));
     kerr e = E_OK;
@@ -219,6 +219,18 @@ kerr list_open_counted(ctx *c, qb *b, const char *cols, const char *from, const 
     }
     qb_free(b);
     return e;
+}
+
+kerr list_open_counted(ctx *c, qb *b, const char *cols, const char *from, const char *count_from,
+                       const char *order, const page *p, listq *lq) {
+    return open_list(c, b, arena_printf(&c->a, "SELECT %s FROM %s", cols, from),
+                     arena_printf(&c->a, "%s LIMIT ? OFFSET ?", order), count_from, p, lq);
+}
+
+kerr list_open_picked(ctx *c, qb *b, const char *cols, const char *from, const char *key, const char *pick_from,
+                      const char *count_from, const char *order, const page *p, listq *lq) {
+    return open_list(c, b, arena_printf(&c->a, "SELECT %s FROM %s WHERE %s IN (SELECT %s FROM %s", cols, from, key, key, pick_from),
+                     arena_printf(&c->a, "%s LIMIT ? OFFSET ?) %s", order, order), count_from, p, lq);
 }
 
 void list_count_expr(ctx *c, listq *lq, const char *expr) {
