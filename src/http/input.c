@@ -201,7 +201,8 @@ kerr list_open(ctx *c, qb *b, const char *cols, const char *from, const char *or
     return list_open_counted(c, b, cols, from, from, order, p, lq);
 }
 
-/* The page's statement (head WHERE … tail, the tail ending in LIMIT ? OFFSET ?) and the count's. */
+/* The page's statement (head WHERE … tail; the tail holds the one LIMIT ? OFFSET ?, bound after the
+** filters' args) and the count's. */
 static kerr open_list(ctx *c, qb *b, const char *head, const char *tail, const char *count_from,
                       const page *p, listq *lq) {
     *lq = (listq){.offset = p->offset, .per_page = p->per_page};
