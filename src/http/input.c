@@ -201,13 +201,17 @@ kerr list_open(ctx *c, qb *b, const char *cols, const char *from, const char *or
     return list_open_counted(c, b, cols, from, from, order, p, lq);
 }
 
-/* The page's statement (head WHERE … tail; the tail holds the one LIMIT ? OFFSET ?, bound after the
-** filters' args) and the count's. */
-static kerr open_list(ctx *c, qb *b, const char *head, const char *tail, const char *count_from,
-                      const page *p, listq *lq) {
+kerr list_open_spec(ctx *c, qb *b, const list_spec *ls, const page *p, listq *lq) {
     *lq = (listq){.offset = p->offset, .per_page = p->per_page};
-    char *list_sql = qb_sql(b, &c->a, head, tail);
-    char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT COUNT(*) FROM %s", count_from), NULL);
+    const char *cf = ls->count_from ? ls->count_from : ls->from;
+    char *list_sql = ls->key
+        ? qb_sql(b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s WHERE %s IN (SELECT %s FROM %s", ls->cols, ls->from,
+                                        ls->key, ls->key, ls->pick_from ? ls->pick_from : cf),
+                 arena_printf(&c->a, "%s LIMIT ? OFFSET ?) %s", ls->order, ls->order))
+        : qb_sql(b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s", ls->cols, ls->from),
+                 arena_printf(&c->a, "%s LIMIT ? OFFSET ?", ls->order));
+    char *count_sql = qb_sql(b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s",
+                                                    ls->count_expr ? ls->count_expr : "COUNT(*)", cf), NULL);
     db_arg *args = arena_alloc(&c->a, sizeof *args * (size_t)(b->nargs + 1));
     kerr e = E_OK;
     if (!list_sql || !count_sql || !args) e = E_NOMEM;
@@ -224,20 +228,7 @@ static kerr open_list(ctx *c, qb *b, const char *head, const char *tail, const c
 
 kerr list_open_counted(ctx *c, qb *b, const char *cols, const char *from, const char *count_from,
                        const char *order, const page *p, listq *lq) {
-    return open_list(c, b, arena_printf(&c->a, "SELECT %s FROM %s", cols, from),
-                     arena_printf(&c->a, "%s LIMIT ? OFFSET ?", order), count_from, p, lq);
-}
-
-kerr list_open_picked(ctx *c, qb *b, const char *cols, const char *from, const char *key, const char *pick_from,
-                      const char *count_from, const char *order, const page *p, listq *lq) {
-    return open_list(c, b, arena_printf(&c->a, "SELECT %s FROM %s WHERE %s IN (SELECT %s FROM %s", cols, from, key, key, pick_from),
-                     arena_printf(&c->a, "%s LIMIT ? OFFSET ?) %s", order, order), count_from, p, lq);
-}
-
-void list_count_expr(ctx *c, listq *lq, const char *expr) {
-    static const char head[] = "SELECT COUNT(*) FROM ";
-    if (lq->count_sql && !strncmp(lq->count_sql, head, sizeof head - 1))
-        lq->count_sql = arena_printf(&c->a, "SELECT %s FROM %s", expr, lq->count_sql + sizeof head - 1);
+    return list_open_spec(c, b, &(list_spec){.cols = cols, .from = from, .order = order, .count_from = count_from}, p, lq);
 }
 
 bool list_next(listq *lq) {

@@ -55,14 +55,18 @@ kerr list_open(ctx *c, struct qb *b, const char *cols, const char *from, const c
 /* The same, counting over count_from: the FROM without the joins the filters never use. */
 kerr list_open_counted(ctx *c, struct qb *b, const char *cols, const char *from, const char *count_from,
                        const char *order, const page *p, listq *lq);
-/* The same, choosing the page's keys first over pick_from (the filters' joins only), then
-** reading the columns of those rows alone: for a filter whose rows must be sorted (2,208
-** escalated complaints by id), the joins and subqueries of `from` are not computed for every
-** row before the sort (11 ms → 1.5 ms). key is the row's key in both, e.g. "t.id". */
-kerr list_open_picked(ctx *c, struct qb *b, const char *cols, const char *from, const char *key, const char *pick_from,
-                      const char *count_from, const char *order, const page *p, listq *lq);
-/* The total as expr over count_from instead of COUNT(*), e.g. a sum over a table of counts. */
-void list_count_expr(ctx *c, listq *lq, const char *expr);
+/* The general form. cols FROM from WHERE <qb> order, one page. With key ("t.id") the page's
+** keys are chosen first over pick_from (the filters' joins only) and only those rows read with
+** the joins and subqueries of from: for a filter whose rows must be sorted (2,208 escalated
+** complaints by id) they are not computed for every row before the sort (11 ms → 1.5 ms).
+** The total is count_expr (default COUNT(*)) over count_from (default from), e.g. a sum over
+** a table of counts. */
+typedef struct list_spec {
+    const char *cols, *from, *order;
+    const char *key, *pick_from;           /* optional: pick the page's keys first */
+    const char *count_from, *count_expr;   /* optional */
+} list_spec;
+kerr list_open_spec(ctx *c, struct qb *b, const list_spec *ls, const page *p, listq *lq);
 bool list_next(listq *lq);
 kerr list_close(ctx *c, listq *lq);
 /* Writes the list envelope start {"items":[ … and returns the writer; close with list_end. */

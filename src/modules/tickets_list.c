@@ -338,10 +338,10 @@ kerr tickets_list(ctx *c) {
     /* a list picks its page's tickets first (the filters' joins only), then reads the nearest
     ** deadline and the names for those alone; the deadline views are read in index order and
     ** stop at the page anyway */
-    if (sh.by_deadline) e = list_open_counted(c, &b, LIST_COLS, from, count_from, sh.order, &pg, &lq);
-    else e = list_open_picked(c, &b, LIST_COLS, from, "t.id", pick_from, count_from, sh.order, &pg, &lq);
-    if (e) return e;
-    if (summed) list_count_expr(c, &lq, SUMMED_COUNT);
+    list_spec ls = {.cols = LIST_COLS, .from = from, .order = sh.order, .count_from = count_from,
+                    .key = sh.by_deadline ? NULL : "t.id", .pick_from = pick_from,
+                    .count_expr = summed ? SUMMED_COUNT : NULL};
+    if ((e = list_open_spec(c, &b, &ls, &pg, &lq))) return e;
     jw *w = list_begin(c);
     while (list_next(&lq)) {
         jw_obj(w, NULL);
