@@ -25,7 +25,7 @@ static const struct opt_def {
                     "监听地址；端口 0 表示随机空闲端口"},
     [OPT_WEB] = {"web", "DIR", "KEFU_WEB", "./web/dist", T_STR, 0, 0, CMD_SERVE, "网页界面目录（web/dist）"},
     [OPT_THREADS] = {"threads", "N", "KEFU_THREADS", "0", T_INT, 0, 256, CMD_SERVE,
-                     "处理请求的线程数（0：自动，SQLite 为 4，PostgreSQL 为 32，因其线程多在等待数据库应答）"},
+                     "处理请求的线程数（0：自动，SQLite 为 4，PostgreSQL 为 64，因其线程多在等待数据库应答）"},
     [OPT_TEST_CLOCK] = {"test-clock", NULL, NULL, "0", T_BOOL, 0, 1, CMD_SERVE,
                         "启用测试时钟接口 /api/v1/_test/clock（仅用于测试）"},
     [OPT_SECURE_COOKIE] = {"secure-cookie", NULL, "KEFU_SECURE_COOKIE", "0", T_BOOL, 0, 1, CMD_SERVE,
