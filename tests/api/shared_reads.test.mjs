@@ -1,6 +1,8 @@
 // shared_reads.test.mjs — PostgreSQL's shared reads under load, from C: build/pg_shared_reads
 // (tests/pg/shared_reads.c, ASan+UBSan) runs 32,000 SELECTs from 16 pool threads, one in seven
-// failing at execution, and counts answers that are not their own statement's. PostgreSQL only.
+// failing at execution, and counts answers that are not their own statement's; then, while one
+// statement holds the first lane for 1.5 s, 200 quick ones must go down the second lane and
+// finish long before it (the second lane helps once the first has been busy 2 ms). PostgreSQL only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -23,5 +25,11 @@ test('every answer is its own statement\'s; a failing statement fails alone, the
   assert.equal(wrong, 0, out);
   assert.equal(good + failed, 16 * 2000, out);
   assert.ok(failed > 4000 && good > 27000, out);
+  const q = /quick (\d+) ms while slow (\d+) ms/.exec(out);
+  assert.ok(q, out);
+  const [quick, slow] = q.slice(1).map(Number);
+  assert.ok(slow >= 1300, out);
+  // about 30 ms here; 200 × 2 ms = 400 ms if each waited for the second lane to look again on its own
+  assert.ok(quick < 250, `quick reads waited for the slow one: ${out}`);
   fs.rmSync(dir, { recursive: true, force: true });
 });
