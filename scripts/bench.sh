@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # bench.sh — load benchmark of kefu with wrk on loopback (a benchmark, never a timed test).
 # Scenarios: GET /api/v1/health (the server's trivial endpoint: the machine's limit),
-# authenticated GET /api/v1/me and GET /api/v1/projects. 3 runs each, medians, server RSS.
+# authenticated GET /api/v1/me and GET /api/v1/projects. BENCH_ROUNDS (5) runs each, medians, server RSS.
 # Usage: bench.sh [sqlite|pg]   (make bench, make bench DB=pg)
 # Writes bench/results/<backend>.md and joins both into bench/results/latest.md.
-# Knobs: BENCH_SECONDS (8), BENCH_CONN (64), BENCH_THREADS (2).
+# Knobs: BENCH_SECONDS (8), BENCH_CONN (64), BENCH_THREADS (2), BENCH_ROUNDS (5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND=${1:-sqlite}
 SECS=${BENCH_SECONDS:-8}; CONN=${BENCH_CONN:-64}; WT=${BENCH_THREADS:-2}
+# the machine's speed drifts by a quarter over minutes: five rounds make the medians steadier
+ROUNDS=${BENCH_ROUNDS:-5}
 OUTMD=bench/results/$BACKEND.md
 dir=$(mktemp -d); pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; [ "$BACKEND" = pg ] && pg_stop; rm -rf "$dir"; }
@@ -60,7 +62,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)
 # the scenarios take turns (health, me, projects, health, …) so that a slow spell of the machine
 # weighs on all three alike and the ratios compare like with like
 declare -A RPS P50 P99 RR AA BB
-for i in 1 2 3; do
+for i in $(seq 1 "$ROUNDS"); do
   for scen in "health /api/v1/health none" "me /api/v1/me auth" "projects /api/v1/projects auth"; do
     set -- $scen; name=$1; path=$2; auth=$3
     read -r rps p50 p99 < <(run_wrk "$path" "$auth")
@@ -82,7 +84,7 @@ if [ "$BACKEND" = pg ]; then
   url=""
   for _ in $(seq 1 100); do url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve3.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
   declare -A TR
-  for i in 1 2 3; do
+  for i in $(seq 1 "$ROUNDS"); do
     for scen in "health /api/v1/health none" "projects /api/v1/projects auth"; do
       set -- $scen
       read -r rps _ _ < <(run_wrk "$2" "$3")
@@ -158,7 +160,7 @@ ratio_pr=$(awk -v a="${RPS[projects]}" -v b="${RPS[health]}" 'BEGIN{printf "%.0f
     echo "Server: \`kefu serve\` (default on SQLite: 4 threads), demo database."
   fi
   echo "Load: wrk -t$WT -c$CONN -d${SECS}s on the"
-  echo "same machine (wrk takes about half the CPU), 3 rounds of the three scenarios in turn, medians. Authenticated requests"
+  echo "same machine (wrk takes about half the CPU), $ROUNDS rounds of the three scenarios in turn, medians. Authenticated requests"
   echo "carry a session cookie; the identity comes from the in-memory identity cache (src/http/authcache.c,"
   echo "invalidated through the auth epoch), /me adds the cached project directory, /projects runs one"
   echo "query (the page; the count is skipped when the page is the last one)."
