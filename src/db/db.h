@@ -47,8 +47,11 @@ void db_pool_writer_release(db *d);
 ** requests that arrive while another is writing join one transaction, each in its own
 ** savepoint, and share one COMMIT (one fsync). db_pool_write_end keeps (keep = true) or
 ** undoes this request's writes and returns only once they are durable: E_OK, or the
-** commit's error (then none of the batch was kept). */
-db *db_pool_write_begin(kerr *e);
+** commit's error (then none of the batch was kept). alone: a bulk write (an import) runs in
+** a transaction of its own instead, after the open batch has committed: in a savepoint SQLite
+** would copy every page it changes into an in-memory journal (an import of 100k units then
+** spent a fifth of its time walking that journal). */
+db *db_pool_write_begin(kerr *e, bool alone);
 kerr db_pool_write_end(db *d, bool keep);
 void db_pool_set_group_commit(bool on);
 /* PostgreSQL: reads outside a transaction from all threads go down `lanes` shared connections

@@ -31,6 +31,7 @@ enum route_flags {
     RF_PW_CHANGE = 1u << 5,  /* open to a user who must change their initial password */
     RF_RAW_BODY = 1u << 6,   /* the body is a file (c->body), not JSON */
     RF_PDF = 1u << 7,        /* ?format=pdf too: the handler prints (c->export_format "pdf") */
+    RF_BULK = 1u << 8,       /* a large write: a transaction of its own, not in a group commit */
 };
 
 struct export_spec;

@@ -122,7 +122,7 @@ static kerr check_access(ctx *c) {
 
 kerr ctx_write_begin(ctx *c) {
     kerr e = E_OK;
-    db *w = db_pool_write_begin(&e);
+    db *w = db_pool_write_begin(&e, (c->route->flags & RF_BULK) != 0);
     c->now = clock_now();
     if (e) return e;
     c->db = w;

@@ -332,7 +332,7 @@ static const export_col template_cols[] = {
 static const export_spec template_export = {"业主资料导入模板", template_cols};
 
 const route imports_routes[] = {
-    {"POST", "/api/v1/imports",          "archive.write", RF_RAW_BODY, IMPORT_LIMIT, import_post, NULL},
+    {"POST", "/api/v1/imports",          "archive.write", RF_RAW_BODY | RF_BULK, IMPORT_LIMIT, import_post, NULL},
     {"GET",  "/api/v1/imports/template", "archive.read",  0, 0, import_template, &template_export},
     {NULL, NULL, NULL, 0, 0, NULL, NULL},
 };

@@ -96,6 +96,27 @@ test('a clean roster commits in one go: units, people, relations, vehicles, find
   assert.ok(audit.json.items.length >= 1);
 });
 
+test('a commit runs in a transaction of its own while tickets are registered: every write of both is kept', async () => {
+  const unit = (await agent.get('/api/v1/units?project_id=1&per_page=1')).json.items[0];
+  const rows = Array.from({ length: 600 }, (_, i) =>
+    `IMP,3,${3000 + i},${10 + (i % 20)},80,,住宅,,,,业主${i},业主,139${String(i).padStart(8, '0')},,,`);
+  const csv = [HEAD, ...rows].join('\n');
+  const tickets = () => agent.get('/api/v1/tickets?per_page=1').then((r) => r.json.total);
+  const before = await tickets();
+  const body = (i) => ({ kind: 'inquiry', channel: 'phone', unit_id: unit.id, caller: '业主', phone: '13800138000',
+    content: `导入期间的来电 ${i}` });
+  const [imp, ...regs] = await Promise.all([
+    upload(csv, { mode: 'commit' }),
+    ...Array.from({ length: 30 }, (_, i) => agent.post('/api/v1/tickets', body(i))),
+  ]);
+  assert.equal(imp.status, 201, imp.text);
+  assert.equal(imp.json.units, 600);
+  for (const r of regs) assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(await tickets(), before + 30);
+  const units = await count(`/api/v1/units?project_id=1&building_id=${building.id}&q=IMP-3-&per_page=1`);
+  assert.equal(units, 600);
+});
+
 test('an xlsx roster is read the same way (the template itself, uploaded back)', async () => {
   const x = await fetch(`${srv.url}/api/v1/imports/template?format=xlsx`, { headers: { Cookie: agent.cookieHeader() } });
   const bytes = Buffer.from(await x.arrayBuffer());
