@@ -13,6 +13,7 @@ SECS=${BENCH_SECONDS:-8}; CONN=${BENCH_CONN:-64}; WT=${BENCH_THREADS:-2}
 ROUNDS=${BENCH_ROUNDS:-5}
 OUTMD=bench/results/$BACKEND.md
 dir=$(mktemp -d); pid=""
+source scripts/bench_lib.sh
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; [ "$BACKEND" = pg ] && pg_stop; rm -rf "$dir"; }
 trap cleanup EXIT
 if [ "$BACKEND" = pg ]; then
@@ -28,11 +29,7 @@ else
   DBDESC="SQLite (WAL, synchronous=FULL)"
 fi
 build/kefu demo "${DBARGS[@]}" > /dev/null
-(exec build/kefu serve "${DBARGS[@]}" --listen 127.0.0.1:0 --web web/dist > "$dir/serve.log" 2>&1) &
-pid=$!
-url=""
-for _ in $(seq 1 100); do url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
-[ -n "$url" ] || { echo "server did not start"; cat "$dir/serve.log"; exit 1; }
+serve_on "${DBARGS[@]}" --web web/dist
 curl -s -c "$dir/cj" -H 'Content-Type: application/json' -d '{"username":"manager","password":"demo1234"}' \
   "$url/api/v1/session" > /dev/null
 cookie=$(awk '$6=="kefu_session"{print $7}' "$dir/cj")
@@ -56,7 +53,6 @@ run_wrk() {
   if grep -q 'Non-2xx' "$dir/wrk.out"; then echo "non-2xx answers for $path" >&2; cat "$dir/wrk.out" >&2; exit 1; fi
   awk '/Requests\/sec/{r=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} END{print r, p50, p99}' "$dir/wrk.out"
 }
-to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v); print v+0} else {sub(/s/,"",v); print v*1000} }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
 # the scenarios take turns (health, me, projects, health, …) so that a slow spell of the machine
@@ -78,11 +74,7 @@ hwm=$(awk '/VmHWM/{print $2}' /proc/$pid/status); rss_max=$(cat "$dir/rss")
 # ---- PostgreSQL over TCP loopback instead of the socket: the same server, /health and /projects ----
 TCP=""
 if [ "$BACKEND" = pg ]; then
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  (exec build/kefu serve --pg "$TCPCI" --listen 127.0.0.1:0 > "$dir/serve3.log" 2>&1) &
-  pid=$!
-  url=""
-  for _ in $(seq 1 100); do url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve3.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
+  serve_on --pg "$TCPCI"
   declare -A TR
   for i in $(seq 1 "$ROUNDS"); do
     for scen in "health /api/v1/health none" "projects /api/v1/projects auth"; do
@@ -100,14 +92,11 @@ fi
 # ---- counter lookup at scale (SQLite): 20 projects × 5,000 units, ~180k people ----
 LOOKUP=""; IMPORT=""; TICKETS=""
 if [ "$BACKEND" = sqlite ] && [ "${BENCH_LOOKUP:-1}" = 1 ]; then
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   t0=$(date +%s)
   KEFU_DEMO_SCALE=large KEFU_DEMO_PROJECTS=20 build/kefu demo --db "$dir/large.db" > /dev/null
   gen_s=$(( $(date +%s) - t0 ))
-  (exec build/kefu serve --db "$dir/large.db" --listen 127.0.0.1:0 > "$dir/serve2.log" 2>&1) &
-  pid=$!
-  url=""
-  for _ in $(seq 1 100); do url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve2.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
+  serve_on --db "$dir/large.db"
   curl -s -c "$dir/cj2" -H 'Content-Type: application/json' -d '{"username":"agent","password":"demo1234"}' "$url/api/v1/session" > /dev/null
   cookie=$(awk '$6=="kefu_session"{print $7}' "$dir/cj2")
   lr=(); lp=(); hr=()

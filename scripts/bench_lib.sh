@@ -3,12 +3,15 @@
 # with wrk at 64 connections, time reads one at a time and at 8 connections.
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v); print v+0} else {sub(/s/,"",v); print v*1000} }'; }
 
-start() {   # extra serve args…
+serve_on() { # serve args… → a server on a free port (the one before stopped): pid, url
   [ -n "$pid" ] && { kill "$pid"; wait "$pid" 2>/dev/null || true; }
-  (exec build/kefu serve --db "$db" --listen 127.0.0.1:0 --threads "$THREADS" "$@" > "$dir/serve.log" 2>&1) &
+  (exec build/kefu serve "$@" --listen 127.0.0.1:0 > "$dir/serve.log" 2>&1) &
   pid=$!; url=""
   for _ in $(seq 1 200); do url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
   [ -n "$url" ] || { echo "server did not start" >&2; cat "$dir/serve.log" >&2; exit 1; }
+}
+start() {   # extra serve args… → a server on the bench database $db
+  serve_on --db "$db" --threads "$THREADS" "$@"
 }
 login() {   # user → KEFU_SESSION, KEFU_CSRF
   local j; j=$(curl -s -c "$dir/cj" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"demo1234\"}" "$url/api/v1/session")
