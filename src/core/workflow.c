@@ -60,6 +60,7 @@ static kerr write_state(wf_run *r) {
     if (e) return e;
     if (db_changes(r->db) != 1) return refuse(r, E_CONFLICT, NULL, NULL);
     r->version++;
+    if (r->def->moved && strcmp(r->from, r->to) && (e = r->def->moved(r))) return e;
     return db_exec(r->db, "INSERT INTO events(project_id, entity, entity_id, action, from_state, "
                           "to_state, actor_id, note, data, at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                    DI(r->project_id), DT(r->def->entity), DI(r->id), DT(r->t->action),

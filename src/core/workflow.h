@@ -6,7 +6,7 @@
 ** (action, allowed from-states, to-state, roles, optional guard and effect). wf_act runs an
 ** action inside the caller's transaction:
 **     role check → from-state check → guard → UPDATE state (optimistic on version) →
-**     events row → effect → audit row.
+**     moved hook (when the state changed) → events row → effect → audit row.
 ** Anything that fails leaves the error in the run and the caller rolls back.
 */
 #ifndef KEFU_WORKFLOW_H
@@ -39,6 +39,7 @@ typedef struct wf_def {
     const char *table;               /* SQL table; a constant, never user text */
     const wf_state *states;          /* NULL-terminated by name */
     const wf_transition *transitions;/* terminated by action NULL */
+    wf_hook moved;                   /* optional: after every change of state (r->from → r->to) */
 } wf_def;
 
 struct wf_run {

@@ -400,7 +400,7 @@ static const wf_transition COMPLAINT_TRANSITIONS[] = {
     {NULL, NULL, {NULL}, NULL, 0, NULL, NULL},
 };
 
-const wf_def COMPLAINT_WF = {"ticket", "tickets", COMPLAINT_STATES, COMPLAINT_TRANSITIONS};
+const wf_def COMPLAINT_WF = {"ticket", "tickets", COMPLAINT_STATES, COMPLAINT_TRANSITIONS, ticket_moved};
 
 /* ---- running an action ---- */
 

@@ -212,6 +212,7 @@ kerr ticket_register(ctx *c, int64_t *out_id) {
     int64_t id = 0;
     if ((e = seq_next_daily(c->db, in.pid, "BX", c->now, number, sizeof number)) ||
         (e = insert_ticket(c, &in, number, state, &id)) ||
+        (e = ticket_count_add(c->db, in.pid, c->user->id, in.kind, state)) ||
         (e = db_exec(c->db, "INSERT INTO events(project_id, entity, entity_id, action, from_state, to_state, actor_id, "
                             "note, data, at) VALUES (?, 'ticket', ?, 'create', NULL, ?, ?, '', '{}', ?)",
                      DI(in.pid), DI(id), DT(state), DI(c->user->id), DI(c->now))) ||

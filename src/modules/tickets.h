@@ -84,6 +84,12 @@ kerr ticket_counted_exec_a(db *d, int64_t id, const char *sql, const db_arg *arg
 #define ticket_counted_exec(d, id, sql, ...) \
     ticket_counted_exec_a(d, id, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 int64_t ticket_stats_check(db *d);   /* rows differing from the view ticket_stat_rows; -1 on error */
-kerr ticket_stats_rebuild(db *d);
+/* ticket_counts (tickets_agg.c): one more ticket of this project, receiver, kind and state. */
+kerr ticket_count_add(db *d, int64_t pid, int64_t received_by, const char *kind, const char *state);
+/* The ticket workflows' hook on a change of state: moves the ticket's count to r->to. */
+kerr ticket_moved(wf_run *r);
+/* Rows of ticket_day_stats and ticket_counts that differ from the tickets; -1 on error. */
+int64_t ticket_figures_check(db *d);
+kerr ticket_stats_rebuild(db *d);   /* both, recomputed from the tickets */
 extern const route tickets_routes[];
 #endif

@@ -8,6 +8,11 @@
 ** before its UPDATE and adds them back (+1) after it, in the same transaction: one statement
 ** of five upserts each way, and nothing for the actions that change no figure. `kefu check`
 ** compares the table with the view; `ticket_stats_rebuild` recomputes it.
+**
+** It keeps ticket_counts (migration 0009) too: the tickets per project, receiver, kind and
+** state, from which a list filtered by no more than these counts its total. Registering adds
+** one; every change of state moves one from the old state to the new (ticket_moved, the hook
+** of the ticket workflows).
 */
 #include "tickets.h"
 #include <string.h>
@@ -54,9 +59,42 @@ int64_t ticket_stats_check(db *d) {
     return a + b;
 }
 
+#define COUNTS_LIVE "SELECT project_id, received_by, kind, state, COUNT(*) AS n FROM tickets " \
+                    "GROUP BY project_id, received_by, kind, state"
+#define COUNTS_STORED "SELECT project_id, received_by, kind, state, n FROM ticket_counts WHERE n <> 0"
+#define COUNTS_UPSERT "INSERT INTO ticket_counts(project_id, received_by, kind, state, n) "
+#define COUNTS_ADD " ON CONFLICT (project_id, received_by, kind, state) DO UPDATE SET n = ticket_counts.n + excluded.n"
+
+/* Rows of ticket_counts that differ from the tickets (-1 on error). */
+static int64_t counts_check(db *d) {
+    int64_t a = -1, b = -1;
+    if (!db_int(d, &a, "SELECT COUNT(*) FROM (" COUNTS_LIVE " EXCEPT " COUNTS_STORED ") x") ||
+        !db_int(d, &b, "SELECT COUNT(*) FROM (" COUNTS_STORED " EXCEPT " COUNTS_LIVE ") x"))
+        return -1;
+    return a + b;
+}
+
+int64_t ticket_figures_check(db *d) {
+    int64_t a = ticket_stats_check(d), b = a < 0 ? -1 : counts_check(d);
+    return b < 0 ? -1 : a + b;
+}
+
 kerr ticket_stats_rebuild(db *d) {
     kerr e = db_exec(d, "DELETE FROM ticket_day_stats");
-    return e ? e : db_exec(d, "INSERT INTO ticket_day_stats " LIVE);
+    if (!e) e = db_exec(d, "INSERT INTO ticket_day_stats " LIVE);
+    if (!e) e = db_exec(d, "DELETE FROM ticket_counts");
+    return e ? e : db_exec(d, COUNTS_UPSERT COUNTS_LIVE);
+}
+
+kerr ticket_count_add(db *d, int64_t pid, int64_t received_by, const char *kind, const char *state) {
+    return db_exec(d, COUNTS_UPSERT "VALUES (?,?,?,?,1)" COUNTS_ADD, DI(pid), DI(received_by), DT(kind), DT(state));
+}
+
+kerr ticket_moved(wf_run *r) {
+    static const char *const sql = COUNTS_UPSERT "SELECT project_id, received_by, kind, CAST(? AS TEXT), "
+                                   "CAST(? AS INTEGER) FROM tickets WHERE id = ?" COUNTS_ADD;
+    kerr e = db_exec(r->db, sql, DT(r->from), DI(-1), DI(r->id));
+    return e ? e : db_exec(r->db, sql, DT(r->to), DI(1), DI(r->id));
 }
 
 kerr ticket_counted_exec_a(db *d, int64_t id, const char *sql, const db_arg *args) {

@@ -387,7 +387,7 @@ static const wf_transition TICKET_TRANSITIONS[] = {
     {NULL, NULL, {NULL}, NULL, 0, NULL, NULL},
 };
 
-const wf_def TICKET_WF = {"ticket", "tickets", TICKET_STATES, TICKET_TRANSITIONS};
+const wf_def TICKET_WF = {"ticket", "tickets", TICKET_STATES, TICKET_TRANSITIONS, ticket_moved};
 
 /* ---- the action route ---- */
 

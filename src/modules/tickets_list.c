@@ -53,12 +53,14 @@ static bool names_only(qb *b, const char *const *names) {
     return true;
 }
 
-/* The count of a list filtered by nothing but the projects the user sees and the kind: the
-** day sums keep one row per project, day and kind (tickets_agg.c, `kefu check` compares them
-** with the tickets), so a project's 100k tickets are counted from a few thousand rows (the
-** conditions read t.project_id and t.kind of the rows below). */
-#define SUMMED_COUNT "COALESCE(SUM(t.n_count), 0)"
-#define SUMMED_FROM "(SELECT project_id, key AS kind, n_count FROM ticket_day_stats WHERE dim = 'kind') t"
+/* The count of a list filtered by nothing but the projects the user sees, the kind, the state
+** and the receiver (我的 ?mine=1 is receiver and open states): ticket_counts keeps one row per
+** project, receiver, kind and state (tickets_agg.c; `kefu check` compares it with the tickets),
+** so an agent's 50k open tickets are counted from a few rows (the conditions read the columns of
+** the same names). */
+#define COUNTED (const char *const[]){"t.project_id", "t.kind", "t.state", "t.received_by", NULL}
+#define COUNTED_COUNT "COALESCE(SUM(t.n), 0)"
+#define COUNTED_FROM "ticket_counts t"
 
 /* How a list is read: its order, and whether it starts from the deadlines. */
 typedef struct shape { const char *order; bool by_deadline; } shape;
@@ -329,10 +331,9 @@ kerr tickets_list(ctx *c) {
                                     sh.by_deadline ? "LEFT JOIN deadlines nd ON nd.id = od.id" : NEAREST);
     const char *count_from = arena_printf(&c->a, "%s%s %s", head, q_str(c, "q") ? "LEFT JOIN units un ON un.id = t.unit_id" : "",
                                           on_cp ? "JOIN complaints cp ON cp.ticket_id = t.id" : "");
-    bool summed = !sh.by_deadline && !on_cp && !q_str(c, "q") &&
-                  names_only(&b, (const char *const[]){"t.project_id", "t.kind", NULL});
+    bool counted = !sh.by_deadline && !on_cp && !q_str(c, "q") && names_only(&b, COUNTED);
     const char *pick_from = count_from;
-    if (summed) count_from = SUMMED_FROM;
+    if (counted) count_from = COUNTED_FROM;
     if (sh.by_deadline && !on_cp && names_only(&b, (const char *const[]){"od.", NULL})) count_from = BY_DEADLINE_ONLY;
     listq lq;
     /* a list picks its page's tickets first (the filters' joins only), then reads the nearest
@@ -340,7 +341,7 @@ kerr tickets_list(ctx *c) {
     ** stop at the page anyway */
     list_spec ls = {.cols = LIST_COLS, .from = from, .order = sh.order, .count_from = count_from,
                     .key = sh.by_deadline ? NULL : "t.id", .pick_from = pick_from,
-                    .count_expr = summed ? SUMMED_COUNT : NULL};
+                    .count_expr = counted ? COUNTED_COUNT : NULL};
     if ((e = list_open_spec(c, &b, &ls, &pg, &lq))) return e;
     jw *w = list_begin(c);
     while (list_next(&lq)) {
