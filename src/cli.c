@@ -40,6 +40,8 @@ static const struct opt_def {
                              "每个写请求单独提交（默认并发写请求合并提交，共用一次落盘）"},
     [OPT_READ_LANES] = {"read-lanes", "N", "KEFU_READ_LANES", "2", T_INT, 0, 4, CMD_SERVE,
                         "PostgreSQL：各线程的只读查询合并后经 N 条共用连接批量发送（0 表示各自发送）"},
+    [OPT_LOOKUP] = {"lookup", "memory|db", "KEFU_LOOKUP", "memory", T_STR, 0, 0, CMD_SERVE,
+                    "柜台查询：memory 从内存索引查找（默认，档案有改动即重读该管理处）；db 每次查询数据库"},
     [OPT_ROLE] = {"role", "ROLE", NULL, NULL, T_STR, 0, 0, CMD_USER,
                   "角色：admin manager supervisor agent steward technician cashier storekeeper"},
     [OPT_PROJECT] = {"project", "ID", NULL, "0", T_INT, 0, INT64_MAX, CMD_USER,

@@ -154,5 +154,6 @@ kerr demo_archive(db *d, int64_t pid, int64_t now) {
     char ch[128];
     snprintf(ch, sizeof ch, "{\"source\":\"demo\",\"buildings\":%d,\"units\":%d,\"people\":%d}", nb, units, people);
     static const audit_actor sys = {0, "系统", ""};
+    if ((e = archive_touch(d, pid))) return e;
     return audit_append(d, &sys, pid, "archive", pid, "demo_load", ch, now);
 }

@@ -10,6 +10,7 @@
 #include "core/perm.h"
 #include "db/db.h"
 #include "http/server.h"
+#include "modules/archive.h"
 #include "modules/modules.h"
 #include "modules/tickets.h"
 #include <errno.h>
@@ -67,6 +68,12 @@ static int cmd_serve(const cli *c) {
         fprintf(stderr, "kefu: --durability 应为 full 或 off\n");
         return 2;
     }
+    const char *lk = c->str[OPT_LOOKUP];
+    if (strcmp(lk, "memory") && strcmp(lk, "db")) {
+        fprintf(stderr, "kefu: --lookup 应为 memory 或 db\n");
+        return 2;
+    }
+    lookup_memory_enable(!strcmp(lk, "memory"));
     db_set_durable(!strcmp(dur, "full"));
     db_pool_set_group_commit(!c->num[OPT_NO_GROUP_COMMIT]);
     db_pool_set_read_lanes((int)c->num[OPT_READ_LANES]);

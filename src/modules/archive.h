@@ -15,7 +15,7 @@ typedef struct opt_int { bool present, null; int64_t v; } opt_int;
 
 /* m² with at most two decimals (number or string) → hundredths. */
 kerr in_area(ctx *c, const char *key, const char *label, opt_int *out);
-void jw_area(jw *w, const char *key, db_stmt *st, int col);          /* 89.50 or null */
+void jw_area(jw *w, const char *key, bool has, int64_t hundredths);   /* 89.50 or null */
 kerr in_date(ctx *c, json_t *obj, const char *key, const char *label, const char **out);
 kerr in_choice(ctx *c, const char *key, const char *label, unsigned flags, const char *const *choices,
                const char **out);
@@ -55,6 +55,61 @@ void history_json(ctx *c, const char *entity, int64_t id, jw *w);   /* audit row
                   "EXISTS(SELECT 1 FROM residents r WHERE r.unit_id = u.id AND r.active = 1 AND r.relation = '业主')"
 #define UNIT_FROM "units u JOIN buildings b ON b.id = u.building_id"
 void unit_fields(ctx *c, db_stmt *st, jw *w);
+
+/* The records the archive writes as JSON, read from a row (borrowed text: valid until the next
+** step) or held by the lookup's memory index (archive_mirror.c). One writer each, so a unit
+** reads the same from a list, its page and the lookup. */
+typedef struct unit_rec {
+    int64_t id, project_id, building_id, floor, area_build, area_use, version, created_at, updated_at;
+    const char *bcode, *bname, *entrance, *room, *code, *use, *structure, *holder, *status, *remark;
+    bool has_floor, has_area_build, has_area_use, complete, has_owner;
+} unit_rec;
+void unit_rec_read(db_stmt *st, unit_rec *r);            /* a UNIT_COLS row */
+void unit_rec_json(const unit_rec *r, jw *w);            /* its fields into the open object */
+/* An owner (业主/共有人) of a unit: OWNERS_SQL; the phone masked unless this user may see it. */
+typedef struct owner_rec { int64_t unit_id, person_id; const char *name, *phone, *relation; } owner_rec;
+#define OWNERS_SQL "SELECT r.unit_id, p.id, p.name, p.phone, r.relation FROM residents r JOIN people p ON p.id = r.person_id"
+#define OWNERS_FILTER "r.active = 1 AND r.relation IN ('业主', '共有人')"
+void owner_rec_read(db_stmt *st, owner_rec *o);
+void owner_rec_json(ctx *c, const owner_rec *o, int64_t project_id, jw *w);
+/* A person: PERSON_COLS; phones and ID masked unless `reveal` or the user may see them. */
+#define PERSON_COLS "p.id, p.project_id, p.name, p.phone, p.phone2, p.id_type, p.id_no, p.emergency_name, " \
+                    "p.emergency_phone, p.company, p.business_scope, p.business_manager, p.business_category, " \
+                    "p.remark, p.version, p.created_at, p.updated_at"
+typedef struct person_rec {
+    int64_t id, project_id, version, created_at, updated_at;
+    const char *name, *phone, *phone2, *id_type, *id_no, *em_name, *em_phone, *company, *scope, *manager,
+        *category, *remark;
+} person_rec;
+void person_rec_read(db_stmt *st, person_rec *r);
+void person_rec_json(ctx *c, const person_rec *r, jw *w, bool reveal);
+/* A unit a person relates to: PERSON_UNITS_SQL (person_id, unit_id, code, relation). */
+typedef struct person_unit_rec { int64_t person_id, unit_id; const char *code, *relation; } person_unit_rec;
+#define PERSON_UNITS_SQL "SELECT r.person_id, r.unit_id, u.code, r.relation FROM residents r JOIN units u ON u.id = r.unit_id"
+void person_unit_rec_read(db_stmt *st, person_unit_rec *r);
+void person_unit_rec_json(const person_unit_rec *r, jw *w);
+/* A vehicle as the lookup shows it: VEHICLE_LOOKUP_COLS FROM vehicles v VEHICLE_LOOKUP_JOINS. */
+#define VEHICLE_LOOKUP_COLS "v.id, v.plate, v.unit_id, u.code, p.name, v.model, v.project_id"
+#define VEHICLE_LOOKUP_JOINS "JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.id = v.person_id"
+typedef struct vehicle_rec { int64_t id, unit_id, project_id; const char *plate, *unit_code, *owner, *model; } vehicle_rec;
+void vehicle_rec_read(db_stmt *st, vehicle_rec *r);
+void vehicle_rec_json(const vehicle_rec *r, jw *w);
+
+/* Every archive write (buildings, units, people, residents, vehicles) in a project moves its
+** archive generation (table archive_gen) in the same transaction; the lookup's memory index
+** of a project is good while the generation it was read at is the current one. */
+kerr archive_touch(db *d, int64_t project_id);
+/* archive_touch, then the audit row of the change. */
+kerr archive_audit(ctx *c, int64_t project_id, const char *entity, int64_t id, const char *action, const char *changes);
+
+/* The counter lookup from memory (archive_mirror.c). Writes the three groups into the open
+** object and returns true; false (nothing written) when it cannot answer from memory, and the
+** caller reads the database. `ids`/`n`: the projects in scope (n < 0: all). */
+bool lookup_from_memory(ctx *c, const char *q, const int64_t *ids, int n, jw *w);
+void lookup_memory_enable(bool on);     /* default on; off: every lookup reads the database */
+/* The rules the two ways share: which groups a term searches, and its plate form. */
+bool lookup_unit_like(const char *q);      /* 1502, 3-1502, 3-2-1502, A-101 */
+bool lookup_all_digits(const char *s);
 /* Writes rows of st as array items, each with a list of children read for a whole batch of
 ** rows by one query (instead of one query per row). Column 0 of a row is its id, column 1 its
 ** project; the child query's column 0 is the parent id. next() steps st. */

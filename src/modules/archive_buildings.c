@@ -93,7 +93,7 @@ static kerr building_create(ctx *c) {
         e = db_last_kerr(c->db);
         return e == E_DUPLICATE ? ctx_fail(c, e, "code", "楼栋号「%s」已存在", in.code) : e;
     }
-    if ((e = ctx_audit(c, pid, "building", id, "create", jv_dump(c, c->json)))) return e;
+    if ((e = archive_audit(c, pid, "building", id, "create", jv_dump(c, c->json)))) return e;
     return answer_building(c, 201, id);
 }
 
@@ -116,7 +116,7 @@ static kerr building_patch(ctx *c) {
     if (e == E_DUPLICATE) return ctx_fail(c, e, "code", "楼栋号「%s」已存在", in.code);
     if (e) return e;
     if (db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, "version", NULL);
-    if ((e = ctx_audit(c, pid, "building", id, "update", jv_dump(c, c->json)))) return e;
+    if ((e = archive_audit(c, pid, "building", id, "update", jv_dump(c, c->json)))) return e;
     return answer_building(c, 200, id);
 }
 

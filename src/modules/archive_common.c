@@ -52,9 +52,8 @@ kerr in_area(ctx *c, const char *key, const char *label, opt_int *out) {
     return E_OK;
 }
 
-void jw_area(jw *w, const char *key, db_stmt *st, int col) {
-    if (db_col_is_null(st, col)) { jw_null(w, key); return; }
-    int64_t v = db_col_int(st, col);
+void jw_area(jw *w, const char *key, bool has, int64_t v) {
+    if (!has) { jw_null(w, key); return; }
     char tmp[32];
     snprintf(tmp, sizeof tmp, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
     jw_raw(w, key, tmp);
@@ -130,6 +129,32 @@ kerr check_id_no(ctx *c, const char *type, const char *no) {
     if (!no || !*no || id_number_ok(type, no)) return E_OK;
     if (!type || !strcmp(type, "身份证")) return ctx_fail(c, E_VALIDATION, "id_no", "身份证号码不正确（18 位，校验位不符）");
     return ctx_fail(c, E_VALIDATION, "id_no", "证件号码应为 4 到 30 个字母、数字或 -");
+}
+
+void vehicle_rec_read(db_stmt *st, vehicle_rec *r) {
+    *r = (vehicle_rec){.id = db_col_int(st, 0), .plate = db_col_text(st, 1), .unit_id = db_col_int(st, 2),
+                       .unit_code = db_col_text(st, 3), .owner = db_col_text(st, 4), .model = db_col_text(st, 5),
+                       .project_id = db_col_int(st, 6)};
+}
+
+void vehicle_rec_json(const vehicle_rec *r, jw *w) {
+    jw_int(w, "id", r->id);
+    jw_str(w, "plate", r->plate);
+    jw_int(w, "unit_id", r->unit_id);
+    jw_str(w, "unit_code", r->unit_code);
+    jw_str(w, "owner", r->owner);
+    jw_str(w, "model", r->model);
+    jw_int(w, "project_id", r->project_id);
+}
+
+kerr archive_touch(db *d, int64_t pid) {
+    return db_exec(d, "INSERT INTO archive_gen(project_id, gen) VALUES (?, 1) "
+                      "ON CONFLICT (project_id) DO UPDATE SET gen = archive_gen.gen + 1", DI(pid));
+}
+
+kerr archive_audit(ctx *c, int64_t pid, const char *entity, int64_t id, const char *action, const char *changes) {
+    kerr e = archive_touch(c->db, pid);
+    return e ? e : ctx_audit(c, pid, entity, id, action, changes);
 }
 
 bool can_reveal(ctx *c, int64_t project_id) { return auth_can(c->user, "people.reveal", project_id); }

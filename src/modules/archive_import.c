@@ -299,7 +299,7 @@ static kerr import_post(ctx *c) {
     char ch[160];
     snprintf(ch, sizeof ch, "{\"rows\":%d,\"units\":%d,\"people\":%d,\"residents\":%d,\"vehicles\":%d}", j.rows, j.nunits,
              j.npeople, j.nlinks, j.nvehicles);
-    if ((e = ctx_audit(c, pid, "archive", pid, "import", ch))) { buf_free(&p.b); return e; }
+    if ((e = archive_audit(c, pid, "archive", pid, "import", ch))) { buf_free(&p.b); return e; }
     return import_report(c, mode, &j, &p, 201);
 }
 

@@ -7,19 +7,23 @@
 #include "../http/input.h"
 #include <string.h>
 
-#define PERSON_COLS "p.id, p.project_id, p.name, p.phone, p.phone2, p.id_type, p.id_no, p.emergency_name, " \
-                    "p.emergency_phone, p.company, p.business_scope, p.business_manager, p.business_category, " \
-                    "p.remark, p.version, p.created_at, p.updated_at"
-
-/* One unit of a person: columns person_id, unit_id, code, relation. */
-static void unit_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
-    (void)c, (void)pid;
-    jw_int(w, "unit_id", db_col_int(o, 1));
-    jw_str(w, "code", db_col_text(o, 2));
-    jw_str(w, "relation", db_col_text(o, 3));
+void person_unit_rec_read(db_stmt *st, person_unit_rec *r) {
+    *r = (person_unit_rec){db_col_int(st, 0), db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3)};
 }
 
-#define PERSON_UNITS_SQL "SELECT r.person_id, r.unit_id, u.code, r.relation FROM residents r JOIN units u ON u.id = r.unit_id"
+void person_unit_rec_json(const person_unit_rec *r, jw *w) {
+    jw_int(w, "unit_id", r->unit_id);
+    jw_str(w, "code", r->code);
+    jw_str(w, "relation", r->relation);
+}
+
+/* One unit of a person: a PERSON_UNITS_SQL row. */
+static void unit_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    person_unit_rec r;
+    person_unit_rec_read(o, &r);
+    person_unit_rec_json(&r, w);
+}
 
 /* The units a person currently relates to, as "units". */
 static void person_units(ctx *c, int64_t id, jw *w) {
@@ -34,28 +38,43 @@ static void person_units(ctx *c, int64_t id, jw *w) {
     jw_end(w);
 }
 
+void person_rec_read(db_stmt *st, person_rec *r) {
+    const char *t[12];
+    for (int i = 0; i < 12; i++) t[i] = db_col_text(st, i + 2);
+    *r = (person_rec){.id = db_col_int(st, 0), .project_id = db_col_int(st, 1), .name = t[0], .phone = t[1],
+                      .phone2 = t[2], .id_type = t[3], .id_no = t[4], .em_name = t[5], .em_phone = t[6],
+                      .company = t[7], .scope = t[8], .manager = t[9], .category = t[10], .remark = t[11],
+                      .version = db_col_int(st, 14), .created_at = db_col_int(st, 15), .updated_at = db_col_int(st, 16)};
+}
+
+void person_rec_json(ctx *c, const person_rec *r, jw *w, bool reveal) {
+    int64_t pid = r->project_id;
+    bool masked = !reveal && !can_reveal(c, pid);
+    jw_int(w, "id", r->id);
+    jw_int(w, "project_id", pid);
+    jw_str(w, "name", r->name);
+    jw_str(w, "phone", masked ? mask_phone(c, pid, r->phone) : r->phone);
+    jw_str(w, "phone2", masked ? mask_phone(c, pid, r->phone2) : r->phone2);
+    jw_str(w, "id_type", r->id_type);
+    jw_str(w, "id_no", masked ? mask_id(c, pid, r->id_no) : r->id_no);
+    jw_str(w, "emergency_name", r->em_name);
+    jw_str(w, "emergency_phone", masked ? mask_phone(c, pid, r->em_phone) : r->em_phone);
+    jw_str(w, "company", r->company);
+    jw_str(w, "business_scope", r->scope);
+    jw_str(w, "business_manager", r->manager);
+    jw_str(w, "business_category", r->category);
+    jw_str(w, "remark", r->remark);
+    jw_bool(w, "masked", masked);
+    jw_int(w, "version", r->version);
+    jw_time(w, "created_at", r->created_at);
+    jw_time(w, "updated_at", r->updated_at);
+}
+
 /* A person's fields into the open object; `reveal` forces full values (the audited reveal). */
 static void person_fields(ctx *c, db_stmt *st, jw *w, bool reveal) {
-    int64_t id = db_col_int(st, 0), pid = db_col_int(st, 1);
-    bool masked = !reveal && !can_reveal(c, pid);
-    jw_int(w, "id", id);
-    jw_int(w, "project_id", pid);
-    jw_str(w, "name", db_col_text(st, 2));
-    jw_str(w, "phone", masked ? mask_phone(c, pid, db_col_text(st, 3)) : db_col_text(st, 3));
-    jw_str(w, "phone2", masked ? mask_phone(c, pid, db_col_text(st, 4)) : db_col_text(st, 4));
-    jw_str(w, "id_type", db_col_text(st, 5));
-    jw_str(w, "id_no", masked ? mask_id(c, pid, db_col_text(st, 6)) : db_col_text(st, 6));
-    jw_str(w, "emergency_name", db_col_text(st, 7));
-    jw_str(w, "emergency_phone", masked ? mask_phone(c, pid, db_col_text(st, 8)) : db_col_text(st, 8));
-    jw_str(w, "company", db_col_text(st, 9));
-    jw_str(w, "business_scope", db_col_text(st, 10));
-    jw_str(w, "business_manager", db_col_text(st, 11));
-    jw_str(w, "business_category", db_col_text(st, 12));
-    jw_str(w, "remark", db_col_text(st, 13));
-    jw_bool(w, "masked", masked);
-    jw_int(w, "version", db_col_int(st, 14));
-    jw_time(w, "created_at", db_col_int(st, 15));
-    jw_time(w, "updated_at", db_col_int(st, 16));
+    person_rec r;
+    person_rec_read(st, &r);
+    person_rec_json(c, &r, w, reveal);
 }
 
 static void person_row(ctx *c, db_stmt *st, jw *w) { person_fields(c, st, w, false); }
@@ -186,7 +205,7 @@ kerr person_create_from(ctx *c, json_t *obj, const char *path, int64_t pid, int6
     audit_change_str(&w, "name", NULL, p.name);
     jw_end(&w);
     e = person_grams(c, pid, *id);
-    if (!e) e = ctx_audit(c, pid, "person", *id, "create", buf_cstr(&b));
+    if (!e) e = archive_audit(c, pid, "person", *id, "create", buf_cstr(&b));
     buf_free(&b);
     return e;
 }
@@ -241,7 +260,7 @@ static kerr person_patch(ctx *c) {
     for (int i = 0; i < 12; i++) audit_change_str(&w, PERSON_FIELDS[i], old[i], now[i]);
     jw_end(&w);
     e = person_grams(c, pid, id);
-    if (!e) e = ctx_audit(c, pid, "person", id, "update", buf_cstr(&b));
+    if (!e) e = archive_audit(c, pid, "person", id, "update", buf_cstr(&b));
     buf_free(&b);
     return e ? e : answer_person(c, 200, id, false);
 }
@@ -272,13 +291,13 @@ static kerr person_action(ctx *c) {
 
 /* ---- lookup ---- */
 
-static bool all_digits(const char *s) {
+bool lookup_all_digits(const char *s) {
     if (!*s) return false;
     for (; *s; s++) if (*s < '0' || *s > '9') return false;
     return true;
 }
 
-static bool unit_like(const char *q) {       /* 1502, 3-1502, 3-2-1502, A-101 */
+bool lookup_unit_like(const char *q) {
     int dashes = 0;
     for (const char *p = q; *p; p++) {
         if (*p == '-') dashes++;
@@ -289,7 +308,7 @@ static bool unit_like(const char *q) {       /* 1502, 3-1502, 3-2-1502, A-101 */
 
 static void lookup_units(ctx *c, qb *scope, const char *q, jw *w) {
     jw_arr(w, "units");
-    if (!unit_like(q)) { jw_end(w); qb_free(scope); return; }
+    if (!lookup_unit_like(q)) { jw_end(w); qb_free(scope); return; }
     /* 1502: that room in any building; 3-1502: building 3, any entrance; 3-2-1502: that code */
     const char *dash = strchr(q, '-'), *last = strrchr(q, '-');
     char *bcode = dash ? arena_strndup(&c->a, q, (size_t)(dash - q)) : NULL;
@@ -359,9 +378,9 @@ static const char *cand_sql(ctx *c, const char *kind, const char *q, db_arg *arg
 /* People by name or by phone digits, ranked: the exact name or number, then those starting
 ** with the term, then the shorter names. */
 static void lookup_people(ctx *c, const char *q, jw *w) {
-    bool phone = all_digits(q);
+    bool phone = lookup_all_digits(q);
     jw_arr(w, "people");
-    if ((phone && strlen(q) < 4) || (!phone && unit_like(q) && strchr(q, '-'))) { jw_end(w); return; }
+    if ((phone && strlen(q) < 4) || (!phone && lookup_unit_like(q) && strchr(q, '-'))) { jw_end(w); return; }
     db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
     const char *cand = cand_sql(c, phone ? "t" : "n", q, all, &n);
@@ -385,33 +404,43 @@ static void lookup_people(ctx *c, const char *q, jw *w) {
 
 static void lookup_vehicles(ctx *c, const char *q, jw *w) {
     jw_arr(w, "vehicles");
-    if (all_digits(q) && strlen(q) < 3) { jw_end(w); return; }
+    if (lookup_all_digits(q) && strlen(q) < 3) { jw_end(w); return; }
     char *up = arena_strdup(&c->a, q);
     for (char *p = up; *p; p++) if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
     db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
     const char *cand = cand_sql(c, "v", up, all, &n);
-    char *sql = cand ? arena_printf(&c->a, "SELECT v.id, v.plate, v.unit_id, u.code, p.name, v.model, v.project_id FROM %s "
-                                    "JOIN vehicles v ON v.id = cand.ref_id JOIN units u ON u.id = v.unit_id "
-                                    "LEFT JOIN people p ON p.id = v.person_id WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
+    char *sql = cand ? arena_printf(&c->a, "SELECT " VEHICLE_LOOKUP_COLS " FROM %s "
+                                    "JOIN vehicles v ON v.id = cand.ref_id " VEHICLE_LOOKUP_JOINS " WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
                                     "ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, v.plate LIMIT %d", cand, LOOKUP_MAX) : NULL;
     all[n++] = DT(qb_like(&c->a, up));
     all[n++] = DT(up);
     all[n] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
     while (st && db_step(st) == DB_ROW) {
+        vehicle_rec v;
+        vehicle_rec_read(st, &v);
         jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_str(w, "plate", db_col_text(st, 1));
-        jw_int(w, "unit_id", db_col_int(st, 2));
-        jw_str(w, "unit_code", db_col_text(st, 3));
-        jw_str(w, "owner", db_col_text(st, 4));
-        jw_str(w, "model", db_col_text(st, 5));
-        jw_int(w, "project_id", db_col_int(st, 6));
+        vehicle_rec_json(&v, w);
         jw_end(w);
     }
     if (st) db_finish(st);
     jw_end(w);
+}
+
+/* The lookup from memory (archive_mirror.c) over the projects archive_scope admitted: those the
+** user may read, or the one named by ?project_id. */
+static bool lookup_in_memory(ctx *c, const char *q, jw *w) {
+    int64_t *ids = NULL, only = 0;
+    int n = ctx_perm_projects(c, "archive.read", &ids);
+    if (q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &only)) return false;
+    if (only) {
+        bool in = n < 0;
+        for (int i = 0; i < n && !in; i++) in = ids[i] == only;
+        ids = &only;
+        n = in ? 1 : 0;
+    }
+    return lookup_from_memory(c, q, ids, n, w);
 }
 
 static kerr lookup(ctx *c) {
@@ -428,10 +457,12 @@ static kerr lookup(ctx *c) {
         jw_arr(w, "units"); jw_end(w);
         jw_arr(w, "people"); jw_end(w);
         jw_arr(w, "vehicles"); jw_end(w);
-    } else {
+    } else if (!lookup_in_memory(c, q, w)) {
         lookup_units(c, &s, q, w);
         lookup_people(c, q, w);
         lookup_vehicles(c, q, w);
+    } else {
+        qb_free(&s);
     }
     jw_end(w);
     return E_OK;

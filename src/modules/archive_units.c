@@ -9,16 +9,23 @@
 #include <string.h>
 
 
-/* One owner: columns unit_id, person id, name, phone, relation; the phone masked for this user. */
-static void owner_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
-    jw_int(w, "person_id", db_col_int(o, 1));
-    jw_str(w, "name", db_col_text(o, 2));
-    jw_str(w, "phone", mask_phone(c, pid, db_col_text(o, 3)));
-    jw_str(w, "relation", db_col_text(o, 4));
+void owner_rec_read(db_stmt *st, owner_rec *o) {
+    *o = (owner_rec){db_col_int(st, 0), db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4)};
 }
 
-#define OWNERS_SQL "SELECT r.unit_id, p.id, p.name, p.phone, r.relation FROM residents r JOIN people p ON p.id = r.person_id"
-#define OWNERS_FILTER "r.active = 1 AND r.relation IN ('业主', '共有人')"
+void owner_rec_json(ctx *c, const owner_rec *o, int64_t pid, jw *w) {
+    jw_int(w, "person_id", o->person_id);
+    jw_str(w, "name", o->name);
+    jw_str(w, "phone", mask_phone(c, pid, o->phone));
+    jw_str(w, "relation", o->relation);
+}
+
+/* One owner: an OWNERS_SQL row. */
+static void owner_child(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    owner_rec o;
+    owner_rec_read(st, &o);
+    owner_rec_json(c, &o, pid, w);
+}
 
 /* The current owners (业主/共有人) of one unit, as "owners". */
 static void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
@@ -33,39 +40,57 @@ static void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
     jw_end(w);
 }
 
+void unit_rec_read(db_stmt *st, unit_rec *r) {
+    *r = (unit_rec){
+        .id = db_col_int(st, 0), .project_id = db_col_int(st, 1), .building_id = db_col_int(st, 2),
+        .bcode = db_col_text(st, 3), .bname = db_col_text(st, 4), .entrance = db_col_text(st, 5),
+        .room = db_col_text(st, 6), .code = db_col_text(st, 7),
+        .has_floor = !db_col_is_null(st, 8), .floor = db_col_int(st, 8),
+        .has_area_build = !db_col_is_null(st, 9), .area_build = db_col_int(st, 9),
+        .has_area_use = !db_col_is_null(st, 10), .area_use = db_col_int(st, 10),
+        .use = db_col_text(st, 11), .structure = db_col_text(st, 12), .holder = db_col_text(st, 13),
+        .status = db_col_text(st, 14), .remark = db_col_text(st, 15), .version = db_col_int(st, 16),
+        .created_at = db_col_int(st, 17), .updated_at = db_col_int(st, 18),
+        .complete = db_col_int(st, 19) != 0, .has_owner = db_col_int(st, 20) != 0,
+    };
+}
+
+void unit_rec_json(const unit_rec *r, jw *w) {
+    jw_int(w, "id", r->id);
+    jw_int(w, "project_id", r->project_id);
+    jw_int(w, "building_id", r->building_id);
+    jw_str(w, "building_code", r->bcode);
+    jw_str(w, "building_name", r->bname);
+    jw_str(w, "entrance", r->entrance);
+    jw_str(w, "room", r->room);
+    jw_str(w, "code", r->code);
+    if (r->has_floor) jw_int(w, "floor", r->floor); else jw_null(w, "floor");
+    jw_area(w, "area_build", r->has_area_build, r->area_build);
+    jw_area(w, "area_use", r->has_area_use, r->area_use);
+    jw_str(w, "use", r->use);
+    jw_str(w, "structure", r->structure);
+    jw_str(w, "holder", r->holder);
+    jw_str(w, "status", r->status);
+    jw_str(w, "remark", r->remark);
+    jw_int(w, "version", r->version);
+    jw_time(w, "created_at", r->created_at);
+    jw_time(w, "updated_at", r->updated_at);
+    jw_bool(w, "complete", r->complete);
+    jw_arr(w, "missing");
+    if (!r->complete) {
+        if (!r->has_area_build) jw_str(w, NULL, "area_build");
+        if (!r->holder || !*r->holder) jw_str(w, NULL, "holder");
+        if (strcmp(r->status, "未交房") && strcmp(r->status, "空置")) jw_str(w, NULL, r->has_owner ? "owner_phone" : "owner");
+    }
+    jw_end(w);
+}
+
 /* Writes the unit fields of a UNIT_COLS row (no braces). */
 void unit_fields(ctx *c, db_stmt *st, jw *w) {
     (void)c;
-    int64_t pid = db_col_int(st, 1);
-    bool complete = db_col_int(st, 19) != 0, has_owner = db_col_int(st, 20) != 0;
-    jw_int(w, "id", db_col_int(st, 0));
-    jw_int(w, "project_id", pid);
-    jw_int(w, "building_id", db_col_int(st, 2));
-    jw_str(w, "building_code", db_col_text(st, 3));
-    jw_str(w, "building_name", db_col_text(st, 4));
-    jw_str(w, "entrance", db_col_text(st, 5));
-    jw_str(w, "room", db_col_text(st, 6));
-    jw_str(w, "code", db_col_text(st, 7));
-    if (db_col_is_null(st, 8)) jw_null(w, "floor"); else jw_int(w, "floor", db_col_int(st, 8));
-    jw_area(w, "area_build", st, 9);
-    jw_area(w, "area_use", st, 10);
-    jw_str(w, "use", db_col_text(st, 11));
-    jw_str(w, "structure", db_col_text(st, 12));
-    jw_str(w, "holder", db_col_text(st, 13));
-    jw_str(w, "status", db_col_text(st, 14));
-    jw_str(w, "remark", db_col_text(st, 15));
-    jw_int(w, "version", db_col_int(st, 16));
-    jw_time(w, "created_at", db_col_int(st, 17));
-    jw_time(w, "updated_at", db_col_int(st, 18));
-    jw_bool(w, "complete", complete);
-    jw_arr(w, "missing");
-    if (!complete) {
-        if (db_col_is_null(st, 9)) jw_str(w, NULL, "area_build");
-        if (!*db_col_text(st, 13)) jw_str(w, NULL, "holder");
-        const char *s = db_col_text(st, 14);
-        if (strcmp(s, "未交房") && strcmp(s, "空置")) jw_str(w, NULL, has_owner ? "owner_phone" : "owner");
-    }
-    jw_end(w);
+    unit_rec r;
+    unit_rec_read(st, &r);
+    unit_rec_json(&r, w);
 }
 
 
@@ -342,7 +367,7 @@ static kerr unit_create(ctx *c) {
     in.entrance = in.entrance ? in.entrance : "";
     in.status = status;
     if ((e = status_changed(c, pid, id, NULL, status, in.status_note)) ||
-        (e = ctx_audit(c, pid, "unit", id, "create", unit_changes(c, &none, &in))))
+        (e = archive_audit(c, pid, "unit", id, "create", unit_changes(c, &none, &in))))
         return e;
     return answer_unit(c, 201, id);
 }
@@ -374,7 +399,7 @@ static kerr unit_patch(ctx *c) {
     if (db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, "version", NULL);
     if (in.status && strcmp(in.status, o.status) && (e = status_changed(c, pid, id, o.status, in.status, in.status_note)))
         return e;
-    if ((e = ctx_audit(c, pid, "unit", id, "update", unit_changes(c, &o, &in)))) return e;
+    if ((e = archive_audit(c, pid, "unit", id, "update", unit_changes(c, &o, &in)))) return e;
     return answer_unit(c, 200, id);
 }
 
@@ -394,7 +419,7 @@ static kerr audit_resident(ctx *c, int64_t pid, int64_t uid, const char *action,
     jw_end(&w);
     jw_int(&w, "person_id", person);
     jw_end(&w);
-    kerr e = ctx_audit(c, pid, "unit", uid, action, buf_cstr(&b));
+    kerr e = archive_audit(c, pid, "unit", uid, action, buf_cstr(&b));
     buf_free(&b);
     return e;
 }
@@ -555,7 +580,7 @@ static kerr vehicle_add(ctx *c) {
         return db_last_kerr(c->db);
     const char *plates[] = {v.plate};
     if ((e = grams_set(c->db, pid, 'v', id, plates, 1)) ||
-        (e = ctx_audit(c, pid, "unit", uid, "add_vehicle", jv_dump(c, c->json))))
+        (e = archive_audit(c, pid, "unit", uid, "add_vehicle", jv_dump(c, c->json))))
         return e;
     return answer_small(c, 201, "vehicles", id);
 }
@@ -578,7 +603,7 @@ static kerr vehicle_patch(ctx *c) {
     if (db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, "version", NULL);
     const char *plates[] = {db_text(c->db, &c->a, "SELECT plate FROM vehicles WHERE id = ?", DI(id))};
     if ((e = grams_set(c->db, pid, 'v', id, plates, 1)) ||
-        (e = ctx_audit(c, pid, "unit", uid, "update_vehicle", jv_dump(c, c->json))))
+        (e = archive_audit(c, pid, "unit", uid, "update_vehicle", jv_dump(c, c->json))))
         return e;
     return answer_small(c, 200, "vehicles", id);
 }
@@ -604,7 +629,7 @@ static kerr pet_write(ctx *c, int64_t uid, int64_t pid, int64_t id, int64_t vers
                     DT(kind), DT(name), DT(breed), DT(vacc), DT(remark), DI(c->now), DI(id), DI(version));
         if (!e && db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, "version", NULL);
     }
-    if (e || (e = ctx_audit(c, pid, "unit", uid, created ? "add_pet" : "update_pet", jv_dump(c, c->json)))) return e;
+    if (e || (e = archive_audit(c, pid, "unit", uid, created ? "add_pet" : "update_pet", jv_dump(c, c->json)))) return e;
     return answer_small(c, created ? 201 : 200, "pets", id);
 }
 
@@ -641,7 +666,7 @@ static kerr small_remove(ctx *c, const char *table, const char *action) {
     if (db_changes(c->db) != 1) return ctx_fail(c, E_STATE, NULL, "该记录已移除");
     db_int(c->db, &uid, arena_printf(&c->a, "SELECT unit_id FROM %s WHERE id = ?", table), DI(id));
     if (!strcmp(table, "vehicles") && (e = grams_set(c->db, pid, 'v', id, NULL, 0))) return e;
-    if ((e = ctx_audit(c, pid, "unit", uid, action, arena_printf(&c->a, "{\"id\":%lld}", (long long)id)))) return e;
+    if ((e = archive_audit(c, pid, "unit", uid, action, arena_printf(&c->a, "{\"id\":%lld}", (long long)id)))) return e;
     return answer_small(c, 200, table, id);
 }
 
