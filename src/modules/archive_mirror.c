@@ -26,7 +26,6 @@
 ** behind the server's back (a restore, a hand edit) shows within minutes.
 */
 #include "archive.h"
-#include "../core/clock.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
