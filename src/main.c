@@ -88,6 +88,7 @@ static int cmd_serve(const cli *c) {
         .test_clock = c->num[OPT_TEST_CLOCK], .secure_cookie = c->num[OPT_SECURE_COOKIE],
         .trust_proxy = c->num[OPT_TRUST_PROXY], .tick_seconds = (int)c->num[OPT_TICK],
         .demo_banner = demo ? demo_banner() : NULL,
+        .job = lookup_memory_refresh, .job_ms = 50,
     };
     if (access(cfg.web_dir, R_OK) != 0)
         fprintf(stderr, "kefu: 网页目录 %s 不存在，只提供 API（先运行 make 构建网页）\n", cfg.web_dir);

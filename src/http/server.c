@@ -346,7 +346,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return send_json(c);
 }
 
-/* ---- background work: the deadline tick and the auth-epoch poller ---- */
+/* ---- background work: the deadline tick, the auth-epoch poller and the caller's job ---- */
 
 static pthread_mutex_t bg_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t bg_cv = PTHREAD_COND_INITIALIZER;
@@ -471,10 +471,10 @@ int server_run(const server_config *config, const route *const *tables) {
     if (cfg->demo_banner) fputs(cfg->demo_banner, stdout);
     fflush(stdout);
     periodic jobs[] = {{tick_deadlines, (int64_t)(cfg->tick_seconds > 0 ? cfg->tick_seconds : 30) * 1000},
-                       {poll_auth, 200}};
-    pthread_t threads[2];
-    bool started[2];
-    for (int i = 0; i < 2; i++) started[i] = pthread_create(&threads[i], NULL, periodic_main, &jobs[i]) == 0;
+                       {poll_auth, 200}, {cfg->job, cfg->job_ms > 0 ? cfg->job_ms : 1000}};
+    pthread_t threads[3];
+    bool started[3];
+    for (int i = 0; i < 3; i++) started[i] = jobs[i].fn && pthread_create(&threads[i], NULL, periodic_main, &jobs[i]) == 0;
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "kefu: %s received, finishing requests in flight…\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -484,7 +484,7 @@ int server_run(const server_config *config, const route *const *tables) {
     bg_stop = true;
     pthread_cond_broadcast(&bg_cv);
     pthread_mutex_unlock(&bg_mu);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (started[i]) pthread_join(threads[i], NULL);
     MHD_stop_daemon(d);
     authcache_shutdown();

@@ -17,6 +17,8 @@ typedef struct server_config {
     bool trust_proxy;          /* take the client address from X-Forwarded-For */
     int tick_seconds;          /* deadline tick period */
     const char *demo_banner;   /* printed after "listening on" when not NULL */
+    void (*job)(void);         /* optional: run every job_ms on a background thread (modules') */
+    int job_ms;
 } server_config;
 
 /* Serves until SIGINT/SIGTERM. The db pool must be initialised. Returns 0 on clean exit. */

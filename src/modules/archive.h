@@ -103,9 +103,11 @@ kerr archive_touch(db *d, int64_t project_id);
 kerr archive_audit(ctx *c, int64_t project_id, const char *entity, int64_t id, const char *action, const char *changes);
 
 /* The counter lookup from memory (archive_mirror.c). Writes the three groups into the open
-** object and returns true; false (nothing written) when it cannot answer from memory, and the
-** caller reads the database. `ids`/`n`: the projects in scope (n < 0: all). */
+** object and returns true; false (nothing written) when a project in scope has no snapshot as
+** new as its archive generation: the caller reads the database, and the project is read into
+** memory by lookup_memory_refresh. `ids`/`n`: the projects in scope (n < 0: all). */
 bool lookup_from_memory(ctx *c, const char *q, const int64_t *ids, int n, jw *w);
+void lookup_memory_refresh(void);       /* the server's background job: reads the projects asked for */
 void lookup_memory_enable(bool on);     /* default on; off: every lookup reads the database */
 /* The rules the two ways share: which groups a term searches, and its plate form. */
 bool lookup_unit_like(const char *q);      /* 1502, 3-1502, 3-2-1502, A-101 */

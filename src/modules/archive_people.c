@@ -440,7 +440,9 @@ static bool lookup_in_memory(ctx *c, const char *q, jw *w) {
         ids = &only;
         n = in ? 1 : 0;
     }
-    return lookup_from_memory(c, q, ids, n, w);
+    bool ok = lookup_from_memory(c, q, ids, n, w);
+    ctx_header(c, "X-Kefu-Lookup", ok ? "memory" : "db");   /* which way answered (tests, operators) */
+    return ok;
 }
 
 static kerr lookup(ctx *c) {
