@@ -60,8 +60,9 @@ typedef struct snapshot {
 } snapshot;
 
 /* The registry: the current snapshot of each project this process has been asked to look up
-** in, and whether a request found it missing or old (`wanted`: the background job reads it). */
-typedef struct slot { int64_t pid; snapshot *cur; bool wanted; } slot;
+** in, and whether a request found it missing or old (`wanted`: the background job reads it;
+** not asked again while `reading`: the job then sees a newer generation at the next lookup). */
+typedef struct slot { int64_t pid; snapshot *cur; bool wanted, reading; } slot;
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static slot **slots;
 static int nslots, capslots;
@@ -377,7 +378,7 @@ static snapshot *snapshot_for(int64_t pid, int64_t gen) {
     slot *sl = slot_of(pid);
     snapshot *s = sl ? sl->cur : NULL;
     if (fresh(s, gen)) atomic_fetch_add(&s->refs, 1);
-    else if ((s = NULL, sl)) sl->wanted = true;
+    else if ((s = NULL, sl) && !sl->reading) sl->wanted = true;
     pthread_mutex_unlock(&reg_mu);
     return s;
 }
@@ -400,16 +401,25 @@ static void refresh(db *d, int64_t pid) {
     snapshot_release(old);
 }
 
+static void set_reading(int64_t pid, bool on) {
+    pthread_mutex_lock(&reg_mu);
+    slot *sl = slot_of(pid);
+    if (sl) sl->reading = on;
+    pthread_mutex_unlock(&reg_mu);
+}
+
 void lookup_memory_refresh(void) {
     for (;;) {
         int64_t pid = 0;
         pthread_mutex_lock(&reg_mu);
         for (int i = 0; i < nslots && !pid; i++)
-            if (slots[i]->wanted) slots[i]->wanted = false, pid = slots[i]->pid;
+            if (slots[i]->wanted) slots[i]->wanted = false, slots[i]->reading = true, pid = slots[i]->pid;
         pthread_mutex_unlock(&reg_mu);
-        db *d = pid ? db_pool_reader() : NULL;
+        if (!pid) return;
+        db *d = db_pool_reader();
+        if (d) refresh(d, pid);
+        set_reading(pid, false);
         if (!d) return;
-        refresh(d, pid);
     }
 }
 
