@@ -102,16 +102,18 @@ kerr archive_touch(db *d, int64_t project_id);
 /* archive_touch, then the audit row of the change. */
 kerr archive_audit(ctx *c, int64_t project_id, const char *entity, int64_t id, const char *action, const char *changes);
 
+/* What a lookup term searches, the same from memory and from the database: units by a room
+** form (1502, 3-1502, 3-2-1502, A-101); people by phone digits (4 or more) or by name (not a
+** room with a dash); vehicles unless it is 1–2 digits, by the term in upper case. */
+typedef struct lookup_terms { bool units, people, by_phone, vehicles; const char *plate; } lookup_terms;
+lookup_terms lookup_terms_of(arena *a, const char *q);
 /* The counter lookup from memory (archive_mirror.c). Writes the three groups into the open
 ** object and returns true; false (nothing written) when a project in scope has no snapshot as
 ** new as its archive generation: the caller reads the database, and the project is read into
 ** memory by lookup_memory_refresh. `ids`/`n`: the projects in scope (n < 0: all). */
-bool lookup_from_memory(ctx *c, const char *q, const int64_t *ids, int n, jw *w);
+bool lookup_from_memory(ctx *c, const char *q, const lookup_terms *t, const int64_t *ids, int n, jw *w);
 void lookup_memory_refresh(void);       /* the server's background job: reads the projects asked for */
 void lookup_memory_enable(bool on);     /* default on; off: every lookup reads the database */
-/* The rules the two ways share: which groups a term searches, and its plate form. */
-bool lookup_unit_like(const char *q);      /* 1502, 3-1502, 3-2-1502, A-101 */
-bool lookup_all_digits(const char *s);
 /* Writes rows of st as array items, each with a list of children read for a whole batch of
 ** rows by one query (instead of one query per row). Column 0 of a row is its id, column 1 its
 ** project; the child query's column 0 is the parent id. next() steps st. */

@@ -567,8 +567,10 @@ static void write_vehicles(const top *t, jw *w) {
 
 /* ---- the lookup ---- */
 
-/* The projects in scope with their archive generations (a project never written has none: 0). */
-static int read_generations(ctx *c, const int64_t *ids, int n, int64_t **pid, int64_t **gen) {
+/* The snapshots of the projects in scope, each good for the archive generation the project has
+** now (a project never written has none: 0); `*missing` counts those without one (the
+** background job is asked for them). The count taken, or -1 on error. */
+static int take_snapshots(ctx *c, const int64_t *ids, int n, snapshot ***out, int *missing) {
     qb b;
     qb_init(&b);
     if (n >= 0) qb_in_ids(&b, "p.id IN ?*", ids, n);
@@ -576,49 +578,40 @@ static int read_generations(ctx *c, const int64_t *ids, int n, int64_t **pid, in
                        "ORDER BY p.id");
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     int k = 0, cap = 0, rc = DB_ERROR;
-    *pid = *gen = NULL;
+    *out = NULL, *missing = 0;
     while (st && (rc = db_step(st)) == DB_ROW) {
         if (k == cap) {
-            int64_t *p2 = arena_alloc(&c->a, sizeof(int64_t) * (size_t)(cap * 2 + 8)), *g2 = arena_alloc(&c->a, sizeof(int64_t) * (size_t)(cap * 2 + 8));
-            if (!p2 || !g2) { rc = DB_ERROR; break; }
-            if (k) memcpy(p2, *pid, sizeof(int64_t) * (size_t)k), memcpy(g2, *gen, sizeof(int64_t) * (size_t)k);
-            *pid = p2, *gen = g2, cap = cap * 2 + 8;
+            snapshot **more = arena_alloc(&c->a, sizeof *more * (size_t)(cap = cap * 2 + 8));
+            if (!more) { rc = DB_ERROR; break; }
+            if (k) memcpy(more, *out, sizeof *more * (size_t)k);
+            *out = more;
         }
-        (*pid)[k] = db_col_int(st, 0), (*gen)[k] = db_col_int(st, 1), k++;
+        if (((*out)[k] = snapshot_for(db_col_int(st, 0), db_col_int(st, 1)))) k++; else ++*missing;
     }
     if (st) db_finish(st);
     qb_free(&b);
-    return rc == DB_DONE ? k : -1;
+    if (rc == DB_DONE) return k;
+    while (k) snapshot_release((*out)[--k]);
+    return -1;
 }
 
-static void search(ctx *c, const char *q, snapshot *const *snaps, int ns, jw *w) {
+static void search(ctx *c, const char *q, const lookup_terms *t, snapshot *const *snaps, int ns, jw *w) {
     top units = {.cmp = unit_cmp}, people = {.cmp = person_cmp}, vehicles = {.cmp = vehicle_cmp};
-    bool digits = lookup_all_digits(q), room = lookup_unit_like(q);
-    bool by_person = digits ? strlen(q) >= 4 : !(room && strchr(q, '-'));
-    bool by_plate = !(digits && strlen(q) < 3);
-    char *up = arena_strdup(&c->a, q);
-    for (char *p = up; p && *p; p++) if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
     for (int k = 0; k < ns; k++) {
-        if (room) find_units(snaps[k], q, &units);
-        if (by_person) find_people(snaps[k], q, digits, &people);
-        if (by_plate && up) find_vehicles(snaps[k], up, &vehicles);
+        if (t->units) find_units(snaps[k], q, &units);
+        if (t->people) find_people(snaps[k], q, t->by_phone, &people);
+        if (t->vehicles) find_vehicles(snaps[k], t->plate, &vehicles);
     }
     write_units(c, &units, w);
     write_people(c, &people, w);
     write_vehicles(&vehicles, w);
 }
 
-bool lookup_from_memory(ctx *c, const char *q, const int64_t *ids, int n, jw *w) {
+bool lookup_from_memory(ctx *c, const char *q, const lookup_terms *t, const int64_t *ids, int n, jw *w) {
     if (!atomic_load(&enabled)) return false;
-    int64_t *pid, *gen;
-    int np = read_generations(c, ids, n, &pid, &gen);
-    snapshot **snaps = np > 0 ? arena_alloc(&c->a, sizeof *snaps * (size_t)np) : NULL;
-    if (np < 0 || (np > 0 && !snaps)) return false;
-    int ns = 0;
-    for (int k = 0; k < np; k++)       /* every project is asked for, even after one is missing */
-        if ((snaps[ns] = snapshot_for(pid[k], gen[k]))) ns++;
-    bool ok = ns == np;
-    if (ok) search(c, q, snaps, ns, w);
+    snapshot **snaps;
+    int missing, ns = take_snapshots(c, ids, n, &snaps, &missing);
+    if (ns >= 0 && !missing) search(c, q, t, snaps, ns, w);
     for (int k = 0; k < ns; k++) snapshot_release(snaps[k]);
-    return ok;
+    return ns >= 0 && !missing;
 }

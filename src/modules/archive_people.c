@@ -291,13 +291,13 @@ static kerr person_action(ctx *c) {
 
 /* ---- lookup ---- */
 
-bool lookup_all_digits(const char *s) {
+static bool all_digits(const char *s) {
     if (!*s) return false;
     for (; *s; s++) if (*s < '0' || *s > '9') return false;
     return true;
 }
 
-bool lookup_unit_like(const char *q) {
+static bool unit_like(const char *q) {       /* 1502, 3-1502, 3-2-1502, A-101 */
     int dashes = 0;
     for (const char *p = q; *p; p++) {
         if (*p == '-') dashes++;
@@ -306,9 +306,18 @@ bool lookup_unit_like(const char *q) {
     return dashes <= 2 && q[0] != '-';
 }
 
-static void lookup_units(ctx *c, qb *scope, const char *q, jw *w) {
+lookup_terms lookup_terms_of(arena *a, const char *q) {
+    bool digits = all_digits(q), room = unit_like(q);
+    size_t n = strlen(q);
+    char *up = arena_strdup(a, q);
+    for (char *p = up; p && *p; p++) if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+    return (lookup_terms){.units = room, .people = digits ? n >= 4 : !(room && strchr(q, '-')), .by_phone = digits,
+                          .vehicles = up && !(digits && n < 3), .plate = up};
+}
+
+static void lookup_units(ctx *c, qb *scope, const char *q, const lookup_terms *t, jw *w) {
     jw_arr(w, "units");
-    if (!lookup_unit_like(q)) { jw_end(w); qb_free(scope); return; }
+    if (!t->units) { jw_end(w); qb_free(scope); return; }
     /* 1502: that room in any building; 3-1502: building 3, any entrance; 3-2-1502: that code */
     const char *dash = strchr(q, '-'), *last = strrchr(q, '-');
     char *bcode = dash ? arena_strndup(&c->a, q, (size_t)(dash - q)) : NULL;
@@ -377,10 +386,10 @@ static const char *cand_sql(ctx *c, const char *kind, const char *q, db_arg *arg
 
 /* People by name or by phone digits, ranked: the exact name or number, then those starting
 ** with the term, then the shorter names. */
-static void lookup_people(ctx *c, const char *q, jw *w) {
-    bool phone = lookup_all_digits(q);
+static void lookup_people(ctx *c, const char *q, const lookup_terms *t, jw *w) {
+    bool phone = t->by_phone;
     jw_arr(w, "people");
-    if ((phone && strlen(q) < 4) || (!phone && lookup_unit_like(q) && strchr(q, '-'))) { jw_end(w); return; }
+    if (!t->people) { jw_end(w); return; }
     db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
     const char *cand = cand_sql(c, phone ? "t" : "n", q, all, &n);
@@ -402,11 +411,10 @@ static void lookup_people(ctx *c, const char *q, jw *w) {
     jw_end(w);
 }
 
-static void lookup_vehicles(ctx *c, const char *q, jw *w) {
+static void lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
     jw_arr(w, "vehicles");
-    if (lookup_all_digits(q) && strlen(q) < 3) { jw_end(w); return; }
-    char *up = arena_strdup(&c->a, q);
-    for (char *p = up; *p; p++) if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+    if (!t->vehicles) { jw_end(w); return; }
+    const char *up = t->plate;
     db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
     const char *cand = cand_sql(c, "v", up, all, &n);
@@ -430,7 +438,7 @@ static void lookup_vehicles(ctx *c, const char *q, jw *w) {
 
 /* The lookup from memory (archive_mirror.c) over the projects archive_scope admitted: those the
 ** user may read, or the one named by ?project_id. */
-static bool lookup_in_memory(ctx *c, const char *q, jw *w) {
+static bool lookup_in_memory(ctx *c, const char *q, const lookup_terms *t, jw *w) {
     int64_t *ids = NULL, only = 0;
     int n = ctx_perm_projects(c, "archive.read", &ids);
     if (q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &only)) return false;
@@ -440,7 +448,7 @@ static bool lookup_in_memory(ctx *c, const char *q, jw *w) {
         ids = &only;
         n = in ? 1 : 0;
     }
-    bool ok = lookup_from_memory(c, q, ids, n, w);
+    bool ok = lookup_from_memory(c, q, t, ids, n, w);
     ctx_header(c, "X-Kefu-Lookup", ok ? "memory" : "db");   /* which way answered (tests, operators) */
     return ok;
 }
@@ -459,12 +467,14 @@ static kerr lookup(ctx *c) {
         jw_arr(w, "units"); jw_end(w);
         jw_arr(w, "people"); jw_end(w);
         jw_arr(w, "vehicles"); jw_end(w);
-    } else if (!lookup_in_memory(c, q, w)) {
-        lookup_units(c, &s, q, w);
-        lookup_people(c, q, w);
-        lookup_vehicles(c, q, w);
     } else {
-        qb_free(&s);
+        lookup_terms t = lookup_terms_of(&c->a, q);
+        if (lookup_in_memory(c, q, &t, w)) qb_free(&s);
+        else {
+            lookup_units(c, &s, q, &t, w);
+            lookup_people(c, q, &t, w);
+            lookup_vehicles(c, &t, w);
+        }
     }
     jw_end(w);
     return E_OK;
