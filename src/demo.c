@@ -41,7 +41,7 @@ static kerr add_extra_project(db *d, int i, int64_t now, const audit_actor *sys)
     snprintf(code, sizeof code, "P%02d", i + 1);
     snprintf(name, sizeof name, "%s%s管理处", names[i % 16], i >= 16 ? "二期" : "");
     int64_t pid = 0;
-    if (!db_int(d, &pid, "INSERT INTO projects(code, name, created_at, updated_at) VALUES (?,?,?,?) RETURNING id",
+    if (db_insert(d, &pid, "INSERT INTO projects(code, name, created_at, updated_at) VALUES (?,?,?,?)",
                 DT(code), DT(name), DI(now), DI(now)))
         return db_last_kerr(d);
     return audit_append(d, sys, pid, "project", pid, "create", "{\"source\":\"demo\"}", now);
@@ -53,8 +53,8 @@ static kerr add_user(db *d, int i, int64_t now, const audit_actor *sys) {
     char hash[256];
     if (!crypto_password_hash(DEMO_PASSWORD, hash, sizeof hash)) return E_INTERNAL;
     int64_t uid = 0;
-    if (!db_int(d, &uid, "INSERT INTO users(username, display_name, phone, password_hash, created_at, updated_at) "
-                         "VALUES (?,?,?,?,?,?) RETURNING id",
+    if (db_insert(d, &uid, "INSERT INTO users(username, display_name, phone, password_hash, created_at, updated_at) "
+                         "VALUES (?,?,?,?,?,?)",
                 DT(users[i].username), DT(users[i].name), DT(users[i].phone), DT(hash), DI(now), DI(now)))
         return db_last_kerr(d);
     kerr e = db_exec(d, "INSERT INTO user_roles(user_id, project_id, role, created_at) VALUES (?,?,?,?)",
@@ -78,8 +78,8 @@ kerr demo_load(db *d, char *err, size_t n) {
     for (size_t i = 0; !e && i < sizeof projects / sizeof projects[0]; i++) {
         int64_t pid = 0;   /* ids from the database (1, 2 in a new one): explicit ids would leave
                               PostgreSQL's id sequence behind */
-        if (!db_int(d, &pid, "INSERT INTO projects(code, name, address, phone, created_at, updated_at) "
-                             "VALUES (?,?,?,?,?,?) RETURNING id", DT(projects[i].code), DT(projects[i].name),
+        if (db_insert(d, &pid, "INSERT INTO projects(code, name, address, phone, created_at, updated_at) "
+                             "VALUES (?,?,?,?,?,?)", DT(projects[i].code), DT(projects[i].name),
                     DT(projects[i].address), DT(projects[i].phone), DI(now), DI(now)))
             e = db_last_kerr(d);
         if (!e) e = audit_append(d, &sys, pid, "project", pid, "create", "{\"source\":\"demo\"}", now);

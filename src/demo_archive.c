@@ -51,8 +51,8 @@ static void resident_id(char *out, size_t n) {
 }
 
 static kerr add_person(db *d, int64_t pid, const char *name, const char *phone, const char *idno, int64_t now, int64_t *id) {
-    if (!db_int(d, id, "INSERT INTO people(project_id, name, phone, id_type, id_no, created_at, updated_at) "
-                       "VALUES (?,?,?,'身份证',?,?,?) RETURNING id", DI(pid), DT(name), DT(phone), DT(idno), DI(now), DI(now)))
+    if (db_insert(d, id, "INSERT INTO people(project_id, name, phone, id_type, id_no, created_at, updated_at) "
+                       "VALUES (?,?,?,'身份证',?,?,?)", DI(pid), DT(name), DT(phone), DT(idno), DI(now), DI(now)))
         return db_last_kerr(d);
     const char *nm[] = {name}, *ph[] = {phone};
     kerr e = grams_set(d, pid, 'n', *id, nm, 1);
@@ -76,8 +76,8 @@ static kerr demo_unit(db *d, int64_t pid, int64_t bid, const char *bcode, int en
     person_name(owner, sizeof owner, NULL);
     int64_t area = 6000 + rnd(9000), uid = 0;
     bool no_holder = !special && rnd(100) < 3;
-    if (!db_int(d, &uid, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, use_type, "
-                         "structure, holder, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,'住宅',?,?,?,?,?) RETURNING id",
+    if (db_insert(d, &uid, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, use_type, "
+                         "structure, holder, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,'住宅',?,?,?,?,?)",
                 DI(pid), DI(bid), DT(ent == 1 ? "1" : "2"), DT(room), DT(code), DI(floor), DI(area), DI(area * 4 / 5),
                 DT(STRUCTS[rnd(5)]), DT(handed && !no_holder ? owner : ""), DT(status), DI(now), DI(now)))
         return db_last_kerr(d);
@@ -117,8 +117,8 @@ static kerr demo_unit(db *d, int64_t pid, int64_t bid, const char *bcode, int en
         int64_t vid = 0;
         snprintf(plate, sizeof plate, "粤A%c%c%u%u%u", letters[rnd(24)], letters[rnd(34)], rnd(10), rnd(10), rnd(10));
         snprintf(space, sizeof space, "B%u-%03u", rnd(2) + 1, rnd(400) + 1);
-        if (!db_int(d, &vid, "INSERT INTO vehicles(project_id, unit_id, person_id, plate, model, space, created_at, updated_at) "
-                             "VALUES (?,?,?,?,?,?,?,?) RETURNING id", DI(pid), DI(uid), DI(person), DT(plate),
+        if (db_insert(d, &vid, "INSERT INTO vehicles(project_id, unit_id, person_id, plate, model, space, created_at, updated_at) "
+                             "VALUES (?,?,?,?,?,?,?,?)", DI(pid), DI(uid), DI(person), DT(plate),
                     DT(MODELS[rnd(7)]), DT(space), DI(now), DI(now)))
             return db_last_kerr(d);
         const char *pl[] = {plate};
@@ -142,8 +142,8 @@ kerr demo_archive(db *d, int64_t pid, int64_t now) {
         int64_t bid = 0;
         snprintf(code, sizeof code, "%d", b);
         snprintf(name, sizeof name, "%d栋", b);
-        if (!db_int(d, &bid, "INSERT INTO buildings(project_id, code, name, floors, entrances, kind, created_at, updated_at) "
-                             "VALUES (?,?,?,?,2,'住宅楼',?,?) RETURNING id", DI(pid), DT(code), DT(name), DI(floors), DI(now), DI(now)))
+        if (db_insert(d, &bid, "INSERT INTO buildings(project_id, code, name, floors, entrances, kind, created_at, updated_at) "
+                             "VALUES (?,?,?,?,2,'住宅楼',?,?)", DI(pid), DT(code), DT(name), DI(floors), DI(now), DI(now)))
             return db_last_kerr(d);
         for (int ent = 1; !e && ent <= 2; ent++)
             for (int f = 1; !e && f <= floors; f++)

@@ -51,9 +51,9 @@ static kerr add_event(db *d, int64_t visit, const char *action, const char *to, 
 
 /* The steward's plan over buildings 1 and 2 of project 1. */
 static kerr add_plan(db *d, const char *month, int64_t steward, int64_t lead, int64_t now, int64_t *plan) {
-    if (!db_int(d, plan, "INSERT INTO visit_plans(project_id, steward_id, month, target_percent, note, created_by, "
-                         "created_at, updated_at) VALUES (1,?,?,80,'本月重点：1、2栋入户巡访，了解入住后问题',?,?,?) "
-                         "RETURNING id", DI(steward), DT(month), DI(lead), DI(now), DI(now)))
+    if (db_insert(d, plan, "INSERT INTO visit_plans(project_id, steward_id, month, target_percent, note, created_by, "
+                         "created_at, updated_at) VALUES (1,?,?,80,'本月重点：1、2栋入户巡访，了解入住后问题',?,?,?)",
+                           DI(steward), DT(month), DI(lead), DI(now), DI(now)))
         return db_last_kerr(d);
     return db_exec(d, "INSERT INTO visit_plan_buildings(plan_id, building_id) SELECT ?, id FROM buildings "
                       "WHERE project_id = 1 AND code IN ('1','2')", DI(*plan));
@@ -81,9 +81,9 @@ static kerr add_visit(db *d, int i, int64_t plan, int64_t steward, int64_t unit,
     const char *state = done ? "done" : missed ? "missed" : "planned";
     if (!done && !missed)   /* in two hours on the hour, and tomorrow at 10:00 */
         at = i == DEMO_DONE + 1 ? (now / 3600 + 3) * 3600 : clock_day_start(now) + 86400 + 10 * 3600;
-    if (!db_int(d, &id, "INSERT INTO visits(project_id, plan_id, steward_id, unit_id, person_id, kind, state, at, "
+    if (db_insert(d, &id, "INSERT INTO visits(project_id, plan_id, steward_id, unit_id, person_id, kind, state, at, "
                         "appointment_at, visited_at, topic, met_person, opinions, suggestions, summary, reason, created_by, "
-                        "created_at, updated_at) VALUES (1,?,?,?,?,'visit',?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                        "created_at, updated_at) VALUES (1,?,?,?,?,'visit',?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 DI(plan), DI(steward), DI(unit), owner_id ? DI(owner_id) : DN, DT(state), DI(at), done ? DN : DI(at),
                 done ? DI(at) : DN, DT(done ? "" : "了解入住后的居住情况"), DT(done ? owner : ""),
                 DT(done ? TALKS[i].opinions : ""), DT(done ? TALKS[i].suggestions : ""), DT(done ? TALKS[i].summary : ""),
@@ -102,9 +102,9 @@ static kerr add_routine(db *d, int i, int64_t plan, int64_t steward, int64_t uni
                         int64_t start, int64_t now) {
     int64_t at = clock_day_start(start + (now - start) * (i % 23) / 23) + 9 * 3600 + (i % 8) * 1800, id = 0;
     if (at > now) at = now;
-    if (!db_int(d, &id, "INSERT INTO visits(project_id, plan_id, steward_id, unit_id, person_id, kind, state, at, "
+    if (db_insert(d, &id, "INSERT INTO visits(project_id, plan_id, steward_id, unit_id, person_id, kind, state, at, "
                         "visited_at, met_person, summary, created_by, created_at, updated_at) VALUES "
-                        "(1,?,?,?,?,'visit','done',?,?,?,'例行巡访，业主无其他意见',?,?,?) RETURNING id",
+                        "(1,?,?,?,?,'visit','done',?,?,?,'例行巡访，业主无其他意见',?,?,?)",
                 DI(plan), DI(steward), DI(unit), person ? DI(person) : DN, DI(at), DI(at), DT(owner), DI(steward),
                 DI(at), DI(now)))
         return db_last_kerr(d);
@@ -149,10 +149,10 @@ static kerr add_quotas(db *d, const char *month, int64_t manager, int64_t lead, 
                      DI(lead), DT(month), DI(manager), DI(now));
     int64_t at = clock_day_start(start + (now - start) / 2) + 10 * 3600, id = 0;
     if (at > now) at = now;
-    if (!e && !db_int(d, &id, "INSERT INTO visits(project_id, steward_id, unit_id, kind, state, at, visited_at, met_person, "
+    if (!e && db_insert(d, &id, "INSERT INTO visits(project_id, steward_id, unit_id, kind, state, at, visited_at, met_person, "
                               "summary, created_by, created_at, updated_at) SELECT 1, ?, u.id, 'callback', 'done', ?, ?, "
                               "u.holder, '经理上门回访：对维修结果满意', ?, ?, ? FROM units u WHERE u.project_id = 1 AND "
-                              HOUSEHOLDS " ORDER BY u.id DESC LIMIT 1 RETURNING id",
+                              HOUSEHOLDS " ORDER BY u.id DESC LIMIT 1",
                               DI(manager), DI(at), DI(at), DI(manager), DI(at), DI(now)))
         e = db_last_kerr(d);
     return e ? e : add_event(d, id, "record", "done", manager, at);

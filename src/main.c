@@ -106,8 +106,8 @@ static kerr insert_user(db *d, const char *username, const char *name, const cha
     if (!crypto_password_hash(pw, hash, sizeof hash)) return E_INTERNAL;
     kerr e = db_begin(d);
     if (e) return e;
-    if (!db_int(d, &uid, "INSERT INTO users(username, display_name, password_hash, must_change_password, "
-                         "created_at, updated_at) VALUES (?,?,?,?,?,?) RETURNING id",
+    if (db_insert(d, &uid, "INSERT INTO users(username, display_name, password_hash, must_change_password, "
+                         "created_at, updated_at) VALUES (?,?,?,?,?,?)",
                 DT(username), DT(name), DT(hash), DI(must_change), DI(now), DI(now)))
         e = db_last_kerr(d);
     if (!e) e = db_exec(d, "INSERT INTO user_roles(user_id, project_id, role, created_at) VALUES (?,?,?,?)",

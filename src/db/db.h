@@ -43,15 +43,19 @@ bool db_pool_init(const char *target, char *err, size_t errlen);
 db *db_pool_reader(void);                         /* this thread's reader; NULL on failure */
 db *db_pool_writer_acquire(void);                 /* blocks; pair with release */
 void db_pool_writer_release(db *d);
-/* A write request's transaction, with group commit where the backend allows it (SQLite):
-** requests that arrive while another is writing join one transaction, each in its own
-** savepoint, and share one COMMIT (one fsync). db_pool_write_end keeps (keep = true) or
-** undoes this request's writes and returns only once they are durable: E_OK, or the
-** commit's error (then none of the batch was kept). alone: a bulk write (an import) runs in
-** a transaction of its own instead, after the open batch has committed: in a savepoint SQLite
-** would copy every page it changes into an in-memory journal (an import of 100k units then
-** spent a fifth of its time walking that journal). */
-db *db_pool_write_begin(kerr *e, bool alone);
+/* A write request's writes: fn(writer, arg, &keep) returns the request's result and sets keep
+** when its writes are to be kept. With group commit (SQLite, unless --no-group-commit) the
+** pool's writer thread runs fn, in a savepoint of a transaction shared with the requests
+** queued meanwhile; otherwise the calling thread runs it in a transaction of its own.
+** db_pool_write returns once the kept writes are durable: E_OK, or the commit's error (then
+** none of the batch was kept). *result is fn's. fn must not use thread-local state. */
+typedef kerr (*db_write_fn)(db *w, void *arg, bool *keep);
+kerr db_pool_write(db_write_fn fn, void *arg, kerr *result);
+/* The writer in a transaction of its own, for a handler that reads first (a login) or a bulk
+** write (an import): a savepoint would make SQLite copy every page it changes into an
+** in-memory journal (an import of 100k units spent a fifth of its time walking it).
+** db_pool_write_end commits (keep) or rolls back, and releases the writer. */
+db *db_pool_write_begin(kerr *e);
 kerr db_pool_write_end(db *d, bool keep);
 void db_pool_set_group_commit(bool on);
 /* PostgreSQL: reads outside a transaction from all threads go down `lanes` shared connections
@@ -84,11 +88,15 @@ db_stmt *db_query_a(db *d, const char *sql, const db_arg *args);   /* bound, not
 /* First column of the first row; false when no row or on error (then *err is set). */
 bool db_int_a(db *d, int64_t *out, const char *sql, const db_arg *args);
 char *db_text_a(db *d, arena *a, const char *sql, const db_arg *args);  /* NULL if none */
+/* An INSERT of one row (written without RETURNING): the new row's id in *id. E_NOT_FOUND when
+** it inserted nothing (an INSERT … SELECT that found no row). */
+kerr db_insert_a(db *d, int64_t *id, const char *sql, const db_arg *args);
 bool db_exists_a(db *d, const char *sql, const db_arg *args);
 #define db_exec(d, sql, ...)   db_exec_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_query(d, sql, ...)  db_query_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_int(d, out, sql, ...) db_int_a(d, out, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_text(d, a, sql, ...)  db_text_a(d, a, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+#define db_insert(d, id, sql, ...) db_insert_a(d, id, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_exists(d, sql, ...)   db_exists_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 
 /* ---- transactions ---- */

@@ -26,6 +26,7 @@ typedef struct db_ops {
     const char *(*errmsg)(void *conn);
     kerr (*last_kerr)(void *conn);
     int64_t (*changes)(void *conn);
+    int64_t (*last_id)(void *conn);   /* the last INSERT's row id; NULL: db_insert appends RETURNING id */
     kerr (*backup)(void *conn, const char *dest, char *err, size_t n);
     int (*check_fk)(void *conn, char *report, size_t n);
     kerr (*lock_chain)(void *conn);
@@ -33,10 +34,19 @@ typedef struct db_ops {
     void (*share_reads)(const char *target, int lanes);   /* NULL: every connection reads alone */
     const char *begin_sql;
     const char *begin_read_sql;   /* NULL: reads need no transaction */
-    bool group_commit;            /* write requests may share one commit (pool.c) */
+    /* Group commit (pool.c), NULL where the backend has none: this connection's commits no
+    ** longer wait for the log to reach the disk; the pool fdatasyncs log_path instead. */
+    kerr (*defer_sync)(void *conn);
+    bool (*log_path)(void *conn, char *out, size_t n);
+    /* Checkpoints elsewhere: this connection no longer checkpoints after its commits but calls
+    ** notify with the log's size in pages; checkpoint (on another connection) copies what it
+    ** can into the database without blocking the writer. */
+    void (*defer_checkpoints)(void *conn, void (*notify)(int pages));
+    kerr (*checkpoint)(void *conn);
 } db_ops;
 
 extern bool db_durable;   /* db_set_durable */
+int sqlite_vfs_install(void);   /* sqlite_vfs.c: the WAL-frame buffering shim, as default VFS */
 
 #define DB_CACHE_SLOTS 128
 

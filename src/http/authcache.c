@@ -176,9 +176,14 @@ kerr auth_epoch_bump(db *d) {
     return db_exec(d, "UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1");
 }
 
-void authcache_commit_hook(bool committed) {
-    if (pending_bump && committed) atomic_fetch_add(&epoch, 1);
+bool authcache_take_bump(void) {
+    bool b = pending_bump;
     pending_bump = false;
+    return b;
+}
+
+void authcache_committed(bool bumped) {
+    if (bumped) atomic_fetch_add(&epoch, 1);
 }
 
 void authcache_poll(db *d) {

@@ -42,9 +42,12 @@ bool projcache_get(arena *a, project_info **out, int *n);
 void projcache_put(const project_info *p, int n, uint64_t epoch);
 
 /* In a write transaction: record that authentication data changed (bumps auth_epoch). The
-** in-process epoch moves when the transaction commits (authcache_commit_hook). */
+** in-process epoch moves once the transaction has committed: the thread that ran the writes
+** takes the mark (authcache_take_bump), and authcache_committed moves the epoch if it was set
+** and the writes were kept. */
 kerr auth_epoch_bump(db *d);
-void authcache_commit_hook(bool committed);
+bool authcache_take_bump(void);
+void authcache_committed(bool bumped);
 /* Poller: compares the auth_epoch row with the last seen value (server background thread). */
 void authcache_poll(db *d);
 #endif

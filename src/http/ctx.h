@@ -73,6 +73,7 @@ struct ctx {
     db *db;
     bool writer;                  /* c->db is the writer, inside a transaction */
     bool keep_writes;             /* commit even though the handler returned an error */
+    bool epoch_bumped;            /* the handler changed authentication data (authcache.h) */
     kerr (*answer)(ctx *c, int status, int64_t id);   /* ctx_answer_after_commit */
     int answer_status;
     int64_t answer_id;
@@ -112,8 +113,9 @@ kerr ctx_wf_fail(ctx *c, kerr e, const struct wf_run *r);
 /* For RF_OWN_TX handlers: take the writer and begin; end commits when e is E_OK (or
 ** keep_writes) and rolls back otherwise, releases the writer, and returns the final error. */
 kerr ctx_write_begin(ctx *c);
-/* The answer of a write, rendered once the write is durable, on this thread's reader: the
-** reading is then done outside the one writer, in parallel with other requests' writes. */
+/* The answer of a write (the record as GET would show it): rendered after the handler's writes,
+** in the same transaction on the same connection (for RF_OWN_TX and RF_BULK handlers, once
+** they have committed). If the writes are then not kept or not durable, the error replaces it. */
 kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t id), int status, int64_t id);
 kerr ctx_write_end(ctx *c, kerr e);
 /* Projects where the user holds perm: -1 when it is company-wide (every project), else

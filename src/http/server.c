@@ -122,7 +122,7 @@ static kerr check_access(ctx *c) {
 
 kerr ctx_write_begin(ctx *c) {
     kerr e = E_OK;
-    db *w = db_pool_write_begin(&e, (c->route->flags & RF_BULK) != 0);
+    db *w = db_pool_write_begin(&e);
     c->now = clock_now();
     if (e) return e;
     c->db = w;
@@ -130,14 +130,11 @@ kerr ctx_write_begin(ctx *c) {
     return E_OK;
 }
 
-/* Keeps the writes when the handler succeeded (or asked to keep them), and returns once
-** they are on disk: a 2xx is only ever sent for durable writes. */
-kerr ctx_write_end(ctx *c, kerr e) {
-    if (!c->writer) return e;
-    kerr ce = db_pool_write_end(c->db, e == E_OK || c->keep_writes);
+/* Once the writes are durable (ce: the commit's result): the auth cache, this thread's reader,
+** and for a handler that wrote in a transaction of its own, the answer (ctx_answer_after_commit). */
+static kerr after_writes(ctx *c, kerr e, kerr ce, bool kept, bool bumped) {
     if (ce && !e) e = ce;
-    authcache_commit_hook((e == E_OK || c->keep_writes) && !ce);
-    c->writer = false;
+    authcache_committed(bumped && kept && !ce);
     c->db = db_pool_reader();
     if (e || !c->answer) return e;
     if (db_begin_read(c->db)) return E_BUSY;
@@ -147,6 +144,16 @@ kerr ctx_write_end(ctx *c, kerr e) {
     return e;
 }
 
+/* Keeps the writes when the handler succeeded (or asked to keep them), and returns once
+** they are on disk: a 2xx is only ever sent for durable writes. */
+kerr ctx_write_end(ctx *c, kerr e) {
+    if (!c->writer) return e;
+    bool keep = e == E_OK || c->keep_writes, bumped = authcache_take_bump();
+    kerr ce = db_pool_write_end(c->db, keep);
+    c->writer = false;
+    return after_writes(c, e, ce, keep, bumped);
+}
+
 kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t id), int status, int64_t id) {
     c->answer = answer;
     c->answer_status = status;
@@ -154,13 +161,37 @@ kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t 
     return E_OK;
 }
 
+/* A write request's handler as the pool runs it: on the pool's writer thread under group
+** commit, so what the handler leaves for after the commit goes into the ctx. The answer is
+** read in the same transaction, right after the writes: the writer has the pages it just
+** wrote in its cache, where a reader would fetch them all again (its cache is dropped at
+** every commit), and the answer shows exactly what was written. */
+static kerr write_job(db *w, void *arg, bool *keep) {
+    ctx *c = arg;
+    c->db = w;
+    c->writer = true;
+    c->now = clock_now();
+    kerr e = c->route->fn(c);
+    if (e == E_OK && c->answer) {
+        e = c->answer(c, c->answer_status, c->answer_id);
+        c->answer = NULL;
+    }
+    *keep = e == E_OK || c->keep_writes;
+    c->epoch_bumped = authcache_take_bump();
+    c->writer = false;
+    return e;
+}
+
 /* Runs the handler, in a write transaction for writes; commits only on success. */
 static kerr run_handler(ctx *c) {
     bool tx = is_write_method(c->method) && !(c->route->flags & RF_OWN_TX);
     if (!tx) return ctx_write_end(c, c->route->fn(c));
-    kerr e = ctx_write_begin(c);
-    if (e) return e;
-    return ctx_write_end(c, c->route->fn(c));
+    if (c->route->flags & RF_BULK) {
+        kerr e = ctx_write_begin(c);
+        return e ? e : ctx_write_end(c, c->route->fn(c));
+    }
+    kerr e = E_OK, ce = db_pool_write(write_job, c, &e);
+    return after_writes(c, e, ce, e == E_OK || c->keep_writes, c->epoch_bumped);
 }
 
 /* Query values are C strings: one with an embedded NUL byte would be read cut short, and

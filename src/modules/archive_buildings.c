@@ -86,8 +86,8 @@ static kerr building_create(ctx *c) {
     kerr e;
     if ((e = in_only(c, fields)) || (e = archive_project(c, "archive.write", &pid)) || (e = read_building(c, &in, true)))
         return e;
-    if (!db_int(c->db, &id, "INSERT INTO buildings(project_id, code, name, floors, entrances, kind, remark, created_at, "
-                            "updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+    if (db_insert(c->db, &id, "INSERT INTO buildings(project_id, code, name, floors, entrances, kind, remark, created_at, "
+                            "updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
                 DI(pid), DT(in.code), DT(in.name), DI(in.floors), DI(in.entrances), DT(in.kind ? in.kind : "住宅楼"),
                 DT(in.remark ? in.remark : ""), DI(c->now), DI(c->now))) {
         e = db_last_kerr(c->db);

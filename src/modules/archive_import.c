@@ -203,9 +203,9 @@ static kerr commit_job(ctx *c, import_job *j) {
     for (int i = 0; !e && i < j->nunits; i++) {
         imp_unit *u = &j->units[i];
         const char *status = *u->status ? u->status : u->has_people ? "已入住" : "空置";
-        if (!db_int(c->db, &u->id, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, "
+        if (db_insert(c->db, &u->id, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, "
                                    "use_type, structure, holder, status, created_at, updated_at) "
-                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     DI(j->pid), DI(u->bid), DT(u->entrance), DT(u->room), DT(u->code), u->has_floor ? DI(u->floor) : DN,
                     u->has_ab ? DI(u->ab) : DN, u->has_au ? DI(u->au) : DN, DT(u->use), DT(u->structure), DT(u->holder),
                     DT(status), DI(c->now), DI(c->now)))
@@ -215,8 +215,8 @@ static kerr commit_job(ctx *c, import_job *j) {
     }
     for (int i = 0; !e && i < j->npeople; i++) {
         imp_person *p = &j->people[i];
-        if (!db_int(c->db, &p->id, "INSERT INTO people(project_id, name, phone, id_type, id_no, created_at, updated_at) "
-                                   "VALUES (?,?,?,?,?,?,?) RETURNING id", DI(j->pid), DT(p->name), DT(p->phone),
+        if (db_insert(c->db, &p->id, "INSERT INTO people(project_id, name, phone, id_type, id_no, created_at, updated_at) "
+                                   "VALUES (?,?,?,?,?,?,?)", DI(j->pid), DT(p->name), DT(p->phone),
                     DT(p->idtype), DT(p->idno), DI(c->now), DI(c->now)))
             return db_last_kerr(c->db);
         const char *nm[] = {p->name}, *ph[] = {p->phone};
@@ -232,8 +232,8 @@ static kerr commit_job(ctx *c, import_job *j) {
                            "VALUES (?,?,?,?,?,?,?)", DI(j->pid), DI(uid), DI(person), DT(l->relation), DT(today),
                     DI(c->now), DI(c->now));
         if (e || !l->plate) continue;
-        if (!db_int(c->db, &vid, "INSERT INTO vehicles(project_id, unit_id, person_id, plate, created_at, updated_at) "
-                                 "VALUES (?,?,?,?,?,?) RETURNING id", DI(j->pid), DI(uid), DI(person), DT(l->plate),
+        if (db_insert(c->db, &vid, "INSERT INTO vehicles(project_id, unit_id, person_id, plate, created_at, updated_at) "
+                                 "VALUES (?,?,?,?,?,?)", DI(j->pid), DI(uid), DI(person), DT(l->plate),
                     DI(c->now), DI(c->now)))
             return db_last_kerr(c->db);
         const char *pl[] = {l->plate};

@@ -189,9 +189,9 @@ kerr person_create_from(ctx *c, json_t *obj, const char *path, int64_t pid, int6
     if (!json_is_object(obj)) return ctx_fail(c, E_VALIDATION, path, "人员信息应为对象");
     kerr e = read_person(c, obj, path, &p, true);
     if (e || (e = check_id_no(c, p.id_type, p.id_no))) return e;
-    if (!db_int(c->db, id, "INSERT INTO people(project_id, name, phone, phone2, id_type, id_no, emergency_name, emergency_phone, "
+    if (db_insert(c->db, id, "INSERT INTO people(project_id, name, phone, phone2, id_type, id_no, emergency_name, emergency_phone, "
                            "company, business_scope, business_manager, business_category, remark, created_at, updated_at) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 DI(pid), DT(p.name), DT(p.phone ? p.phone : ""), DT(p.phone2 ? p.phone2 : ""), DT(p.id_type ? p.id_type : "身份证"),
                 DT(p.id_no ? p.id_no : ""), DT(p.em_name ? p.em_name : ""), DT(p.em_phone ? p.em_phone : ""),
                 DT(p.company ? p.company : ""), DT(p.scope ? p.scope : ""), DT(p.manager ? p.manager : ""),

@@ -352,9 +352,9 @@ static kerr unit_create(ctx *c) {
     const char *code = in.entrance && *in.entrance ? arena_printf(&c->a, "%s-%s-%s", bcode, in.entrance, in.room)
                                                     : arena_printf(&c->a, "%s-%s", bcode, in.room);
     const char *status = in.status ? in.status : "未交房";
-    if (!db_int(c->db, &id, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, "
+    if (db_insert(c->db, &id, "INSERT INTO units(project_id, building_id, entrance, room, code, floor, area_build, area_use, "
                             "use_type, structure, holder, status, remark, created_at, updated_at) "
-                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 DI(pid), DI(bid), DT(in.entrance ? in.entrance : ""), DT(in.room), DT(code),
                 in.has_floor ? DI(in.floor) : DN, in.area_build.present && !in.area_build.null ? DI(in.area_build.v) : DN,
                 in.area_use.present && !in.area_use.null ? DI(in.area_use.v) : DN, DT(in.use ? in.use : "住宅"),
@@ -453,8 +453,8 @@ static kerr resident_add(ctx *c) {
     char today[16];
     clock_iso(c->now, today, sizeof today);
     today[10] = 0;
-    if (!db_int(c->db, &rid, "INSERT INTO residents(project_id, unit_id, person_id, relation, since, until, created_at, updated_at) "
-                             "VALUES (?,?,?,?,?,?,?,?) RETURNING id", DI(pid), DI(uid), DI(person), DT(relation),
+    if (db_insert(c->db, &rid, "INSERT INTO residents(project_id, unit_id, person_id, relation, since, until, created_at, updated_at) "
+                             "VALUES (?,?,?,?,?,?,?,?)", DI(pid), DI(uid), DI(person), DT(relation),
                 DT(since && *since ? since : today), DT(until && *until ? until : NULL), DI(c->now), DI(c->now)))
         return db_last_kerr(c->db);
     char *name = db_text(c->db, &c->a, "SELECT name FROM people WHERE id = ?", DI(person));
@@ -573,8 +573,8 @@ static kerr vehicle_add(ctx *c) {
         return e;
     if (db_exists(c->db, "SELECT 1 FROM vehicles WHERE project_id = ? AND plate = ? AND active = 1", DI(pid), DT(v.plate)))
         return ctx_fail(c, E_DUPLICATE, "plate", "车牌号「%s」已登记", v.plate);
-    if (!db_int(c->db, &id, "INSERT INTO vehicles(project_id, unit_id, person_id, plate, model, color, space, remark, "
-                            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+    if (db_insert(c->db, &id, "INSERT INTO vehicles(project_id, unit_id, person_id, plate, model, color, space, remark, "
+                            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 DI(pid), DI(uid), v.has_person ? DI(v.person) : DN, DT(v.plate), DT(v.model ? v.model : ""),
                 DT(v.color ? v.color : ""), DT(v.space ? v.space : ""), DT(v.remark ? v.remark : ""), DI(c->now), DI(c->now)))
         return db_last_kerr(c->db);
@@ -617,8 +617,8 @@ static kerr pet_write(ctx *c, int64_t uid, int64_t pid, int64_t id, int64_t vers
         return e;
     bool created = !id;
     if (created) {
-        if (!db_int(c->db, &id, "INSERT INTO pets(project_id, unit_id, kind, name, breed, vaccinated_on, remark, created_at, "
-                                "updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id", DI(pid), DI(uid), DT(kind),
+        if (db_insert(c->db, &id, "INSERT INTO pets(project_id, unit_id, kind, name, breed, vaccinated_on, remark, created_at, "
+                                "updated_at) VALUES (?,?,?,?,?,?,?,?,?)", DI(pid), DI(uid), DT(kind),
                     DT(name ? name : ""), DT(breed ? breed : ""), DT(vacc ? vacc : ""), DT(remark ? remark : ""),
                     DI(c->now), DI(c->now)))
             return db_last_kerr(c->db);

@@ -275,12 +275,9 @@ static kerr token_create(ctx *c) {
     snprintf(tok, sizeof tok, "kf_%s", raw);
     crypto_sha256_hex(tok, strlen(tok), h);
     int64_t id = 0;
-    db_stmt *st = db_query(c->db, "INSERT INTO api_tokens(user_id, name, token_hash, created_at) "
-                                  "VALUES (?,?,?,?) RETURNING id", DI(c->user->id), DT(name), DT(h), DI(c->now));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
-    db_finish(st);
-    if (!id) return db_last_kerr(c->db);
+    if (db_insert(c->db, &id, "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES (?,?,?,?)",
+                  DI(c->user->id), DT(name), DT(h), DI(c->now)))
+        return db_last_kerr(c->db);
     jw *w = ctx_json(c, 201);
     jw_obj(w, NULL);
     jw_int(w, "id", id);

@@ -94,14 +94,10 @@ static kerr project_create(ctx *c) {
     kerr e;
     if ((e = in_only(c, fields)) || (e = read_project(c, &p, true))) return e;
     int64_t id = 0;
-    db_stmt *st = db_query(c->db, "INSERT INTO projects(code, name, address, phone, created_at, updated_at) "
-                                  "VALUES (?,?,?,?,?,?) RETURNING id",
-                           DT(p.code), DT(p.name), DT(p.address ? p.address : ""), DT(p.phone ? p.phone : ""),
-                           DI(c->now), DI(c->now));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
-    db_finish(st);
-    if (!id) {
+    if (db_insert(c->db, &id, "INSERT INTO projects(code, name, address, phone, created_at, updated_at) "
+                              "VALUES (?,?,?,?,?,?)",
+                  DT(p.code), DT(p.name), DT(p.address ? p.address : ""), DT(p.phone ? p.phone : ""),
+                  DI(c->now), DI(c->now))) {
         kerr k = db_last_kerr(c->db);
         return k == E_DUPLICATE ? ctx_fail(c, E_DUPLICATE, "code", "管理处编码「%s」已被使用", p.code) : k;
     }

@@ -189,9 +189,9 @@ static const char *created_json(ctx *c, const ticket_in *in, const char *number,
 }
 
 static kerr insert_ticket(ctx *c, const ticket_in *in, const char *number, const char *state, int64_t *id) {
-    if (db_int(c->db, id, "INSERT INTO tickets(project_id, number, kind, channel, state, unit_id, building_id, location, "
+    if (!db_insert(c->db, id, "INSERT INTO tickets(project_id, number, kind, channel, state, unit_id, building_id, location, "
                           "caller, phone, content, category, paid, appointment_at, received_by, related_id, "
-                          "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                          "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                DI(in->pid), DT(number), DT(in->kind), DT(in->channel), DT(state), in->unit_id ? DI(in->unit_id) : DN,
                in->building_id ? DI(in->building_id) : DN, DT(in->location ? in->location : ""),
                DT(in->caller ? in->caller : ""), DT(in->phone ? in->phone : ""), DT(in->content),
@@ -229,7 +229,7 @@ kerr ticket_register(ctx *c, int64_t *out_id) {
 static kerr ticket_create(ctx *c) {
     int64_t id = 0;
     kerr e = ticket_register(c, &id);
-    return e ? e : ctx_answer_after_commit(c, ticket_answer, 201, id);   /* read back outside the writer */
+    return e ? e : ctx_answer_after_commit(c, ticket_answer, 201, id);
 }
 
 /* ---- read ---- */

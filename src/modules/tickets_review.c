@@ -89,8 +89,8 @@ static kerr review_create(ctx *c) {
         return e;
     if (!auth_sees_project(c->user, pid)) return ctx_fail(c, E_VALIDATION, "project_id", "没有这个管理处");
     if ((e = ctx_require(c, "reviews.submit", pid))) return e;
-    if (!db_int(c->db, &id, "INSERT INTO callback_reviews(project_id, week, state, tickets, unsatisfied, submitted_by, "
-                            "note, created_at, updated_at) VALUES (?,?,'submitted',0,0,?,?,?,?) RETURNING id",
+    if (db_insert(c->db, &id, "INSERT INTO callback_reviews(project_id, week, state, tickets, unsatisfied, submitted_by, "
+                            "note, created_at, updated_at) VALUES (?,?,'submitted',0,0,?,?,?,?)",
                 DI(pid), DT(week), DI(c->user->id), DT(note ? note : ""), DI(c->now), DI(c->now))) {
         e = db_last_kerr(c->db);
         return e == E_DUPLICATE ? ctx_fail(c, e, "week", "这一周（%s 起）已经提交过", week) : e;

@@ -259,14 +259,9 @@ static kerr user_create(ctx *c) {
     if (!u.password) { crypto_password_generate(gen, sizeof gen); }
     if (!crypto_password_hash(u.password ? u.password : gen, hash, sizeof hash)) return E_INTERNAL;
     int64_t id = 0;
-    db_stmt *st = db_query(c->db, "INSERT INTO users(username, display_name, phone, password_hash, "
-                                  "must_change_password, created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id",
-                           DT(u.username), DT(u.display_name), DT(u.phone ? u.phone : ""), DT(hash),
-                           DI(c->now), DI(c->now));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
-    db_finish(st);
-    if (!id) {
+    if (db_insert(c->db, &id, "INSERT INTO users(username, display_name, phone, password_hash, "
+                              "must_change_password, created_at, updated_at) VALUES (?,?,?,?,1,?,?)",
+                  DT(u.username), DT(u.display_name), DT(u.phone ? u.phone : ""), DT(hash), DI(c->now), DI(c->now))) {
         kerr k = db_last_kerr(c->db);
         return k == E_DUPLICATE ? ctx_fail(c, E_DUPLICATE, "username", "用户名「%s」已被使用", u.username) : k;
     }

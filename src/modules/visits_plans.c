@@ -252,8 +252,8 @@ kerr plan_create(ctx *c) {
         (e = in_int(c, "target_percent", "目标巡访率（%）", 0, 1, 100, &target, NULL)) ||
         (e = in_str(c, "note", "说明", IN_MULTILINE, 500, &note)) || (e = read_buildings(c, pid, month, 0, true, &bl)))
         return e;
-    if (!db_int(c->db, &id, "INSERT INTO visit_plans(project_id, steward_id, month, target_percent, note, created_by, "
-                            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id", DI(pid), DI(steward),
+    if (db_insert(c->db, &id, "INSERT INTO visit_plans(project_id, steward_id, month, target_percent, note, created_by, "
+                            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)", DI(pid), DI(steward),
                 DT(month), DI(target), DT(note ? note : ""), DI(c->user->id), DI(c->now), DI(c->now))) {
         e = db_last_kerr(c->db);
         return e == E_DUPLICATE ? ctx_fail(c, e, "steward_id", "该管家 %s 已有拜访计划", month) : e;

@@ -207,9 +207,9 @@ kerr visit_create(ctx *c) {
     if (e || (done && (e = visit_read_record(c, in.pid, &rec)))) return e;
     int64_t at = done ? rec.visited_at : in.appointment_at;
     int64_t plan = visit_plan_for(c->db, in.pid, in.steward, in.unit_id, at);
-    if (!db_int(c->db, &id, "INSERT INTO visits(project_id, plan_id, steward_id, unit_id, person_id, kind, state, at, "
+    if (db_insert(c->db, &id, "INSERT INTO visits(project_id, plan_id, steward_id, unit_id, person_id, kind, state, at, "
                             "appointment_at, topic, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                            "RETURNING id", DI(in.pid), plan ? DI(plan) : DN, DI(in.steward), DI(in.unit_id),
+                           , DI(in.pid), plan ? DI(plan) : DN, DI(in.steward), DI(in.unit_id),
                 in.person_id ? DI(in.person_id) : DN, DT(in.kind), DT(in.state), DI(at),
                 done ? DN : DI(in.appointment_at), DT(in.topic ? in.topic : ""), DI(c->user->id), DI(c->now), DI(c->now)))
         return db_last_kerr(c->db);
