@@ -51,6 +51,12 @@ void db_pool_writer_release(db *d);
 ** none of the batch was kept). *result is fn's. fn must not use thread-local state. */
 typedef kerr (*db_write_fn)(db *w, void *arg, bool *keep);
 kerr db_pool_write(db_write_fn fn, void *arg, kerr *result);
+/* The same without waiting, where the pool has a writer thread (db_pool_queues_writes):
+** done(arg, result, commit) is called from the pool's syncer thread once the writes are
+** durable or have failed. False when it could not be queued (then call db_pool_write). */
+typedef void (*db_write_done)(void *arg, kerr result, kerr commit);
+bool db_pool_queues_writes(void);
+bool db_pool_write_async(db_write_fn fn, void *arg, db_write_done done);
 /* The writer in a transaction of its own, for a handler that reads first (a login) or a bulk
 ** write (an import): a savepoint would make SQLite copy every page it changes into an
 ** in-memory journal (an import of 100k units spent a fifth of its time walking it).

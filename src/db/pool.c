@@ -77,12 +77,14 @@ db *db_pool_reader(void) {
 
 #define BATCH_MAX 256
 
-/* One request's writes, on the requesting thread's stack until it is woken. */
+/* One request's writes: on the requesting thread's stack until it is posted, or (queued with
+** db_pool_write_async) on the heap until `done` has been called. */
 typedef struct job {
     db_write_fn fn;
     void *arg;
+    db_write_done done;
     kerr result, commit;
-    sem_t done;
+    sem_t posted;
     struct job *next;
 } job;
 
@@ -137,9 +139,14 @@ static int take_more(job **last, int n) {
 
 static void finish(job *list, kerr commit) {
     for (job *j = list, *next; j; j = next) {
-        next = j->next;                     /* j lives on its thread's stack: gone once posted */
+        next = j->next;                     /* j is gone once posted or done */
         j->commit = commit;
-        sem_post(&j->done);
+        if (j->done) {
+            j->done(j->arg, j->result, commit);
+            free(j);
+        } else {
+            sem_post(&j->posted);
+        }
     }
 }
 
@@ -351,13 +358,23 @@ kerr db_pool_write(db_write_fn fn, void *arg, kerr *result) {
         return db_pool_write_end(w, keep);
     }
     job me = {.fn = fn, .arg = arg, .result = E_OK, .commit = E_OK, .next = NULL};
-    sem_init(&me.done, 0, 0);
+    sem_init(&me.posted, 0, 0);
     put(&work, &me, &me);
-    while (sem_wait(&me.done) != 0) {}     /* EINTR */
-    sem_destroy(&me.done);
+    while (sem_wait(&me.posted) != 0) {}   /* EINTR */
+    sem_destroy(&me.posted);
     *result = me.result;
     return me.commit;
 }
+
+bool db_pool_write_async(db_write_fn fn, void *arg, db_write_done done) {
+    job *j = threads_on ? malloc(sizeof *j) : NULL;
+    if (!j) return false;
+    *j = (job){.fn = fn, .arg = arg, .done = done, .result = E_OK, .commit = E_OK, .next = NULL};
+    put(&work, j, j);
+    return true;
+}
+
+bool db_pool_queues_writes(void) { return threads_on; }
 
 bool db_pool_init(const char *target, char *err, size_t n) {
     pool_gen++;

@@ -74,6 +74,8 @@ struct ctx {
     bool writer;                  /* c->db is the writer, inside a transaction */
     bool keep_writes;             /* commit even though the handler returned an error */
     bool epoch_bumped;            /* the handler changed authentication data (authcache.h) */
+    bool suspended;               /* waiting for its writes, off the connection's thread */
+    kerr job_result, job_commit;  /* their outcome (db_pool_write_async) */
     kerr (*answer)(ctx *c, int status, int64_t id);   /* ctx_answer_after_commit */
     int answer_status;
     int64_t answer_id;

@@ -182,13 +182,38 @@ static kerr write_job(db *w, void *arg, bool *keep) {
     return e;
 }
 
-/* Runs the handler, in a write transaction for writes; commits only on success. */
+/* The pool's word that a queued write is durable (or failed): the connection is handed back
+** to its thread, which calls on_request again (finish_write). */
+static void write_done(void *arg, kerr result, kerr commit) {
+    ctx *c = arg;
+    c->job_result = result;
+    c->job_commit = commit;
+    MHD_resume_connection(c->conn);
+}
+
+static kerr finish_write(ctx *c) {
+    c->suspended = false;
+    kerr e = c->job_result;
+    return after_writes(c, e, c->job_commit, e == E_OK || c->keep_writes, c->epoch_bumped);
+}
+
+/* Runs the handler, in a write transaction for writes; commits only on success. A write
+** request queued for the pool's writer thread does not hold this thread while it waits: the
+** connection is suspended (before it is queued, so the answer cannot come first) and the
+** thread serves its other connections meanwhile. */
 static kerr run_handler(ctx *c) {
     bool tx = is_write_method(c->method) && !(c->route->flags & RF_OWN_TX);
     if (!tx) return ctx_write_end(c, c->route->fn(c));
     if (c->route->flags & RF_BULK) {
         kerr e = ctx_write_begin(c);
         return e ? e : ctx_write_end(c, c->route->fn(c));
+    }
+    if (db_pool_queues_writes()) {
+        MHD_suspend_connection(c->conn);
+        c->suspended = true;
+        if (db_pool_write_async(write_job, c, write_done)) return E_OK;
+        c->suspended = false;
+        MHD_resume_connection(c->conn);
     }
     kerr e = E_OK, ce = db_pool_write(write_job, c, &e);
     return after_writes(c, e, ce, e == E_OK || c->keep_writes, c->epoch_bumped);
@@ -285,6 +310,7 @@ static kerr pipeline(ctx *c) {
     if (!e) e = check_export(c);
     if (!e && is_write_method(c->method) && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
     if (!e) e = run_handler(c);
+    if (c->suspended) return E_OK;     /* the writer thread has the ctx now */
     if (!e && c->export_format && strcmp(c->export_format, "pdf") && c->status == 200) e = render_export(c);
     if (read_only) db_end_read(c->db);
     return e;
@@ -372,7 +398,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (!is_api(c->path)) return send_static(c);
-    kerr e = pipeline(c);
+    kerr e = c->suspended ? finish_write(c) : pipeline(c);
+    if (c->suspended) return MHD_YES;        /* its writes are queued: answered once resumed */
     if (e) write_error(c, e);
     return send_json(c);
 }
@@ -480,7 +507,8 @@ int server_run(const server_config *config, const route *const *tables) {
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);     /* threads inherit: only sigwait sees them */
     signal(SIGPIPE, SIG_IGN);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
