@@ -212,6 +212,7 @@ void db_rollback(db *d) {
 
 bool db_in_tx(const db *d) { return d->in_tx; }
 int64_t db_changes(db *d) { return d->ops->changes(d->conn); }
+int64_t db_total_changes(db *d) { return d->ops->total_changes(d->conn); }
 const char *db_errmsg(db *d) { return d->ops->errmsg(d->conn); }
 kerr db_last_kerr(db *d) { return d->ops->last_kerr(d->conn); }
 kerr db_backup(db *d, const char *dest, char *err, size_t n) {

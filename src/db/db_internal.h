@@ -26,6 +26,7 @@ typedef struct db_ops {
     const char *(*errmsg)(void *conn);
     kerr (*last_kerr)(void *conn);
     int64_t (*changes)(void *conn);
+    int64_t (*total_changes)(void *conn);
     int64_t (*last_id)(void *conn);   /* the last INSERT's row id; NULL: db_insert appends RETURNING id */
     kerr (*backup)(void *conn, const char *dest, char *err, size_t n);
     int (*check_fk)(void *conn, char *report, size_t n);

@@ -33,7 +33,7 @@ typedef struct pg_conn {
     bool tx;                    /* inside BEGIN … COMMIT/ROLLBACK: never retry a statement */
     int gen;                    /* bumped at each reconnect: statements of older ones are re-prepared */
     int next_name;
-    int64_t changes;
+    int64_t changes, total_changes;
     char sqlstate[6];
     char err[512];
 } pg_conn;
@@ -588,6 +588,7 @@ static int pg_step(void *s) {
         else if (!strcmp(st->sql, "COMMIT") || !strcmp(st->sql, "ROLLBACK")) st->pc->tx = false;
         const char *ct = PQcmdTuples(st->res);
         st->pc->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+        st->pc->total_changes += st->pc->changes;
         st->nrows = PQntuples(st->res);
         st->row = -1;
     }
@@ -646,6 +647,7 @@ static const char *pg_errmsg(void *conn) {
 
 static kerr pg_last_kerr(void *conn) { return state_to_kerr(((pg_conn *)conn)->sqlstate); }
 static int64_t pg_changes(void *conn) { return ((pg_conn *)conn)->changes; }
+static int64_t pg_total_changes(void *conn) { return ((pg_conn *)conn)->total_changes; }
 
 /* A backup of a PostgreSQL database is pg_dump's custom format (restore with pg_restore). */
 static kerr pg_backup(void *conn, const char *dest, char *err, size_t n) {
@@ -703,7 +705,7 @@ const db_ops db_postgres_ops = {
     .bind_null = pg_bind_null, .step = pg_step, .col_int = pg_col_int,
     .col_text = pg_col_text, .col_is_null = pg_col_is_null, .col_count = pg_col_count,
     .col_name = pg_col_name, .exec_script = pg_exec_script, .errmsg = pg_errmsg,
-    .last_kerr = pg_last_kerr, .changes = pg_changes, .backup = pg_backup,
+    .last_kerr = pg_last_kerr, .changes = pg_changes, .total_changes = pg_total_changes, .backup = pg_backup,
     .check_fk = pg_check_fk, .lock_chain = pg_lock_chain, .try_leader = pg_try_leader,
     .share_reads = pg_share_reads,
     .begin_sql = "BEGIN",

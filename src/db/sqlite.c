@@ -106,6 +106,7 @@ static const char *sq_errmsg(void *c) { return sqlite3_errmsg(c); }
 static kerr sq_last_kerr(void *c) { return code_to_kerr(sqlite3_extended_errcode(c)); }
 static int64_t sq_changes(void *c) { return sqlite3_changes64(c); }
 static int64_t sq_last_id(void *c) { return sqlite3_last_insert_rowid(c); }
+static int64_t sq_total_changes(void *c) { return sqlite3_total_changes64(c); }
 
 /* Online backup through the backup API in one step: a consistent snapshot even while the
 ** server writes (readers and the WAL writer are not blocked). */
@@ -202,7 +203,7 @@ const db_ops db_sqlite_ops = {
     .bind_null = sq_bind_null, .step = sq_step, .col_int = sq_col_int,
     .col_text = sq_col_text, .col_is_null = sq_col_is_null, .col_count = sq_col_count,
     .col_name = sq_col_name, .exec_script = sq_exec_script, .errmsg = sq_errmsg,
-    .last_kerr = sq_last_kerr, .changes = sq_changes, .last_id = sq_last_id, .backup = sq_backup,
+    .last_kerr = sq_last_kerr, .changes = sq_changes, .last_id = sq_last_id, .total_changes = sq_total_changes, .backup = sq_backup,
     .check_fk = sq_check_fk, .lock_chain = sq_lock_chain, .try_leader = sq_try_leader,
     .begin_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",

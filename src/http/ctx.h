@@ -32,6 +32,7 @@ enum route_flags {
     RF_RAW_BODY = 1u << 6,   /* the body is a file (c->body), not JSON */
     RF_PDF = 1u << 7,        /* ?format=pdf too: the handler prints (c->export_format "pdf") */
     RF_BULK = 1u << 8,       /* a large write: a transaction of its own, not in a group commit */
+    RF_ONCE = 1u << 9,       /* effects outside the database: never run twice (db_pool_write) */
 };
 
 struct export_spec;
@@ -75,6 +76,7 @@ struct ctx {
     bool keep_writes;             /* commit even though the handler returned an error */
     bool epoch_bumped;            /* the handler changed authentication data (authcache.h) */
     bool suspended;               /* waiting for its writes, off the connection's thread */
+    int headers_before;           /* response headers set before the handler ran */
     kerr job_result, job_commit;  /* their outcome (db_pool_write_async) */
     kerr (*answer)(ctx *c, int status, int64_t id);   /* ctx_answer_after_commit */
     int answer_status;

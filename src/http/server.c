@@ -161,6 +161,20 @@ kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t 
     return E_OK;
 }
 
+/* What a handler may have left in the ctx: a write handler run a second time (db_pool_write)
+** starts from the state the request arrived in. */
+static void reset_answer(ctx *c) {
+    c->status = 200;
+    buf_reset(&c->out);
+    c->content_type = NULL;
+    c->nheaders = c->headers_before;
+    c->err = E_OK;
+    c->err_field = c->err_msg = c->err_report = NULL;
+    c->retry_after = 0;
+    c->answer = NULL;
+    c->keep_writes = c->epoch_bumped = false;
+}
+
 /* A write request's handler as the pool runs it: on the pool's writer thread under group
 ** commit, so what the handler leaves for after the commit goes into the ctx. The answer is
 ** read in the same transaction, right after the writes: the writer has the pages it just
@@ -168,6 +182,7 @@ kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t 
 ** every commit), and the answer shows exactly what was written. */
 static kerr write_job(db *w, void *arg, bool *keep) {
     ctx *c = arg;
+    reset_answer(c);
     c->db = w;
     c->writer = true;
     c->now = clock_now();
@@ -208,14 +223,16 @@ static kerr run_handler(ctx *c) {
         kerr e = ctx_write_begin(c);
         return e ? e : ctx_write_end(c, c->route->fn(c));
     }
+    bool careful = (c->route->flags & RF_ONCE) != 0;
+    c->headers_before = c->nheaders;
     if (db_pool_queues_writes()) {
         MHD_suspend_connection(c->conn);
         c->suspended = true;
-        if (db_pool_write_async(write_job, c, write_done)) return E_OK;
+        if (db_pool_write_async(write_job, c, careful, write_done)) return E_OK;
         c->suspended = false;
         MHD_resume_connection(c->conn);
     }
-    kerr e = E_OK, ce = db_pool_write(write_job, c, &e);
+    kerr e = E_OK, ce = db_pool_write(write_job, c, careful, &e);
     return after_writes(c, e, ce, e == E_OK || c->keep_writes, c->epoch_bumped);
 }
 

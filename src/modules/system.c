@@ -160,6 +160,18 @@ static kerr clock_set(ctx *c) {
     return clock_answer(c, marked);
 }
 
+/* Writes (an audit row), then fails: how the tests make a request that must be undone alone
+** inside a shared commit (src/db/pool.c runs its batch again). */
+static kerr write_then_fail(ctx *c) {
+    static const char *const fields[] = {"note", NULL};
+    const char *note = NULL;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_str(c, "note", "说明", IN_REQUIRED, 100, &note))) return e;
+    const char *ch = arena_printf(&c->a, "{\"note\":%s}", jv_dump(c, json_object_get(c->json, "note")));
+    if ((e = ctx_audit(c, 0, "test", 0, "write_then_fail", ch))) return e;
+    return ctx_fail(c, E_VALIDATION, "note", "测试：写入后失败，这次写入不应保留");
+}
+
 static const export_col audit_cols[] = {
     {"id", "序号", EX_INT, NULL},            {"at", "时间", EX_TIME, NULL},
     {"actor_name", "操作人", EX_TEXT, NULL}, {"project_id", "管理处编号", EX_INT, NULL},
@@ -211,6 +223,7 @@ const route system_routes[] = {
     {"GET",  "/api/v1/deadlines",   "deadlines.read", 0, 0, deadlines_list, &deadline_export},
     {"GET",  "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST, 0, clock_get},
     {"GET",  "/api/v1/_test/routes", NULL,            RF_PUBLIC | RF_TEST, 0, routes_list},
-    {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, clock_set},
+    {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF | RF_ONCE, 1024, clock_set},
+    {"POST", "/api/v1/_test/write-then-fail", NULL,   RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, write_then_fail},
     {NULL, NULL, NULL, 0, 0, NULL},
 };
