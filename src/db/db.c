@@ -53,14 +53,28 @@ static uint32_t sql_hash(const char *s) {
     return h;
 }
 
-db_stmt *db_prepare(db *d, const char *sql) {
-    uint32_t h = sql_hash(sql);
+static db_stmt *cached(db *d, const char *sql, uint32_t h) {
     db_stmt **slot = &d->cache[h % DB_CACHE_SLOTS];
     for (db_stmt *s = *slot; s; s = s->next)
-        if (s->hash == h && !s->in_use && strcmp(s->sql, sql) == 0) {
-            s->in_use = true;
-            return s;
-        }
+        if (s->hash == h && !s->in_use && strcmp(s->sql, sql) == 0) return s;
+    return NULL;
+}
+
+db_stmt *db_prepare(db *d, const char *sql) {
+    size_t r = ((uintptr_t)sql >> 3) % DB_RECENT_SLOTS;
+    db_stmt *hit = d->recent[r].at == sql ? d->recent[r].st : NULL;
+    if (hit && !hit->in_use && strcmp(hit->sql, sql) == 0) {
+        hit->in_use = true;
+        return hit;
+    }
+    uint32_t h = sql_hash(sql);
+    db_stmt **slot = &d->cache[h % DB_CACHE_SLOTS];
+    if ((hit = cached(d, sql, h))) {
+        hit->in_use = true;
+        d->recent[r].at = sql;
+        d->recent[r].st = hit;
+        return hit;
+    }
     bool busy_copy = false;   /* same SQL already in use (nested): make an uncached one */
     for (db_stmt *s = *slot; s; s = s->next)
         if (s->hash == h && strcmp(s->sql, sql) == 0) busy_copy = true;
@@ -71,7 +85,12 @@ db_stmt *db_prepare(db *d, const char *sql) {
     if (!st || !copy) { d->ops->finalize(b); free(st); free(copy); return NULL; }
     st->d = d; st->b = b; st->sql = copy; st->hash = h; st->in_use = true;
     st->cached = !busy_copy;
-    if (st->cached) { st->next = *slot; *slot = st; }
+    if (st->cached) {
+        st->next = *slot;
+        *slot = st;
+        d->recent[r].at = sql;
+        d->recent[r].st = st;
+    }
     return st;
 }
 

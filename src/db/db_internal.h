@@ -50,6 +50,7 @@ extern bool db_durable;   /* db_set_durable */
 int sqlite_vfs_install(void);   /* sqlite_vfs.c: the WAL-frame buffering shim, as default VFS */
 
 #define DB_CACHE_SLOTS 128
+#define DB_RECENT_SLOTS 256
 
 struct db_stmt {
     db *d;
@@ -65,6 +66,9 @@ struct db {
     void *conn;
     bool in_tx;
     db_stmt *cache[DB_CACHE_SLOTS];
+    /* By the address of the caller's SQL text (almost always a literal): a statement found there
+    ** is taken once strcmp confirms the text, without hashing it. */
+    struct { const char *at; db_stmt *st; } recent[DB_RECENT_SLOTS];
 };
 
 extern const db_ops db_sqlite_ops;

@@ -5,23 +5,29 @@
 ** Group commit (SQLite). A durable COMMIT costs an fsync, and SQLite has one writer, so the
 ** write requests queue for it. Handing the writer from thread to thread cost ~60 µs a request
 ** here (a futex wake and a cold cache each time), more than most requests' writes. So one
-** writer thread runs the queued requests' writes itself, back to back, each in a savepoint of
-** one shared transaction (db_pool_write), and commits them together. The commit writes the WAL
-** frames without an fsync (synchronous=NORMAL for that COMMIT only); the syncer thread then
-** fdatasyncs the WAL for every batch committed meanwhile, and only then are the batch's
-** requests woken to answer. The writer thread goes on with the next batch during the fsync.
+** writer thread runs the queued requests' writes itself, back to back, in one shared
+** transaction (db_pool_write, db_pool_write_async), and commits them together. The commit
+** writes the WAL frames without an fsync (the writer connection runs synchronous=NORMAL); the
+** syncer thread then fdatasyncs the WAL for every batch committed meanwhile, and only then
+** are the batch's requests answered. The writer goes on with the next batch during the fsync,
+** and a checkpointer thread on a connection of its own copies the WAL into the database.
+**
+** Savepoints: none per request. Inside a savepoint SQLite copies every page a statement
+** changes into a journal in memory, a tenth of the writer's time. Almost every failing request
+** fails before it writes; one that wrote and then failed (the count of changed rows moved)
+** makes the batch roll back and run again, that request in a savepoint of its own (run_jobs).
+** So a request's writes are kept or undone whole, and never mixed with another's.
 **
 ** So "nothing acknowledged is lost" holds: no request is answered before an fdatasync of the
 ** WAL that holds its frames has returned. (A reader may see a batch a moment before it is on
 ** disk; a write that depends on what it saw is in a later frame of the same WAL, so it cannot
-** be durable without it.) A failed batch (a savepoint that cannot be released, a failed commit
-** or fsync) fails every request of it.
+** be durable without it.) A failed batch (a failed commit or fsync, a transaction lost) fails
+** every request of it.
 **
 ** Everything else takes the writer alone (db_pool_writer_acquire, db_pool_write_begin): the
 ** deadline tick, the session toucher, logins and bulk writes (an import), each in a transaction
-** of its own with an ordinary durable COMMIT, between two batches. An import does not join a
-** batch: inside a savepoint SQLite keeps a copy of every page it changes in an in-memory
-** journal, and an import of 100k units spent a fifth of its time walking it.
+** of its own between two batches, and the WAL synced before the writer is released. An import
+** does not join a batch: its transaction is large, and a failure must not redo the others.
 */
 #include "db_internal.h"
 #include <errno.h>
@@ -35,6 +41,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *pool_target;
@@ -198,8 +205,19 @@ static bool run_jobs(job *first, job **last, int *n) {
     }
 }
 
+/* What the writer thread did, reported when the pool closes: requests, batches (commits), and
+** the thread's CPU time per request. */
+static struct { int64_t jobs, batches, cpu_ns; } writer_stats;
+
+static int64_t thread_cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 /* Runs a batch and commits it without an fsync; its jobs then go to the syncer. */
 static void run_batch(job *first) {
+    int64_t t0 = thread_cpu_ns();
     job *last = first;
     int n = 1;
     while (last->next) { last = last->next; n++; }
@@ -209,21 +227,25 @@ static void run_batch(job *first) {
     if (e) fprintf(stderr, "kefu: a batch of %d writes failed: %s\n", n, db_errmsg(writer));
     if (db_in_tx(writer)) db_rollback(writer);
     pthread_mutex_unlock(&writer_mu);
+    writer_stats.jobs += n;
+    writer_stats.batches++;
+    writer_stats.cpu_ns += thread_cpu_ns() - t0;
     if (e) { finish(first, e); return; }
     put(&synced, first, last);
 }
 
 /* The writer thread is the one every write waits for, but the scheduler shares a core fairly
 ** among the request threads: with 16 of them busy it got a tenth of one. A higher priority
-** (nice -10) where the process may take it (root, CAP_SYS_NICE or RLIMIT_NICE). */
-static void raise_priority(const char *who) {
-    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), -10) != 0 && who)
+** (nice -10) where the process may take it (root, CAP_SYS_NICE or RLIMIT_NICE). The
+** checkpointer, which nobody waits for, gets a lower one (nice 10), which anyone may take. */
+static void set_priority(int nice, const char *who) {
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) != 0 && who)
         fprintf(stderr, "kefu: the %s thread keeps normal priority (%s)\n", who, strerror(errno));
 }
 
 static void *writer_main(void *arg) {
     (void)arg;
-    raise_priority("writer");
+    set_priority(-10, "writer");
     for (job *j; (j = take_all(&work));) run_batch(j);
     return NULL;
 }
@@ -258,7 +280,7 @@ static kerr sync_log(void) {
 
 static void *syncer_main(void *arg) {
     (void)arg;
-    raise_priority(NULL);
+    set_priority(-10, NULL);
     for (job *j; (j = take_all(&synced));) finish(j, sync_log());
     return NULL;
 }
@@ -282,6 +304,7 @@ static void ckpt_notify(int pages) {
 
 static void *ckpt_main(void *arg) {
     (void)arg;
+    set_priority(10, NULL);
     pthread_mutex_lock(&ckpt_mu);
     for (;;) {
         while (!ckpt_wanted && !ckpt_stop) pthread_cond_wait(&ckpt_cv, &ckpt_mu);
@@ -328,6 +351,12 @@ static void start_checkpointer(void) {
 static void stop_threads(void) {
     if (!threads_on) return;
     stop_queue(&work, writer_thread);
+    if (writer_stats.batches)
+        fprintf(stderr, "kefu: writer thread: %lld writes in %lld commits (%.1f a commit), %.1f µs of CPU a write\n",
+                (long long)writer_stats.jobs, (long long)writer_stats.batches,
+                (double)writer_stats.jobs / (double)writer_stats.batches,
+                (double)writer_stats.cpu_ns / 1000.0 / (double)writer_stats.jobs);
+    writer_stats.jobs = writer_stats.batches = writer_stats.cpu_ns = 0;
     stop_queue(&synced, syncer_thread);
     stop_checkpointer();
     threads_on = false;
