@@ -26,7 +26,7 @@ if [ "$BACKEND" = pg ]; then
   DBDESC="PostgreSQL 15 on the same machine (started by scripts/pg.sh, fsync off), reached through its Unix socket"
 else
   DBARGS=(--db "$dir/bench.db")
-  DBDESC="SQLite (WAL, synchronous=FULL)"
+  DBDESC="SQLite (WAL; every write fdatasynced before it is answered)"
 fi
 build/kefu demo "${DBARGS[@]}" > /dev/null
 serve_on "${DBARGS[@]}" --web web/dist
