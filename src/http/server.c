@@ -26,6 +26,7 @@
 
 static const server_config *cfg;
 static atomic_int in_flight;
+static atomic_int queued_writes;       /* connections suspended while their writes are queued */
 
 void server_add_security_headers(struct MHD_Response *r) {
     MHD_add_response_header(r, "Content-Security-Policy",
@@ -204,6 +205,7 @@ static void write_done(void *arg, kerr result, kerr commit) {
     c->job_result = result;
     c->job_commit = commit;
     MHD_resume_connection(c->conn);
+    atomic_fetch_sub(&queued_writes, 1);
 }
 
 static kerr finish_write(ctx *c) {
@@ -228,7 +230,9 @@ static kerr run_handler(ctx *c) {
     if (db_pool_queues_writes()) {
         MHD_suspend_connection(c->conn);
         c->suspended = true;
+        atomic_fetch_add(&queued_writes, 1);
         if (db_pool_write_async(write_job, c, careful, write_done)) return E_OK;
+        atomic_fetch_sub(&queued_writes, 1);
         c->suspended = false;
         MHD_resume_connection(c->conn);
     }
@@ -498,11 +502,13 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *
     return inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &a4->sin_addr) == 1;
 }
 
+/* Up to 10 s for requests in flight; writes queued for the writer thread are waited for
+** to the end (libmicrohttpd aborts if stopped with a connection still suspended). */
 static void wait_for_requests(void) {
-    for (int i = 0; i < 200 && atomic_load(&in_flight) > 0; i++) {
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    for (int i = 0; i < 200 && atomic_load(&in_flight) > 0; i++) nanosleep(&ts, NULL);
+    if (atomic_load(&queued_writes) > 0) fprintf(stderr, "kefu: waiting for the writes still queued…\n");
+    while (atomic_load(&queued_writes) > 0) nanosleep(&ts, NULL);
 }
 
 int server_run(const server_config *config, const route *const *tables) {
