@@ -71,21 +71,29 @@ static int sh_read(sqlite3_file *p, void *out, int amt, sqlite3_int64 off) {
     return rc ? rc : f->real->pMethods->xRead(f->real, out, amt, off);
 }
 
+/* A frame header with a non-zero "database size after commit" field: the commit's frame. */
+static bool commit_header(const unsigned char *h) { return (h[4] | h[5] | h[6] | h[7]) != 0; }
+
 static int sh_write(sqlite3_file *p, const void *data, int amt, sqlite3_int64 off) {
     shim_file *f = (shim_file *)p;
     if (f->is_wal && !f->buf) f->buf = malloc(BUF_CAP);   /* readers never write: no buffer */
     if (!f->buf) return f->real->pMethods->xWrite(f->real, data, amt, off);
     int rc = SQLITE_OK;
-    if (f->len && (off != f->off + f->len || f->len + amt > BUF_CAP)) rc = flush(f);
+    if (f->len && (off != f->off + f->len || f->len + amt > BUF_CAP || amt > PIECE)) rc = flush(f);
     if (rc) return rc;
     if (amt > PIECE) return f->real->pMethods->xWrite(f->real, data, amt, off);
     if (f->len == 0) f->off = off;
     memcpy(f->buf + f->len, data, (size_t)amt);
     f->len += amt;
+    /* SQLite 3.40 writes a frame as its header, then its page; a whole frame in one write
+    ** (header and a page of 512 to 65536 bytes) is recognised too. */
     const unsigned char *h = data;
-    bool frame_hdr = amt == FRAME_HDR && off >= WAL_HDR;
-    if (frame_hdr && (h[4] | h[5] | h[6] | h[7])) { f->commit_pending = true; return SQLITE_OK; }
-    if (!frame_hdr && f->commit_pending) { f->commit_pending = false; return flush(f); }
+    int page = amt - FRAME_HDR;
+    bool header = amt == FRAME_HDR && off >= WAL_HDR;
+    bool whole = off >= WAL_HDR && page >= 512 && page <= 65536 && (page & (page - 1)) == 0;
+    if (header && commit_header(h)) { f->commit_pending = true; return SQLITE_OK; }
+    if (whole && commit_header(h)) return flush(f);
+    if (!header && f->commit_pending) { f->commit_pending = false; return flush(f); }
     return SQLITE_OK;
 }
 
