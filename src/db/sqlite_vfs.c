@@ -15,6 +15,7 @@
 ** database file's shm barrier and locks), so nothing SQLite or another connection reads can
 ** miss a buffered frame. Only WAL files are buffered; everything else passes straight through.
 */
+#include "db_internal.h"
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
