@@ -71,7 +71,7 @@ void db_pool_set_group_commit(bool on);
 void db_pool_set_read_lanes(int lanes);
 /* Durable commits (default): SQLite synchronous=FULL, PostgreSQL synchronous_commit on. Off only
 ** to measure what durability costs: a power cut may then lose acknowledged writes. */
-void db_set_durable(bool on);            /* default on; off: one commit per request */
+void db_set_durable(bool on);            /* default on */
 void db_pool_close(void);
 const char *db_pool_backend(void);
 

@@ -1,10 +1,11 @@
 /*
 ** sqlite.c — the SQLite backend of db.h.
 **
-** Every connection: WAL, foreign keys on, busy_timeout 5 s, synchronous=FULL.
-** FULL (not NORMAL) because in WAL mode NORMAL may lose the last transactions on a power
-** cut, and kefu promises that a write that answered 2xx survives a crash or power loss
-** (SPEC X3); the price is one fsync of the WAL per commit (~0.2 ms here).
+** Every connection: WAL, foreign keys on, busy_timeout 5 s, synchronous=FULL. FULL (not
+** NORMAL) because in WAL mode NORMAL may lose the last transactions on a power cut, and kefu
+** promises that a write that answered 2xx survives a crash or power loss (SPEC X3). The one
+** exception is the server's writer under group commit (sq_defer_sync): NORMAL there, and the
+** pool fdatasyncs the WAL itself before anyone is answered (pool.c).
 */
 #include "db_internal.h"
 #include <pthread.h>
