@@ -251,21 +251,18 @@ static kerr read_new_user(ctx *c, new_user *u) {
     return E_OK;
 }
 
-static kerr user_create(ctx *c) {
-    new_user u = {0};
-    kerr e = read_new_user(c, &u);
-    if (e) return e;
-    char gen[16], hash[256];
-    if (!u.password) { crypto_password_generate(gen, sizeof gen); }
-    if (!crypto_password_hash(u.password ? u.password : gen, hash, sizeof hash)) return E_INTERNAL;
+/* The writes of a user's creation, in the writer's transaction. */
+static kerr user_create_writes(ctx *c, const new_user *u, const char *hash, const char *gen) {
     int64_t id = 0;
     if (db_insert(c->db, &id, "INSERT INTO users(username, display_name, phone, password_hash, "
                               "must_change_password, created_at, updated_at) VALUES (?,?,?,?,1,?,?)",
-                  DT(u.username), DT(u.display_name), DT(u.phone ? u.phone : ""), DT(hash), DI(c->now), DI(c->now))) {
+                  DT(u->username), DT(u->display_name), DT(u->phone ? u->phone : ""), DT(hash), DI(c->now),
+                  DI(c->now))) {
         kerr k = db_last_kerr(c->db);
-        return k == E_DUPLICATE ? ctx_fail(c, E_DUPLICATE, "username", "用户名「%s」已被使用", u.username) : k;
+        return k == E_DUPLICATE ? ctx_fail(c, E_DUPLICATE, "username", "用户名「%s」已被使用", u->username) : k;
     }
     json_t *roles = json_object_get(c->json, "roles");
+    kerr e;
     for (size_t i = 0; i < json_array_size(roles); i++) {
         int64_t pid;
         unsigned role;
@@ -278,15 +275,28 @@ static kerr user_create(ctx *c) {
     jw w;
     jw_init(&w, &ch);
     jw_obj(&w, NULL);
-    jw_str(&w, "username", u.username);
-    jw_str(&w, "display_name", u.display_name);
-    jw_str(&w, "phone", u.phone ? u.phone : "");
+    jw_str(&w, "username", u->username);
+    jw_str(&w, "display_name", u->display_name);
+    jw_str(&w, "phone", u->phone ? u->phone : "");
     jw_raw(&w, "roles", roles ? jv_dump(c, roles) : "[]");
     jw_end(&w);
     e = ctx_audit(c, audit_project(c, id), "user", id, "create", buf_cstr(&ch));
     buf_free(&ch);
     if (e) return e;
-    return answer_user(c, 201, id, "initial_password", u.password ? NULL : gen);
+    return answer_user(c, 201, id, "initial_password", u->password ? NULL : gen);
+}
+
+/* RF_OWN_TX: the password hash (argon2id, ~80 ms) is made before the writer is taken, so that
+** creating a user does not hold up everybody's writes. */
+static kerr user_create(ctx *c) {
+    new_user u = {0};
+    kerr e = read_new_user(c, &u);
+    if (e) return e;
+    char gen[16], hash[256];
+    if (!u.password) { crypto_password_generate(gen, sizeof gen); }
+    if (!crypto_password_hash(u.password ? u.password : gen, hash, sizeof hash)) return E_INTERNAL;
+    if ((e = ctx_write_begin(c))) return e;
+    return ctx_write_end(c, user_create_writes(c, &u, hash, gen));
 }
 
 static kerr user_patch(ctx *c) {
@@ -335,10 +345,8 @@ static kerr act_enable(ctx *c, int64_t id) {
     return db_changes(c->db) == 1 ? E_OK : ctx_fail(c, E_STATE, NULL, "该账号已是启用状态");
 }
 
-static kerr act_reset_password(ctx *c, int64_t id, const char **pw_out) {
-    char pw[16], hash[256];
-    crypto_password_generate(pw, sizeof pw);
-    if (!crypto_password_hash(pw, hash, sizeof hash)) return E_INTERNAL;
+/* pw and its hash were made before the writer was taken (user_action). */
+static kerr act_reset_password(ctx *c, int64_t id, const char *pw, const char *hash, const char **pw_out) {
     kerr e = db_exec(c->db, "UPDATE users SET password_hash = ?, must_change_password = 1, "
                             "version = version + 1, updated_at = ? WHERE id = ?", DT(hash), DI(c->now), DI(id));
     if (!e) e = session_end_all(c->db, id, 0);
@@ -368,16 +376,16 @@ static kerr act_role(ctx *c, int64_t id, bool grant, const char **changes) {
     return e;
 }
 
-static kerr user_action(ctx *c) {
-    int64_t id;
-    kerr e;
-    if ((e = ctx_param_id(c, "id", &id)) || (e = user_manageable(c, id))) return e;
-    const char *action = ctx_param(c, "action"), *pw = NULL, *changes = NULL;
+/* One action's writes, in the writer's transaction; pw and hash for reset_password. */
+static kerr user_action_writes(ctx *c, int64_t id, const char *action, const char *new_pw, const char *hash) {
+    kerr e = user_manageable(c, id);   /* again, now in the transaction */
+    if (e) return e;
+    const char *pw = NULL, *changes = NULL;
     static const char *const none[] = {NULL};
     int64_t audit_pid = audit_project(c, id);   /* before a revoke removes the project */
     if (strcmp(action, "disable") == 0) e = in_only(c, none) ? c->err : act_disable(c, id);
     else if (strcmp(action, "enable") == 0) e = in_only(c, none) ? c->err : act_enable(c, id);
-    else if (strcmp(action, "reset_password") == 0) e = in_only(c, none) ? c->err : act_reset_password(c, id, &pw);
+    else if (strcmp(action, "reset_password") == 0) e = in_only(c, none) ? c->err : act_reset_password(c, id, new_pw, hash, &pw);
     else if (strcmp(action, "grant_role") == 0) e = act_role(c, id, true, &changes);
     else if (strcmp(action, "revoke_role") == 0) e = act_role(c, id, false, &changes);
     else return ctx_fail(c, E_ROUTE_NOT_FOUND, NULL, "不支持的操作：%s", action);
@@ -391,6 +399,21 @@ static kerr user_action(ctx *c) {
         return E_OK;
     }
     return answer_user(c, 200, id, NULL, NULL);
+}
+
+/* RF_OWN_TX: a new password is hashed before the writer is taken (see user_create). */
+static kerr user_action(ctx *c) {
+    int64_t id;
+    kerr e;
+    if ((e = ctx_param_id(c, "id", &id)) || (e = user_manageable(c, id))) return e;
+    const char *action = ctx_param(c, "action");
+    char pw[16] = "", hash[256] = "";
+    if (strcmp(action, "reset_password") == 0) {
+        crypto_password_generate(pw, sizeof pw);
+        if (!crypto_password_hash(pw, hash, sizeof hash)) return E_INTERNAL;
+    }
+    if ((e = ctx_write_begin(c))) return e;
+    return ctx_write_end(c, user_action_writes(c, id, action, pw, hash));
 }
 
 /* Export: roles as "翠湖花园管理处·前台客服、…", status as 启用/停用. */
@@ -423,9 +446,9 @@ static const export_spec user_export = {"用户列表", user_cols};
 
 const route users_routes[] = {
     {"GET",   "/api/v1/users",                        "users.read",   0, 0, users_list, &user_export},
-    {"POST",  "/api/v1/users",                        "users.manage", 0, 16384, user_create},
+    {"POST",  "/api/v1/users",                        "users.manage", RF_OWN_TX, 16384, user_create},
     {"GET",   "/api/v1/users/{id}",                   "users.read",   0, 0, user_get},
     {"PATCH", "/api/v1/users/{id}",                   "users.manage", 0, 16384, user_patch},
-    {"POST",  "/api/v1/users/{id}/actions/{action}",  "users.manage", 0, 4096, user_action},
+    {"POST",  "/api/v1/users/{id}/actions/{action}",  "users.manage", RF_OWN_TX, 4096, user_action},
     {NULL, NULL, NULL, 0, 0, NULL},
 };

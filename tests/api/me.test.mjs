@@ -172,3 +172,27 @@ test('GET /me via an unknown method → 405 with Allow', async () => {
   assertError(res, 405, 'method_not_allowed');
   assert.match(res.headers.get('allow') || '', /GET/);
 });
+
+// The old password is checked and the new one hashed before the writer is taken (RF_OWN_TX):
+// two changes sent at once must not both win. One is stored; the other is refused, either at
+// the check (the old password no longer matches) or at the write (409: it changed meanwhile).
+test('change password twice at once: one is stored, the other refused', async () => {
+  const u = await createUser(await loginAs(srv.url, 'admin'), { password: 'First2026pw', roles: [{ project_id: 1, role: 'agent' }] });
+  const first = client(srv.url);
+  assert.equal((await first.login(u.username, 'First2026pw')).status, 200);
+  assertOk(await first.post('/api/v1/me/password', { old_password: 'First2026pw', new_password: 'Second2026pw' }), 204);
+  const c = client(srv.url);
+  assert.equal((await c.login(u.username, 'Second2026pw')).status, 200);
+  const [a, b] = await Promise.all([
+    c.post('/api/v1/me/password', { old_password: 'Second2026pw', new_password: 'ThirdA2026pw' }),
+    c.post('/api/v1/me/password', { old_password: 'Second2026pw', new_password: 'ThirdB2026pw' }),
+  ]);
+  const won = [a, b].filter((r) => r.status === 204);
+  const lost = [a, b].filter((r) => r.status !== 204);
+  assert.equal(won.length, 1, `one change stored: ${a.status} ${b.status}`);
+  assert.ok([409, 422].includes(lost[0].status), `the other refused: ${lost[0].status} ${lost[0].text}`);
+  const winner = won[0] === a ? 'ThirdA2026pw' : 'ThirdB2026pw';
+  const loser = won[0] === a ? 'ThirdB2026pw' : 'ThirdA2026pw';
+  assert.equal((await client(srv.url).login(u.username, winner)).status, 200, 'the stored password logs in');
+  assertError(await client(srv.url).login(u.username, loser), 401, 'invalid_credentials');
+});
