@@ -44,21 +44,21 @@ db *db_pool_reader(void);                         /* this thread's reader; NULL 
 db *db_pool_writer_acquire(void);                 /* blocks; pair with release */
 void db_pool_writer_release(db *d);
 /* A write request's writes: fn(writer, arg, &keep) returns the request's result and sets keep
-** when its writes are to be kept. With group commit (SQLite, unless --no-group-commit) the
-** pool's writer thread runs fn, in a transaction shared with the requests queued meanwhile;
-** otherwise the calling thread runs it in a transaction of its own. db_pool_write returns
-** once the kept writes are durable: E_OK, or the commit's error (then none of the batch was
-** kept). *result is fn's. fn must not use thread-local state, and may be run a second time
-** (its first run rolled back): it must start afresh and have no effect outside the database,
-** unless `careful`, which runs it once, in a savepoint of its own. */
+** when its writes are to be kept. fn must not use thread-local state.
+** db_pool_write_async (where the pool has a writer thread: db_pool_queues_writes) queues fn for
+** the writer thread, which runs it in a transaction shared with the requests queued meanwhile
+** (group commit, SQLite unless --no-group-commit); done(arg, result, commit) is called from a
+** pool thread once the kept writes are durable (commit E_OK) or the batch failed (then none of
+** it was kept). There fn may be run a second time (its first run rolled back): it must start
+** afresh and have no effect outside the database, unless `careful`, which runs it once, in a
+** savepoint of its own. False when it could not be queued.
+** db_pool_write runs fn on the calling thread in a transaction of its own and returns the
+** commit's result once durable; *result is fn's. */
 typedef kerr (*db_write_fn)(db *w, void *arg, bool *keep);
-kerr db_pool_write(db_write_fn fn, void *arg, bool careful, kerr *result);
-/* The same without waiting, where the pool has a writer thread (db_pool_queues_writes):
-** done(arg, result, commit) is called from the pool's syncer thread once the writes are
-** durable or have failed. False when it could not be queued (then call db_pool_write). */
 typedef void (*db_write_done)(void *arg, kerr result, kerr commit);
 bool db_pool_queues_writes(void);
 bool db_pool_write_async(db_write_fn fn, void *arg, bool careful, db_write_done done);
+kerr db_pool_write(db_write_fn fn, void *arg, kerr *result);
 /* The writer in a transaction of its own, for a handler that reads first (a login) or a bulk
 ** write (an import): a savepoint would make SQLite copy every page it changes into an
 ** in-memory journal (an import of 100k units spent a fifth of its time walking it).

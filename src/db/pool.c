@@ -34,7 +34,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,15 +83,13 @@ db *db_pool_reader(void) {
 
 #define BATCH_MAX 256
 
-/* One request's writes: on the requesting thread's stack until it is posted, or (queued with
-** db_pool_write_async) on the heap until `done` has been called. */
+/* One request's writes (db_pool_write_async), on the heap until `done` has been called. */
 typedef struct job {
     db_write_fn fn;
     void *arg;
     db_write_done done;
     bool careful;             /* runs in a savepoint of its own */
-    kerr result, commit;
-    sem_t posted;
+    kerr result;
     struct job *next;
 } job;
 
@@ -147,14 +144,9 @@ static int take_more(job **last, int n) {
 
 static void finish(job *list, kerr commit) {
     for (job *j = list, *next; j; j = next) {
-        next = j->next;                     /* j is gone once posted or done */
-        j->commit = commit;
-        if (j->done) {
-            j->done(j->arg, j->result, commit);
-            free(j);
-        } else {
-            sem_post(&j->posted);
-        }
+        next = j->next;                     /* j is gone once done */
+        j->done(j->arg, j->result, commit);
+        free(j);
     }
 }
 
@@ -411,28 +403,21 @@ kerr db_pool_write_end(db *d, bool keep) {
     return e;
 }
 
-kerr db_pool_write(db_write_fn fn, void *arg, bool careful, kerr *result) {
-    if (!threads_on) {
-        kerr e;
-        db *w = db_pool_write_begin(&e);
-        if (!w) return *result = e;
-        bool keep = false;
-        *result = fn(w, arg, &keep);
-        return db_pool_write_end(w, keep);
-    }
-    job me = {.fn = fn, .arg = arg, .careful = careful, .result = E_OK, .commit = E_OK, .next = NULL};
-    sem_init(&me.posted, 0, 0);
-    put(&work, &me, &me);
-    while (sem_wait(&me.posted) != 0) {}   /* EINTR */
-    sem_destroy(&me.posted);
-    *result = me.result;
-    return me.commit;
+/* In a transaction of its own on the calling thread (between two batches when the writer
+** thread runs), so fn runs once and `careful` changes nothing. */
+kerr db_pool_write(db_write_fn fn, void *arg, kerr *result) {
+    kerr e;
+    db *w = db_pool_write_begin(&e);
+    if (!w) return *result = e;
+    bool keep = false;
+    *result = fn(w, arg, &keep);
+    return db_pool_write_end(w, keep);
 }
 
 bool db_pool_write_async(db_write_fn fn, void *arg, bool careful, db_write_done done) {
     job *j = threads_on ? malloc(sizeof *j) : NULL;
     if (!j) return false;
-    *j = (job){.fn = fn, .arg = arg, .done = done, .careful = careful, .result = E_OK, .commit = E_OK, .next = NULL};
+    *j = (job){.fn = fn, .arg = arg, .done = done, .careful = careful, .result = E_OK, .next = NULL};
     put(&work, j, j);
     return true;
 }

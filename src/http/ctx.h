@@ -118,8 +118,8 @@ kerr ctx_wf_fail(ctx *c, kerr e, const struct wf_run *r);
 ** keep_writes) and rolls back otherwise, releases the writer, and returns the final error. */
 kerr ctx_write_begin(ctx *c);
 /* The answer of a write (the record as GET would show it): rendered after the handler's writes,
-** in the same transaction on the same connection (for RF_OWN_TX and RF_BULK handlers, once
-** they have committed). If the writes are then not kept or not durable, the error replaces it. */
+** in the same transaction on the same connection (for RF_OWN_TX handlers, once they have
+** committed). If the writes are then not kept or not durable, the error replaces it. */
 kerr ctx_answer_after_commit(ctx *c, kerr (*answer)(ctx *c, int status, int64_t id), int status, int64_t id);
 kerr ctx_write_end(ctx *c, kerr e);
 /* Projects where the user holds perm: -1 when it is company-wide (every project), else

@@ -217,17 +217,14 @@ static kerr finish_write(ctx *c) {
 /* Runs the handler, in a write transaction for writes; commits only on success. A write
 ** request queued for the pool's writer thread does not hold this thread while it waits: the
 ** connection is suspended (before it is queued, so the answer cannot come first) and the
-** thread serves its other connections meanwhile. */
+** thread serves its other connections meanwhile. A bulk write (RF_BULK), or any write where
+** the pool has no writer thread, runs here in a transaction of its own. */
 static kerr run_handler(ctx *c) {
     bool tx = is_write_method(c->method) && !(c->route->flags & RF_OWN_TX);
     if (!tx) return ctx_write_end(c, c->route->fn(c));
-    if (c->route->flags & RF_BULK) {
-        kerr e = ctx_write_begin(c);
-        return e ? e : ctx_write_end(c, c->route->fn(c));
-    }
     bool careful = (c->route->flags & RF_ONCE) != 0;
     c->headers_before = c->nheaders;
-    if (db_pool_queues_writes()) {
+    if (!(c->route->flags & RF_BULK) && db_pool_queues_writes()) {
         MHD_suspend_connection(c->conn);
         c->suspended = true;
         atomic_fetch_add(&queued_writes, 1);
@@ -236,7 +233,7 @@ static kerr run_handler(ctx *c) {
         c->suspended = false;
         MHD_resume_connection(c->conn);
     }
-    kerr e = E_OK, ce = db_pool_write(write_job, c, careful, &e);
+    kerr e = E_OK, ce = db_pool_write(write_job, c, &e);
     return after_writes(c, e, ce, e == E_OK || c->keep_writes, c->epoch_bumped);
 }
 
