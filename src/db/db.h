@@ -66,6 +66,8 @@ kerr db_pool_write(db_write_fn fn, void *arg, kerr *result);
 db *db_pool_write_begin(kerr *e);
 kerr db_pool_write_end(db *d, bool keep);
 void db_pool_set_group_commit(bool on);
+/* SQLite under group commit: the WAL's size, in pages, that starts a checkpoint (16000). Before init. */
+void db_pool_set_checkpoint_pages(int pages);
 /* PostgreSQL: reads outside a transaction from all threads go down `lanes` shared connections
 ** in pipelined batches (postgres.c); 0 sends each on its thread's own connection. Before init. */
 void db_pool_set_read_lanes(int lanes);

@@ -41,9 +41,10 @@ typedef struct db_ops {
     bool (*log_path)(void *conn, char *out, size_t n);
     /* Checkpoints elsewhere: this connection no longer checkpoints after its commits but calls
     ** notify with the log's size in pages; checkpoint (on another connection) copies what it
-    ** can into the database without blocking the writer. */
+    ** can into the database without blocking the writer, and gives how many of the log's
+    ** pages are now in the database (-1 when it could not run). */
     void (*defer_checkpoints)(void *conn, void (*notify)(int pages));
-    kerr (*checkpoint)(void *conn);
+    kerr (*checkpoint)(void *conn, int *copied);
 } db_ops;
 
 extern bool db_durable;   /* db_set_durable */

@@ -189,8 +189,10 @@ static void sq_defer_checkpoints(void *c, void (*notify)(int pages)) {
     sqlite3_wal_hook(c, sq_wal_hook, NULL);
 }
 
-static kerr sq_checkpoint(void *c) {
-    int rc = sqlite3_wal_checkpoint_v2(c, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+static kerr sq_checkpoint(void *c, int *copied) {
+    int log = 0;
+    int rc = sqlite3_wal_checkpoint_v2(c, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, copied);
+    if (rc != SQLITE_OK) *copied = -1;
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? E_OK : sq_last_kerr(c);
 }
 
