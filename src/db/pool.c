@@ -83,7 +83,12 @@ db *db_pool_reader(void) {
 
 /* ---- group commit: the writer thread and the syncer ---- */
 
-#define BATCH_MAX 256
+/* A batch is what was queued when the writer began it, and of what arrives while it runs, as
+** much as brings it to BATCH_MORE. Taking all that arrived until the queue was empty (up to 256)
+** kept a batch's first requests waiting for the last, and the syncer idle meanwhile: at 64
+** connections the CPU was a third idle and 9–10k tickets a second were registered; with 32,
+** 11–13k. */
+#define BATCH_MORE 32
 
 /* One request's writes (db_pool_write_async), on the heap until `done` has been called. */
 typedef struct job {
@@ -180,7 +185,7 @@ static int run_job(job *j) {
 }
 
 /* Runs the jobs from `first` in one transaction, taking those that queue meanwhile (up to
-** BATCH_MAX in all); true when it may be committed. A job that asks to be redone rolls back
+** BATCH_MORE in all); true when it may be committed. A job that asks to be redone rolls back
 ** the transaction and the batch starts again (each job redone at most once: it is careful
 ** the second time). */
 static bool run_jobs(job *first, job **last, int *n) {
@@ -189,7 +194,7 @@ static bool run_jobs(job *first, job **last, int *n) {
         int r = JOB_OK;
         for (job *j = first; r == JOB_OK && j; j = j->next) {
             r = run_job(j);
-            if (!j->next && *n < BATCH_MAX) *n += take_more(last, BATCH_MAX - *n);
+            if (!j->next && *n < BATCH_MORE) *n += take_more(last, BATCH_MORE - *n);
         }
         if (r == JOB_OK) return true;
         db_rollback(writer);
@@ -231,7 +236,8 @@ static void run_batch(job *first) {
 /* The writer thread is the one every write waits for, but the scheduler shares a core fairly
 ** among the request threads: with 16 of them busy it got a tenth of one. A higher priority
 ** (nice -10) where the process may take it (root, CAP_SYS_NICE or RLIMIT_NICE). The
-** checkpointer, which nobody waits for, gets a lower one (nice 10), which anyone may take. */
+** checkpointer keeps the normal one: it holds the writer for its last pass, and at nice 10 it
+** got so little of a busy CPU that its passes never caught up and the WAL grew again. */
 static void set_priority(int nice, const char *who) {
     if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) != 0 && who)
         fprintf(stderr, "kefu: the %s thread keeps normal priority (%s)\n", who, strerror(errno));
@@ -285,9 +291,9 @@ static void *syncer_main(void *arg) {
 ** SQLite starts the WAL over from its beginning only when a write transaction begins with every
 ** frame copied, which never happens while batches follow each other back to back: the WAL
 ** grew by ~190 MB a second under load here, and every fdatasync had to record the file's new
-** size too. So once the frames not yet copied are few (a sixteenth), the checkpointer holds the
-** writer between two batches for a last pass over them, and the next batch writes from the
-** WAL's start again. */
+** size too. So once the frames not yet copied are few (a sixteenth, or after four passes), the
+** checkpointer holds the writer between two batches for a last pass over them, and the next
+** batch writes from the WAL's start again. */
 #define CKPT_PASSES 4                   /* passes without the writer before the last one */
 static int ckpt_pages = 16000;          /* ~64 MB of WAL between checkpoints */
 static pthread_t ckpt_thread;
@@ -315,13 +321,13 @@ static int ckpt_pass(void) {
     return left > 0 ? left : 0;
 }
 
-/* Passes while the writer goes on, each over what came during the one before, then the last
-** one with the writer held. */
+/* Passes while the writer goes on, each over what came during the one before, until few are
+** left (or CKPT_PASSES, so that the WAL cannot grow without end), then the last one with the
+** writer held. */
 static void checkpoint_all(void) {
-    int left = INT_MAX, tail = ckpt_pages / 16 > 64 ? ckpt_pages / 16 : 64;   /* ~4 MB copied while the writer waits */
+    int left = INT_MAX, tail = ckpt_pages / 16;        /* ~4 MB copied while the writer waits */
     for (int i = 0; i < CKPT_PASSES && left > tail; i++)
         if ((left = ckpt_pass()) < 0) return;
-    if (left > tail) return;                            /* the next commit asks again */
     pthread_mutex_lock(&writer_mu);
     ckpt_pass();
     pthread_mutex_unlock(&writer_mu);
@@ -329,7 +335,6 @@ static void checkpoint_all(void) {
 
 static void *ckpt_main(void *arg) {
     (void)arg;
-    set_priority(10, NULL);
     pthread_mutex_lock(&ckpt_mu);
     for (;;) {
         while (!ckpt_wanted && !ckpt_stop) pthread_cond_wait(&ckpt_cv, &ckpt_mu);

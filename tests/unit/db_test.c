@@ -336,7 +336,7 @@ static off_t file_size(const char *path) {
 
 /* With writes queued all the time (64 in flight) the writer thread runs batch after batch,
 ** and SQLite would never start the WAL over: it grew without end (src/db/pool.c, the
-** checkpointer). Checkpoints every 64 pages here: the WAL stayed under 1 MB, where without
+** checkpointer). Checkpoints every 64 pages here: the WAL stayed at 1–2 MB, where without
 ** the checkpointer's last pass (the writer held) it took 13 MB, more than every row written. */
 static void wal_starts_over_under_continuous_writes(void **state) {
     tdb *t = *state;
