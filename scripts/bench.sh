@@ -5,7 +5,7 @@
 # Usage: bench.sh [sqlite|pg]   (make bench, make bench DB=pg)
 # Writes bench/results/<backend>.md and joins both into bench/results/latest.md.
 # Knobs: BENCH_SECONDS (8), BENCH_CONN (64), BENCH_THREADS (2), BENCH_ROUNDS (5); for the ticket
-# scenarios BENCH_SERVER_THREADS (16, reads), BENCH_WRITE_THREADS (4, writes), BENCH_CREATE_RUNS (3).
+# scenarios BENCH_SERVER_THREADS (16, reads), BENCH_WRITE_THREADS (the server default, writes), BENCH_CREATE_RUNS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND=${1:-sqlite}

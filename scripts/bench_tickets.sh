@@ -5,9 +5,12 @@
 # queries after 1,000,000 generated tickets (bench/gen_tickets.sh). Called by scripts/bench.sh.
 set -euo pipefail
 db=$1; SECS=${BENCH_SECONDS:-8}; THREADS=${BENCH_SERVER_THREADS:-16}
-# writes run on the server as `make run` starts it (4 threads: a request waiting for its commit
-# is suspended, not holding a thread); the reads keep BENCH_SERVER_THREADS for their 8 connections
-WTHREADS=${BENCH_WRITE_THREADS:-4}
+# writes run on the server as `make run` starts it, with its own default thread count (4 on SQLite:
+# a request waiting for its commit is suspended, not holding a thread), unless BENCH_WRITE_THREADS
+# is set; the reads keep BENCH_SERVER_THREADS for their 8 connections
+WTHREADS=${BENCH_WRITE_THREADS:-}
+wstart() { serve_on --db "$db" ${WTHREADS:+--threads "$WTHREADS"} "$@"; }
+wdesc='`kefu serve` (its default threads, as `make run` starts it)'; [ -n "$WTHREADS" ] && wdesc="\`kefu serve --threads $WTHREADS\`"
 # the machine's speed drifts by a quarter over minutes: the durable creation runs this many
 # times, each on a fresh server, and the median is the figure
 CREATE_RUNS=${BENCH_CREATE_RUNS:-3}
@@ -25,18 +28,18 @@ KEFU_TECH=$(sqlite3 "$db" "SELECT id FROM users WHERE username = 'technician'")
 KEFU_TICKET_MIN=$(( $(sqlite3 "$db" "SELECT COALESCE(MAX(id), 0) FROM tickets") + 1 ))
 runs=()
 for _ in $(seq 1 "$CREATE_RUNS"); do
-  THREADS=$WTHREADS start; login agent
+  wstart; login agent
   read -r r r99 < <(load bench/ticket_create.lua); runs+=("$r $r99")
 done
 # the median run by tickets/s (its own p99 with it); every run listed in the note below the table
 read -r c_on c_on99 < <(printf '%s\n' "${runs[@]}" | sort -n -k1,1 | sed -n "$(( (CREATE_RUNS + 1) / 2 ))p")
 c_all=$(printf '%s\n' "${runs[@]}" | awk '{printf "%s%s", (NR>1?", ":""), $1}')
-THREADS=$WTHREADS start --no-group-commit; login agent
+wstart --no-group-commit; login agent
 read -r c_ng c_ng99 < <(load bench/ticket_create.lua)
-THREADS=$WTHREADS start --durability off; login agent
+wstart --durability off; login agent
 read -r c_off c_off99 < <(load bench/ticket_create.lua)
 # the runs above left enough pending tickets for each dispatch request to take a new one
-THREADS=$WTHREADS start; login agent
+wstart; login agent
 read -r d_on d_on99 < <(load bench/ticket_dispatch.lua)
 made=$(sqlite3 "$db" "SELECT COUNT(*) FROM tickets WHERE number LIKE 'BX%'")
 lost=$(sqlite3 "$db" "SELECT COUNT(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.entity = 'ticket' AND e.entity_id = t.id)")
@@ -61,7 +64,7 @@ for k in "${!P[@]}"; do
   max1=$(awk -v a="$max1" -v b="${B[$k]}" 'BEGIN{print (b>a)?b:a}'); max8=$(awk -v a="$max8" -v b="${P[$k]}" 'BEGIN{print (b>a)?b:a}')
 done
 printf '\n### Tickets (issue 5)\n\n'
-printf 'Server `kefu serve --threads %s` (its default, as `make run` starts it) on the bench dataset; wrk -t2 -c64 -d%ss, bench/ticket_create.lua (a home repair for a rotating unit of project 1: number, event, dispatch deadline, audit row, the whole ticket in the answer) and bench/ticket_dispatch.lua (each pending ticket dispatched once). The durable creation is the median of %s runs, each on a fresh server: %s tickets/s.\n\n' "$WTHREADS" "$SECS" "$CREATE_RUNS" "$c_all"
+printf 'Server %s on the bench dataset; wrk -t2 -c64 -d%ss, bench/ticket_create.lua (a home repair for a rotating unit of project 1: number, event, dispatch deadline, audit row, the whole ticket in the answer) and bench/ticket_dispatch.lua (each pending ticket dispatched once). The durable creation is the median of %s runs, each on a fresh server: %s tickets/s.\n\n' "$wdesc" "$SECS" "$CREATE_RUNS" "$c_all"
 printf '| scenario | tickets/s | p99 ms |\n|---|---:|---:|\n'
 printf '| create, durable (group commit, WAL fdatasynced before the answer; median run) | %s | %s |\n' "$c_on" "$c_on99"
 printf '| dispatch action, durable (group commit) | %s | %s |\n' "$d_on" "$d_on99"
