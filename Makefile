@@ -7,23 +7,27 @@ CC      ?= gcc
 PKGS    := libmicrohttpd sqlite3 jansson libsodium xlsxwriter libpq libzip expat pangocairo cairo-pdf libqrencode
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
-           -D_GNU_SOURCE -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+           -D_GNU_SOURCE -pthread -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 DB      ?= ./data/kefu.db
 
-SRC      := $(wildcard src/*.c src/core/*.c src/http/*.c src/db/*.c src/modules/*.c)
+# Every .c below src/ (a module is a folder: src/modules/NAME/), and two generated files: the
+# migrations of src/db/migrations and every module's migrations/ in one numbered order, and the
+# registry of modules (each folder's module.c descriptor). Adding a module edits nothing here.
+SRC      := $(sort $(shell find src -name '*.c'))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
-MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
-OBJ      := $(SRC:%.c=build/obj/%.o) build/obj/migrations.o
-LIB_OBJ  := $(LIB_SRC:%.c=build/obj/%.o) build/obj/migrations.o
-HDR      := $(wildcard src/*.h src/*/*.h)
+MIGR     := $(wildcard src/db/migrations/*.sql src/modules/*/migrations/*.sql)
+GEN      := migrations registry
+OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:%=build/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=build/obj/%.o) $(GEN:%=build/obj/%.o)
+HDR      := $(shell find src -name '*.h')
 
 # unit tests: the same sources with ASan + UBSan (halt on any report)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_SRC := $(wildcard tests/unit/*.c)
-SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o) build/san/migrations.o
+SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o) $(GEN:%=build/san/%.o)
 
-.PHONY: all build deps web run test unit bench clean
+.PHONY: all build deps web run test unit bench clean FORCE
 all: build web
 
 deps:
@@ -40,22 +44,30 @@ build/obj/%.o: %.c $(HDR)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-build/migrations.c: $(MIGR) scripts/embed-migrations.sh
+# Generated sources are rewritten only when their text changes (a folder added or removed
+# changes them without touching any file's time, hence FORCE).
+build/migrations.c: FORCE
 	@mkdir -p build
-	scripts/embed-migrations.sh $@ $(MIGR)
+	@scripts/embed-migrations.sh $@ $(MIGR)
 
-build/obj/migrations.o: build/migrations.c
+build/registry.c: FORCE
+	@mkdir -p build
+	@scripts/gen-registry.sh $@ src/modules/*/module.c
+
+build/obj/%.o: build/%.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 build/san/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC san  $<"
 	@$(CC) $(CFLAGS) $(SAN) -O1 -c -o $@ $<
 
-build/san/migrations.o: build/migrations.c
+build/san/%.o: build/%.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -O1 -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(CFLAGS) $(SAN) -O1 -c -o $@ $<
 
 build/unit_tests: $(UNIT_SRC) $(SAN_OBJ) tests/unit/unit.h
 	@echo "  LD san  $@"

@@ -189,3 +189,5 @@ void cli_help(const cli *c) {
         printf("\n");
     }
 }
+
+const char *cli_opt_name(int i) { return i >= 0 && i < OPT_COUNT ? opts[i].name : ""; }

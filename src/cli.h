@@ -32,5 +32,6 @@ typedef struct cli {
 const char *cli_target(const cli *c);
 /* Parses argv; prints a message and returns false on error (exit 2). */
 bool cli_parse(int argc, char **argv, cli *out);
-void cli_help(const cli *c);          /* general help, or the command's when c->cmd is set */
+void cli_help(const cli *c);
+const char *cli_opt_name(int i);      /* the long name of option i ("lookup") */          /* general help, or the command's when c->cmd is set */
 #endif

@@ -5,14 +5,12 @@
 #include "demo.h"
 #include "version.h"
 #include "core/audit.h"
-#include "core/clock.h"
+#include "base/clock.h"
 #include "core/crypto.h"
 #include "core/perm.h"
 #include "db/db.h"
+#include "http/module.h"
 #include "http/server.h"
-#include "modules/archive.h"
-#include "modules/modules.h"
-#include "modules/tickets.h"
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -21,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void system_set_schema_version(int v);
 static const audit_actor cli_actor = {0, "命令行", ""};
 
 /* mkdir -p of the directory that will hold path. */
@@ -46,7 +43,6 @@ static db *open_target(const char *target) {
         db_close(d);
         return NULL;
     }
-    system_set_schema_version(v);
     return d;
 }
 
@@ -62,18 +58,33 @@ static int serve_threads(const cli *c) {
     return db_target_is_pg(cli_target(c)) ? 64 : 4;
 }
 
+/* A command-line option's value by its long name, for the modules' start hooks. */
+static const cli *serve_cli;
+static const char *serve_opt(const char *name) {
+    for (int i = 0; i < OPT_COUNT; i++)
+        if (!strcmp(cli_opt_name(i), name)) return serve_cli->str[i];
+    return NULL;
+}
+
+/* The registry checked, then every module's start hook; false (exit 2) after saying why. */
+static bool start_modules(const cli *c) {
+    char err[512];
+    if (!modules_validate(err, sizeof err)) {
+        fprintf(stderr, "kefu: 模块注册有误，无法启动：%s\n", err);
+        return false;
+    }
+    serve_cli = c;
+    if (!modules_start(serve_opt, err, sizeof err)) { fprintf(stderr, "kefu: %s\n", err); return false; }
+    return true;
+}
+
 static int cmd_serve(const cli *c) {
     const char *dur = c->str[OPT_DURABILITY];
     if (strcmp(dur, "full") && strcmp(dur, "off")) {
         fprintf(stderr, "kefu: --durability 应为 full 或 off\n");
         return 2;
     }
-    const char *lk = c->str[OPT_LOOKUP];
-    if (strcmp(lk, "memory") && strcmp(lk, "db")) {
-        fprintf(stderr, "kefu: --lookup 应为 memory 或 db\n");
-        return 2;
-    }
-    lookup_memory_enable(!strcmp(lk, "memory"));
+    if (!start_modules(c)) return 2;
     db_set_durable(!strcmp(dur, "full"));
     db_pool_set_group_commit(!c->num[OPT_NO_GROUP_COMMIT]);
     db_pool_set_read_lanes((int)c->num[OPT_READ_LANES]);
@@ -88,12 +99,11 @@ static int cmd_serve(const cli *c) {
         .test_clock = c->num[OPT_TEST_CLOCK], .secure_cookie = c->num[OPT_SECURE_COOKIE],
         .trust_proxy = c->num[OPT_TRUST_PROXY], .tick_seconds = (int)c->num[OPT_TICK],
         .demo_banner = demo ? demo_banner() : NULL,
-        .job = lookup_memory_refresh, .job_ms = 50,
+        .job = modules_job, .job_ms = 50,
     };
     if (access(cfg.web_dir, R_OK) != 0)
         fprintf(stderr, "kefu: 网页目录 %s 不存在，只提供 API（先运行 make 构建网页）\n", cfg.web_dir);
-    modules_init();
-    int rc = server_run(&cfg, all_routes);
+    int rc = server_run(&cfg, modules_route_tables());
     db_pool_close();
     fprintf(stderr, "kefu: stopped\n");
     return rc;
@@ -284,24 +294,6 @@ static int cmd_migrate(const cli *c) {
     return 0;
 }
 
-/* The day sums of the ticket figures and the ticket counts against the tickets (rebuilt first
-** when asked). */
-static int check_ticket_stats(db *d, bool rebuild, bool schema_ok) {
-    if (!schema_ok) return 0;
-    if (rebuild) {
-        kerr e = db_begin(d);
-        if (!e) e = ticket_stats_rebuild(d);
-        if (!e) e = db_commit(d);
-        if (e) { printf("工单统计汇总：重新计算失败 ✗（%s）\n", db_errmsg(d)); return 1; }
-        printf("工单统计汇总：已重新计算\n");
-    }
-    int64_t diff = ticket_figures_check(d);
-    if (diff == 0) printf("工单统计汇总：与工单一致 ✓\n");
-    else if (diff < 0) printf("工单统计汇总：无法检查 ✗\n");
-    else printf("工单统计汇总：%lld 行与工单不一致 ✗（kefu check --rebuild-stats 可重新计算）\n", (long long)diff);
-    return diff != 0;
-}
-
 static int cmd_check(const cli *c) {
     const char *target = cli_target(c);
     if (!db_target_is_pg(target) && access(target, R_OK) != 0) {
@@ -320,7 +312,7 @@ static int cmd_check(const cli *c) {
     int64_t bad = audit_verify(d, report, sizeof report);
     printf("审计链：%s%s\n", report, bad == 0 ? " ✓" : " ✗");
     problems += bad != 0;
-    problems += check_ticket_stats(d, c->num[OPT_REBUILD_STATS] != 0, v == latest);
+    if (v == latest) problems += modules_check(d, c->num[OPT_REBUILD_STATS] != 0);
     db_close(d);
     printf(problems ? "检查未通过（%d 项问题）\n" : "检查通过\n", problems);
     return problems ? 1 : 0;
@@ -331,6 +323,7 @@ int main(int argc, char **argv) {
     if (!cli_parse(argc, argv, &c)) return 2;
     if (c.num[OPT_HELP]) { cli_help(&c); return 0; }
     if (!crypto_setup()) { fprintf(stderr, "kefu: libsodium 初始化失败\n"); return 1; }
+    modules_init();
     switch (c.cmd) {
     case CMD_SERVE: return cmd_serve(&c);
     case CMD_INIT: return cmd_init(&c);

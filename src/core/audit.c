@@ -6,9 +6,9 @@
 ** The id is part of the hash, so deleting, reordering or editing a row breaks the chain.
 */
 #include "audit.h"
-#include "buf.h"
+#include "base/buf.h"
 #include "crypto.h"
-#include "jw.h"
+#include "base/jw.h"
 #include <stdio.h>
 #include <string.h>
 

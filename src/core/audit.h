@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../db/db.h"
+#include "db/db.h"
 
 typedef struct audit_actor {
     int64_t id;              /* 0 = the system (CLI, background tick) */

@@ -2,8 +2,8 @@
 ** deadline.c — the deadlines table and its tick (see deadline.h).
 */
 #include "deadline.h"
-#include "buf.h"
-#include "jw.h"
+#include "base/buf.h"
+#include "base/jw.h"
 
 kerr deadline_open_warn(db *d, int64_t project_id, const char *entity, int64_t entity_id,
                         const char *kind, const char *title, int64_t due_at, int64_t warn_at, int64_t now) {
@@ -46,13 +46,15 @@ static kerr audit_overdue(db *d, db_stmt *st, int64_t now) {
     return e;
 }
 
-static deadline_hook hooks[8];
+static deadline_hook hooks[DEADLINE_MAX_HOOKS];
 static int nhooks;
 
-void deadline_on_tick(deadline_hook fn) {
+bool deadline_on_tick(deadline_hook fn) {
     for (int i = 0; i < nhooks; i++)
-        if (hooks[i] == fn) return;
-    if (nhooks < 8) hooks[nhooks++] = fn;
+        if (hooks[i] == fn) return true;
+    if (nhooks == DEADLINE_MAX_HOOKS) return false;
+    hooks[nhooks++] = fn;
+    return true;
 }
 
 static int run_hooks(db *d, int64_t now) {

@@ -8,7 +8,7 @@
 #ifndef KEFU_DEADLINE_H
 #define KEFU_DEADLINE_H
 #include <stdint.h>
-#include "../db/db.h"
+#include "db/db.h"
 #include "audit.h"
 
 kerr deadline_open(db *d, int64_t project_id, const char *entity, int64_t entity_id,
@@ -24,7 +24,10 @@ kerr deadline_meet(db *d, const char *entity, int64_t entity_id, const char *kin
 ** Runs inside the caller's transaction. */
 int deadline_tick(db *d, int64_t now);
 /* Adds work to every tick after the marking (a module's escalation of what became late):
-** fn returns a count, or -1 to fail the tick. At most 8 hooks; set them before serving. */
+** fn returns a count, or -1 to fail the tick. At most DEADLINE_MAX_HOOKS; set them before
+** serving (the module registry does, and refuses to start when they do not fit). false when
+** there is no room left (the hook is not added). */
+#define DEADLINE_MAX_HOOKS 32
 typedef int (*deadline_hook)(db *d, int64_t now);
-void deadline_on_tick(deadline_hook fn);
+bool deadline_on_tick(deadline_hook fn);
 #endif

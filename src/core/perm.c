@@ -1,6 +1,6 @@
 /*
-** perm.c — the role and permission tables (see perm.h). To give a role a new power, add it
-** here; routes name the permission, nothing else changes.
+** perm.c — the roles, and the permission tables the modules declare (see perm.h). To give a
+** role a new power, add it to the module's perms table; routes name the permission.
 */
 #include "perm.h"
 #include <stddef.h>
@@ -13,31 +13,9 @@ static const struct { unsigned bit; const char *name, *label; } roles[ROLE_COUNT
     {ROLE_CASHIER, "cashier", "收银员"},        {ROLE_STOREKEEPER, "storekeeper", "仓管员"},
 };
 
-#define MGMT (ROLE_ADMIN | ROLE_MANAGER)
-static const struct { const char *name; unsigned roles; } perms[] = {
-    {"projects.read",   ROLE_ALL},
-    {"projects.manage", MGMT},
-    {"users.read",      MGMT | ROLE_SUPERVISOR},
-    {"users.manage",    MGMT},
-    {"audit.read",      MGMT | ROLE_SUPERVISOR},
-    {"deadlines.read",  ROLE_ALL},
-    {"archive.read",    ROLE_ALL},
-    {"archive.write",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
-    {"people.reveal",   MGMT | ROLE_SUPERVISOR | ROLE_STEWARD},
-    {"tickets.read",    ROLE_ALL},
-    {"tickets.write",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD | ROLE_TECHNICIAN},
-    {"tickets.act",     ROLE_ALL},
-    {"tickets.stats",   MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
-    {"tickets.settings", MGMT | ROLE_SUPERVISOR},
-    {"reviews.submit",  MGMT | ROLE_SUPERVISOR | ROLE_AGENT},
-    {"reviews.approve", MGMT},
-    {"complaints.stats", MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
-    {"complaints.settings", MGMT | ROLE_SUPERVISOR},
-    {"visits.read",     MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD},
-    {"visits.write",    MGMT | ROLE_SUPERVISOR | ROLE_STEWARD},
-    {"visits.plan",     MGMT | ROLE_SUPERVISOR},
-    {"notifications.read", ROLE_ALL},
-};
+static const perm_def *const *tables;
+
+void perm_set_tables(const perm_def *const *t) { tables = t; }
 
 unsigned role_from_name(const char *name) {
     if (!name) return 0;
@@ -57,12 +35,25 @@ const char *role_label(unsigned role) { int i = role_index(role); return i < 0 ?
 unsigned role_at(int i) { return i >= 0 && i < ROLE_COUNT ? roles[i].bit : 0; }
 
 unsigned perm_roles(const char *perm) {
-    for (size_t i = 0; i < sizeof perms / sizeof perms[0]; i++)
-        if (strcmp(perms[i].name, perm) == 0) return perms[i].roles;
+    for (int t = 0; perm && tables && tables[t]; t++)
+        for (const perm_def *p = tables[t]; p->name; p++)
+            if (strcmp(p->name, perm) == 0) return p->roles;
     return 0;
 }
-int perm_count(void) { return (int)(sizeof perms / sizeof perms[0]); }
-const char *perm_name_at(int i) { return i >= 0 && i < perm_count() ? perms[i].name : NULL; }
+
+/* The i-th declared permission, counting through the tables in order. */
+static const perm_def *perm_at(int i) {
+    for (int t = 0; i >= 0 && tables && tables[t]; t++)
+        for (const perm_def *p = tables[t]; p->name; p++)
+            if (i-- == 0) return p;
+    return NULL;
+}
+int perm_count(void) {
+    int n = 0;
+    while (perm_at(n)) n++;
+    return n;
+}
+const char *perm_name_at(int i) { const perm_def *p = perm_at(i); return p ? p->name : NULL; }
 
 unsigned auth_roles_in(const auth_user *u, int64_t project_id) {
     unsigned m = 0;

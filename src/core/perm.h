@@ -4,6 +4,10 @@
 ** A user holds roles per project; a role with project 0 (NULL in the database) is
 ** company-wide and applies in every project. Route tables name a permission; the router and
 ** handlers ask auth_* below whether the user holds it in a project.
+**
+** The roles are the company's posts and live here; the permissions are the modules': each
+** module's descriptor lists the ones it declares with the roles granted each (perm_def), and
+** the registry hands those tables to perm_set_tables at start-up (http/module.c).
 */
 #ifndef KEFU_PERM_H
 #define KEFU_PERM_H
@@ -17,6 +21,7 @@ enum {
     ROLE_ALL = 0xFFu,
 };
 #define ROLE_COUNT 8
+#define ROLE_MGMT (ROLE_ADMIN | ROLE_MANAGER)
 
 typedef struct user_role { int64_t project_id; unsigned role; } user_role;   /* project 0 = company */
 
@@ -33,6 +38,12 @@ unsigned role_from_name(const char *name);        /* 0 if unknown */
 const char *role_name(unsigned role);             /* "agent" */
 const char *role_label(unsigned role);            /* "前台客服" */
 unsigned role_at(int i);                          /* i-th role bit, 0 <= i < ROLE_COUNT */
+
+/* A permission a module declares, and the roles that hold it. A table ends with {NULL}. */
+typedef struct perm_def { const char *name; unsigned roles; const char *label; } perm_def;
+#define PERM_MAX_TABLES 64
+/* The declared permissions: a NULL-terminated list of tables (kept, not copied). */
+void perm_set_tables(const perm_def *const *tables);
 
 /* Roles that hold a permission; 0 if the permission is unknown. */
 unsigned perm_roles(const char *perm);

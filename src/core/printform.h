@@ -26,7 +26,7 @@
 #ifndef KEFU_PRINTFORM_H
 #define KEFU_PRINTFORM_H
 #include <stdbool.h>
-#include "buf.h"
+#include "base/buf.h"
 
 typedef struct pf_field {
     const char *label, *value;

@@ -9,8 +9,8 @@
 */
 #ifndef KEFU_QB_H
 #define KEFU_QB_H
-#include "../db/db.h"
-#include "buf.h"
+#include "db/db.h"
+#include "base/buf.h"
 
 #define QB_MAX_ARGS 64
 typedef struct qb {

@@ -3,7 +3,7 @@
 ** and PostgreSQL, and takes the row lock that serialises concurrent writers.
 */
 #include "seq.h"
-#include "clock.h"
+#include "base/clock.h"
 #include <stdio.h>
 
 kerr seq_next(db *d, int64_t project_id, const char *name, const char *period, int64_t *value) {

@@ -5,7 +5,7 @@
 #define KEFU_SEQ_H
 #include <stddef.h>
 #include <stdint.h>
-#include "../db/db.h"
+#include "db/db.h"
 
 /* Next number of `prefix` in project for the office-local day of `now`:
 ** "BX20261125-0007" into out. Numbers restart each day; a rolled-back transaction

@@ -28,7 +28,7 @@
 #ifndef KEFU_SHEET_H
 #define KEFU_SHEET_H
 #include <stddef.h>
-#include "arena.h"            /* src/core/arena.h: arena_alloc (zeroed, NULL on OOM), arena_strdup, arena_strndup */
+#include "base/arena.h"            /* src/core/arena.h: arena_alloc (zeroed, NULL on OOM), arena_strdup, arena_strndup */
 
 typedef struct sheet {
     int nrows;                /* rows read, header row included, trailing empty rows dropped */

@@ -2,7 +2,7 @@
 ** workflow.c — the workflow engine (see workflow.h).
 */
 #include "workflow.h"
-#include "jw.h"
+#include "base/jw.h"
 #include <stdio.h>
 #include <string.h>
 

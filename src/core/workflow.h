@@ -13,8 +13,8 @@
 #define KEFU_WORKFLOW_H
 #include <stdbool.h>
 #include <stdint.h>
-#include "../db/db.h"
-#include "arena.h"
+#include "db/db.h"
+#include "base/arena.h"
 #include "audit.h"
 
 #define WF_MAX_FROM 8

@@ -6,7 +6,7 @@
 ** the copied ids at the end.
 */
 #include "db_internal.h"
-#include "../core/buf.h"
+#include "base/buf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -251,6 +251,9 @@ int db_schema_version(db *d) {
     return (int)v;
 }
 
+static int last_migrated = -1;
+int db_migrated_version(void) { return last_migrated; }
+
 kerr db_migrate(db *d, int *version_out) {
     kerr e = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                         "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
@@ -267,6 +270,7 @@ kerr db_migrate(db *d, int *version_out) {
                          db_errmsg(d)); db_rollback(d); return e; }
         if ((e = db_commit(d))) return e;
     }
-    if (version_out) *version_out = db_schema_version(d);
+    last_migrated = db_schema_version(d);
+    if (version_out) *version_out = last_migrated;
     return E_OK;
 }

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../core/arena.h"
-#include "../core/err.h"
+#include "base/arena.h"
+#include "base/err.h"
 
 typedef struct db db;
 typedef struct db_stmt db_stmt;
@@ -127,6 +127,7 @@ kerr db_last_kerr(db *d);      /* E_DUPLICATE on unique violation, E_BUSY, else 
 
 /* ---- schema and maintenance ---- */
 kerr db_migrate(db *d, int *version_out);   /* applies embedded migrations in order */
+int db_migrated_version(void);              /* the schema this process last migrated to, or -1 */
 int db_schema_version(db *d);               /* -1 if no schema */
 int db_latest_migration(void);
 kerr db_backup(db *d, const char *dest, char *err, size_t errlen);   /* consistent online copy */

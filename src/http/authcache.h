@@ -14,9 +14,9 @@
 #define KEFU_AUTHCACHE_H
 #include <stdbool.h>
 #include <stdint.h>
-#include "../core/arena.h"
-#include "../core/perm.h"
-#include "../db/db.h"
+#include "base/arena.h"
+#include "core/perm.h"
+#include "db/db.h"
 
 typedef struct auth_hit {
     int kind;                 /* 1 cookie session, 2 API token */

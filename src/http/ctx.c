@@ -2,7 +2,7 @@
 ** ctx.c — request-context helpers shared by all handlers (see ctx.h).
 */
 #include "ctx.h"
-#include "../core/workflow.h"
+#include "core/workflow.h"
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -11,13 +11,13 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "../core/arena.h"
-#include "../core/audit.h"
-#include "../core/buf.h"
-#include "../core/err.h"
-#include "../core/jw.h"
-#include "../core/perm.h"
-#include "../db/db.h"
+#include "base/arena.h"
+#include "core/audit.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/jw.h"
+#include "core/perm.h"
+#include "db/db.h"
 
 struct MHD_Connection;
 typedef struct ctx ctx;

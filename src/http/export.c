@@ -2,7 +2,7 @@
 ** export.c — list JSON → CSV (UTF-8 with BOM, RFC 4180) or XLSX (libxlsxwriter) (see export.h).
 */
 #include "export.h"
-#include "../core/money.h"
+#include "core/money.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,9 +6,9 @@
 #ifndef KEFU_EXPORT_H
 #define KEFU_EXPORT_H
 #include <jansson.h>
-#include "../core/arena.h"
-#include "../core/buf.h"
-#include "../core/err.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
 
 #define EXPORT_MAX_ROWS 10000
 

@@ -3,7 +3,7 @@
 */
 #include "input.h"
 #include "export.h"
-#include "../core/qb.h"
+#include "core/qb.h"
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,9 +11,9 @@
 #include "export.h"
 #include "input.h"
 #include "authcache.h"
-#include "../core/clock.h"
-#include "../core/crypto.h"
-#include "../core/deadline.h"
+#include "base/clock.h"
+#include "core/crypto.h"
+#include "core/deadline.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>

@@ -3,8 +3,8 @@
 */
 #include "session.h"
 #include "authcache.h"
-#include "../core/clock.h"
-#include "../core/crypto.h"
+#include "base/clock.h"
+#include "core/crypto.h"
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 ** the slow one.  Usage: shared_reads pg:CONNINFO
 **   → prints "good N failed M wrong K" and "quick Q ms while slow S ms".
 */
-#include "../../src/db/db.h"
+#include "db/db.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>

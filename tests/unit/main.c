@@ -2,6 +2,7 @@
 ** main.c — runs every unit-test group; exit status is nonzero if any group failed.
 */
 #include "unit.h"
+#include "http/module.h"
 
 int test_printform(void);   /* printform_test.c */
 
@@ -15,10 +16,11 @@ const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"
 int main(void) {
     if (!crypto_setup()) { fprintf(stderr, "crypto_setup failed\n"); return 2; }
     crypto_set_fast_hash(true);
+    modules_init();   /* the modules' permissions, as kefu registers them at start */
     int (*const groups[])(void) = {
         test_arena, test_json, test_router, test_money, test_clock, test_perm, test_qb,
         test_db, test_audit, test_seq, test_deadline, test_workflow, test_sheet,
-        test_printform,
+        test_printform, test_module,
     };
     int failed = 0;
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)

@@ -4,7 +4,7 @@
 ** no broken glyphs, long text cut, missing strings, several threads at once.
 */
 #include "unit.h"
-#include "../../src/core/printform.h"
+#include "core/printform.h"
 #include <pthread.h>
 #include <unistd.h>
 

@@ -2,7 +2,7 @@
 ** router_test.c — pattern matching and route-table lookup (src/http/router.h).
 */
 #include "unit.h"
-#include "../../src/http/router.h"
+#include "http/router.h"
 
 static kerr h_list(ctx *c) { (void)c; return E_OK; }
 static kerr h_create(ctx *c) { (void)c; return E_OK; }

@@ -3,7 +3,7 @@
 ** xlsx written by libxlsxwriter and by hand with libzip, damaged and hostile files.
 */
 #include "unit.h"
-#include "../../src/core/sheet.h"
+#include "core/sheet.h"
 #include <iconv.h>
 #include <unistd.h>
 #include <xlsxwriter.h>

@@ -18,20 +18,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/core/arena.h"
-#include "../../src/core/audit.h"
-#include "../../src/core/buf.h"
-#include "../../src/core/clock.h"
-#include "../../src/core/crypto.h"
-#include "../../src/core/deadline.h"
-#include "../../src/core/err.h"
-#include "../../src/core/jw.h"
-#include "../../src/core/money.h"
-#include "../../src/core/perm.h"
-#include "../../src/core/qb.h"
-#include "../../src/core/seq.h"
-#include "../../src/core/workflow.h"
-#include "../../src/db/db.h"
+#include "base/arena.h"
+#include "core/audit.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "core/crypto.h"
+#include "core/deadline.h"
+#include "base/err.h"
+#include "base/jw.h"
+#include "core/money.h"
+#include "core/perm.h"
+#include "core/qb.h"
+#include "core/seq.h"
+#include "core/workflow.h"
+#include "db/db.h"
 
 /* A migrated database in its own temporary directory. */
 typedef struct tdb {
@@ -67,6 +67,7 @@ int test_deadline(void);
 int test_audit(void);
 int test_seq(void);
 int test_perm(void);
+int test_module(void);
 int test_qb(void);
 int test_db(void);
 #endif

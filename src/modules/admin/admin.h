@@ -1,0 +1,23 @@
+/*
+** admin.h — the foundation's module (src/modules/admin/): sessions and tokens (auth.c), users,
+** projects, and the system routes (health, audit, deadlines, the test routes).
+*/
+#ifndef KEFU_ADMIN_H
+#define KEFU_ADMIN_H
+#include "http/ctx.h"
+
+extern const route system_routes[];
+extern const route auth_routes[];
+extern const route users_routes[];
+extern const route projects_routes[];
+extern const perm_def admin_perms[];
+kerr admin_demo(db *d, int64_t now);   /* the company, two offices, a user per role (demo.c) */
+extern const char ADMIN_DEMO_NOTE[];   /* the demo logins, printed by kefu demo and kefu serve */
+
+/* Shared helpers of the foundation modules. */
+typedef struct project_name { int64_t id; const char *name; } project_name;
+void user_json(ctx *c, db *d, int64_t id, jw *w, const char *key);   /* full user object */
+/* The user object's fields (no braces) from a loaded user; role project names from names[]. */
+void user_write_fields(jw *w, const auth_user *u, const project_name *names, int n);
+kerr password_policy(ctx *c, const char *field, const char *pw);
+#endif

@@ -1,0 +1,323 @@
+/*
+** auth.c — logging in and out, who am I, changing one's password, and API tokens.
+**
+** Login throttling: 5 failed logins for one account, or 20 from one client address, within
+** 15 minutes lock further attempts (429) until 15 minutes after the last failure. The
+** password is checked on a reader before the writer is taken (argon2id costs ~80 ms).
+*/
+#include "admin.h"
+#include "base/clock.h"
+#include "core/crypto.h"
+#include "http/input.h"
+#include "http/authcache.h"
+#include "http/session.h"
+#include <string.h>
+
+#define THROTTLE_WINDOW_S 900
+#define THROTTLE_PER_USER 5
+#define THROTTLE_PER_IP 20
+
+kerr password_policy(ctx *c, const char *field, const char *pw) {
+    int n = utf8_chars(pw);
+    bool letter = false, digit = false;
+    for (const char *p = pw; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) letter = true;
+        if (*p >= '0' && *p <= '9') digit = true;
+    }
+    if (n < 8 || n > 128 || !letter || !digit)
+        return ctx_fail(c, E_VALIDATION, field, "密码至少 8 位，且须同时包含字母和数字");
+    return E_OK;
+}
+
+/* Raw password field: not trimmed (spaces are part of a password), no control chars. */
+static kerr in_password(ctx *c, const char *key, const char *label, const char **out) {
+    json_t *v = json_object_get(c->json, key);
+    if (!v || json_is_null(v)) return ctx_fail(c, E_VALIDATION, key, "请输入%s", label);
+    if (!json_is_string(v)) return ctx_fail(c, E_VALIDATION, key, "%s应为文字", label);
+    *out = json_string_value(v);
+    if (json_string_length(v) != strlen(*out)) return ctx_fail(c, E_VALIDATION, key, "%s不能包含控制字符", label);
+    if (!**out) return ctx_fail(c, E_VALIDATION, key, "请输入%s", label);
+    if (strlen(*out) > 512) return ctx_fail(c, E_VALIDATION, key, "%s过长", label);
+    return E_OK;
+}
+
+/* Seconds the caller must still wait, 0 if not throttled. */
+static int throttled(ctx *c, const char *username) {
+    int64_t since = c->now - THROTTLE_WINDOW_S, n = 0, last = 0;
+    const char *sql_u = "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = ? AND at > ?";
+    const char *sql_ip = "SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = ? AND at > ?";
+    for (int pass = 0; pass < 2; pass++) {
+        db_stmt *st = db_query(c->db, pass ? sql_ip : sql_u, DT(pass ? c->ip : username), DI(since));
+        if (!st) return 0;
+        if (db_step(st) == DB_ROW) { n = db_col_int(st, 0); last = db_col_int(st, 1); }
+        db_finish(st);
+        if (n >= (pass ? THROTTLE_PER_IP : THROTTLE_PER_USER)) {
+            int64_t wait = last + THROTTLE_WINDOW_S - c->now;
+            return wait > 0 ? (int)wait : 1;
+        }
+    }
+    return 0;
+}
+
+static kerr refuse_throttled(ctx *c, int wait) {
+    c->retry_after = wait;
+    return ctx_fail(c, E_THROTTLED, NULL, "登录失败次数过多，请 %d 分钟后再试", (wait + 59) / 60);
+}
+
+/* Records the failure (for throttling) and audits it: who tried which account from where. */
+static kerr login_failed(ctx *c, const char *username, int64_t uid) {
+    kerr e = ctx_write_begin(c);
+    if (e) return e;
+    e = db_exec(c->db, "INSERT INTO login_failures(username, ip, at) VALUES (?,?,?)",
+                DT(username), DT(c->ip), DI(c->now));
+    if (!e) e = db_exec(c->db, "DELETE FROM login_failures WHERE at < ?", DI(c->now - 86400));
+    if (!e) {
+        buf b;
+        buf_init(&b);
+        jw w;
+        jw_init(&w, &b);
+        jw_obj(&w, NULL);
+        jw_str(&w, "username", username);
+        jw_end(&w);
+        c->actor = (audit_actor){0, "未登录", c->ip};
+        e = ctx_audit(c, 0, "user", uid, "login_failed", buf_cstr(&b));
+        buf_free(&b);
+    }
+    e = ctx_write_end(c, e);
+    return e ? e : E_BAD_LOGIN;
+}
+
+static kerr login_succeeded(ctx *c, int64_t uid) {
+    const char *csrf = NULL;
+    kerr e = session_create(c, uid, &csrf);
+    if (!e) e = db_exec(c->db, "UPDATE users SET last_login_at = ? WHERE id = ?", DI(c->now), DI(uid));
+    if (!e) e = db_exec(c->db, "DELETE FROM login_failures WHERE username = ?", DT(c->user->username));
+    if (!e) e = ctx_audit(c, 0, "user", uid, "login", NULL);
+    if (e) return e;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    user_json(c, c->db, uid, w, "user");
+    jw_str(w, "csrf_token", csrf);
+    jw_end(w);
+    return E_OK;
+}
+
+static kerr login(ctx *c) {
+    static const char *const fields[] = {"username", "password", NULL};
+    const char *username, *password;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_str(c, "username", "用户名", IN_REQUIRED, 64, &username)) ||
+        (e = in_password(c, "password", "密码", &password)))
+        return e;
+    int wait = throttled(c, username);
+    if (wait) return refuse_throttled(c, wait);
+    int64_t uid = 0, disabled = 0;
+    char hash[256] = "";
+    db_stmt *st = db_query(c->db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+                           DT(username));
+    if (!st) return E_INTERNAL;
+    if (db_step(st) == DB_ROW) {
+        uid = db_col_int(st, 0);
+        snprintf(hash, sizeof hash, "%s", db_col_text(st, 1));
+        disabled = db_col_int(st, 2);
+    }
+    db_finish(st);
+    if (!uid || !crypto_password_verify(hash, password)) return login_failed(c, username, uid);
+    if (disabled) return E_DISABLED;
+    c->user = session_load_user(c, c->db, uid, NULL);
+    if (!c->user) return E_INTERNAL;
+    c->actor = (audit_actor){uid, c->user->display_name, c->ip};
+    if ((e = ctx_write_begin(c))) return e;
+    return ctx_write_end(c, login_succeeded(c, uid));
+}
+
+static kerr logout(ctx *c) {
+    kerr e = session_destroy(c);
+    if (!e) e = ctx_audit(c, 0, "user", c->user->id, "logout", NULL);
+    return e ? e : ctx_no_content(c);
+}
+
+static void permissions_json(jw *w, const char *key, unsigned roles) {
+    jw_arr(w, key);
+    for (int i = 0; i < perm_count(); i++)
+        if (perm_roles(perm_name_at(i)) & roles) jw_str(w, NULL, perm_name_at(i));
+    jw_end(w);
+}
+
+static void roles_json(jw *w, const char *key, unsigned roles) {
+    jw_arr(w, key);
+    for (int i = 0; i < ROLE_COUNT; i++)
+        if (roles & role_at(i)) jw_str(w, NULL, role_name(role_at(i)));
+    jw_end(w);
+}
+
+/* Every project (id, code, name, active), from the directory cache or the database. */
+static int all_projects(ctx *c, project_info **out) {
+    int n = 0;
+    if (projcache_get(&c->a, out, &n)) return n;
+    uint64_t epoch = authcache_epoch();
+    int cap = 16;
+    project_info *p = arena_alloc(&c->a, sizeof *p * (size_t)cap);
+    db_stmt *st = db_query(c->db, "SELECT id, code, name, active FROM projects ORDER BY id");
+    if (!st || !p) { if (st) db_finish(st); return -1; }
+    while (db_step(st) == DB_ROW) {
+        if (n == cap) {
+            project_info *q = arena_alloc(&c->a, sizeof *q * (size_t)cap * 2);
+            if (!q) { db_finish(st); return -1; }
+            memcpy(q, p, sizeof *p * (size_t)cap);
+            p = q;
+            cap *= 2;
+        }
+        p[n++] = (project_info){db_col_int(st, 0), arena_strdup(&c->a, db_col_text(st, 1)),
+                                arena_strdup(&c->a, db_col_text(st, 2)), db_col_int(st, 3) != 0};
+    }
+    db_finish(st);
+    projcache_put(p, n, epoch);
+    *out = p;
+    return n;
+}
+
+/* The projects the user sees (all of them for company-wide roles). */
+static int me_load_projects(ctx *c, project_info **out) {
+    project_info *all = NULL;
+    int n = all_projects(c, &all), k = 0;
+    for (int i = 0; i < n; i++)
+        if (auth_roles_in(c->user, all[i].id)) all[k++] = all[i];
+    *out = all;
+    return n < 0 ? -1 : k;
+}
+
+/* GET /me answers from the authenticated identity plus one query for the projects. */
+static kerr me(ctx *c) {
+    project_info *p = NULL;
+    int n = me_load_projects(c, &p);
+    if (n < 0) return E_INTERNAL;
+    project_name *names = arena_alloc(&c->a, sizeof *names * (size_t)(n + 1));
+    if (!names) return E_NOMEM;
+    for (int i = 0; i < n; i++) names[i] = (project_name){p[i].id, p[i].name};
+    unsigned all = auth_company_roles(c->user);
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_obj(w, "user");
+    user_write_fields(w, c->user, names, n);
+    jw_end(w);
+    if (c->csrf_token) jw_str(w, "csrf_token", c->csrf_token); else jw_null(w, "csrf_token");
+    jw_arr(w, "projects");
+    for (int i = 0; i < n; i++) {
+        unsigned roles = auth_roles_in(c->user, p[i].id);
+        all |= roles;
+        jw_obj(w, NULL);
+        jw_int(w, "id", p[i].id);
+        jw_str(w, "code", p[i].code);
+        jw_str(w, "name", p[i].name);
+        jw_bool(w, "active", p[i].active);
+        roles_json(w, "roles", roles);
+        permissions_json(w, "permissions", roles);
+        jw_end(w);
+    }
+    jw_end(w);
+    roles_json(w, "company_roles", auth_company_roles(c->user));
+    permissions_json(w, "permissions", all);
+    jw_end(w);
+    return E_OK;
+}
+
+/* The new hash, unless the password changed since it was checked (old: the hash then). */
+static kerr password_writes(ctx *c, const char *old, const char *nh) {
+    kerr e = db_exec(c->db, "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ?, "
+                            "version = version + 1 WHERE id = ? AND password_hash = ?",
+                     DT(nh), DI(c->now), DI(c->user->id), DT(old));
+    if (e) return e;
+    if (db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, NULL, "密码刚刚被修改过，请重新输入原密码");
+    if ((e = session_end_all(c->db, c->user->id, c->session_id))) return e;
+    if ((e = ctx_audit(c, 0, "user", c->user->id, "change_password", NULL))) return e;
+    return ctx_no_content(c);
+}
+
+/* RF_OWN_TX: the old password is checked and the new one hashed (argon2id, ~80 ms each) before
+** the writer is taken, so that nobody's writes wait for them. */
+static kerr change_password(ctx *c) {
+    static const char *const fields[] = {"old_password", "new_password", NULL};
+    const char *old_pw, *new_pw;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_password(c, "old_password", "原密码", &old_pw)) ||
+        (e = in_password(c, "new_password", "新密码", &new_pw)) ||
+        (e = password_policy(c, "new_password", new_pw)))
+        return e;
+    char *hash = db_text(c->db, &c->a, "SELECT password_hash FROM users WHERE id = ?", DI(c->user->id));
+    if (!crypto_password_verify(hash, old_pw))
+        return ctx_fail(c, E_VALIDATION, "old_password", "原密码不正确");
+    if (strcmp(old_pw, new_pw) == 0)
+        return ctx_fail(c, E_VALIDATION, "new_password", "新密码不能与原密码相同");
+    char nh[256];
+    if (!crypto_password_hash(new_pw, nh, sizeof nh)) return E_INTERNAL;
+    if ((e = ctx_write_begin(c))) return e;
+    return ctx_write_end(c, password_writes(c, hash, nh));
+}
+
+static kerr tokens_list(ctx *c) {
+    db_stmt *st = db_query(c->db, "SELECT id, name, created_at, last_used_at FROM api_tokens "
+                                  "WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", DI(c->user->id));
+    if (!st) return E_INTERNAL;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    while (db_step(st) == DB_ROW) {
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_str(w, "name", db_col_text(st, 1));
+        jw_time(w, "created_at", db_col_int(st, 2));
+        jw_time(w, "last_used_at", db_col_int(st, 3));
+        jw_end(w);
+    }
+    db_finish(st);
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
+static kerr token_create(ctx *c) {
+    static const char *const fields[] = {"name", NULL};
+    const char *name;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_str(c, "name", "令牌名称", IN_REQUIRED, 40, &name))) return e;
+    char raw[65], tok[80], h[65];
+    crypto_token_hex(raw, 32);
+    snprintf(tok, sizeof tok, "kf_%s", raw);
+    crypto_sha256_hex(tok, strlen(tok), h);
+    int64_t id = 0;
+    if (db_insert(c->db, &id, "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES (?,?,?,?)",
+                  DI(c->user->id), DT(name), DT(h), DI(c->now)))
+        return db_last_kerr(c->db);
+    jw *w = ctx_json(c, 201);
+    jw_obj(w, NULL);
+    jw_int(w, "id", id);
+    jw_str(w, "name", name);
+    jw_str(w, "token", tok);
+    jw_end(w);
+    return ctx_audit(c, 0, "api_token", id, "create", NULL);
+}
+
+static kerr token_revoke(ctx *c) {
+    int64_t id;
+    kerr e = ctx_param_id(c, "id", &id);
+    if (e) return e;
+    e = db_exec(c->db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                DI(c->now), DI(id), DI(c->user->id));
+    if (e) return e;
+    if (db_changes(c->db) != 1) return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    if ((e = auth_epoch_bump(c->db))) return e;
+    e = ctx_audit(c, 0, "api_token", id, "revoke", NULL);
+    return e ? e : ctx_no_content(c);
+}
+
+const route auth_routes[] = {
+    {"POST",   "/api/v1/session",     NULL, RF_PUBLIC | RF_NO_CSRF | RF_OWN_TX, 4096, login},
+    {"DELETE", "/api/v1/session",     NULL, RF_PW_CHANGE, 1024, logout},
+    {"GET",    "/api/v1/me",          NULL, RF_PW_CHANGE, 0, me},
+    {"POST",   "/api/v1/me/password", NULL, RF_PW_CHANGE | RF_OWN_TX, 4096, change_password},
+    {"GET",    "/api/v1/tokens",      NULL, 0, 0, tokens_list},
+    {"POST",   "/api/v1/tokens",      NULL, 0, 4096, token_create},
+    {"DELETE", "/api/v1/tokens/{id}", NULL, 0, 1024, token_revoke},
+    {NULL, NULL, NULL, 0, 0, NULL},
+};

@@ -1,0 +1,230 @@
+/*
+** system.c — health, the audit log, deadlines, and the test clock (only with --test-clock).
+*/
+#include "admin.h"
+#include "base/clock.h"
+#include "core/deadline.h"
+#include "core/qb.h"
+#include "http/export.h"
+#include "http/input.h"
+#include "http/module.h"
+#include "http/server.h"
+#include "version.h"
+#include <string.h>
+
+
+static kerr health(ctx *c) {
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_str(w, "status", "ok");
+    jw_str(w, "db", db_pool_backend());
+    jw_str(w, "version", KEFU_VERSION);
+    jw_int(w, "schema", db_migrated_version());
+    jw_bool(w, "tick_leader", server_is_tick_leader());
+    jw_end(w);
+    return E_OK;
+}
+
+/* Scope of a list over project-owned rows: company-wide holders see all (and rows without a
+** project); others see their projects' rows. */
+static void scope(ctx *c, qb *b, const char *perm, const char *col_cond) {
+    int64_t *ids = NULL;
+    int n = ctx_perm_projects(c, perm, &ids);
+    if (n >= 0) qb_in_ids(b, col_cond, ids, n);
+}
+
+static kerr audit_list(ctx *c) {
+    page pg;
+    int64_t id = 0, pid = 0, actor = 0;
+    kerr e;
+    if ((e = q_page(c, &pg)) || (e = q_int(c, "id", "记录编号", 1, INT64_MAX, 0, &id)) ||
+        (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid)) ||
+        (e = q_int(c, "actor_id", "操作人", 1, INT64_MAX, 0, &actor)))
+        return e;
+    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    const char *entity = q_str(c, "entity"), *action = q_str(c, "action");
+    qb b;
+    qb_init(&b);
+    scope(c, &b, "audit.read", "project_id IN ?*");
+    if (entity) qb_and(&b, "entity = ?", DT(entity));
+    if (id) qb_and(&b, "entity_id = ?", DI(id));
+    if (pid) qb_and(&b, "project_id = ?", DI(pid));
+    if (actor) qb_and(&b, "actor_id = ?", DI(actor));
+    if (action) qb_and(&b, "action = ?", DT(action));
+    listq lq;
+    if ((e = list_open(c, &b, "id, at, actor_id, actor_name, project_id, entity, entity_id, action, changes, ip",
+                       "audit_log", "ORDER BY id DESC", &pg, &lq)))
+        return e;
+    jw *w = list_begin(c);
+    while (list_next(&lq)) {
+        db_stmt *st = lq.st;
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_time(w, "at", db_col_int(st, 1));
+        if (db_col_is_null(st, 2)) jw_null(w, "actor_id"); else jw_int(w, "actor_id", db_col_int(st, 2));
+        jw_str(w, "actor_name", db_col_text(st, 3));
+        if (db_col_is_null(st, 4)) jw_null(w, "project_id"); else jw_int(w, "project_id", db_col_int(st, 4));
+        jw_str(w, "entity", db_col_text(st, 5));
+        if (db_col_is_null(st, 6)) jw_null(w, "entity_id"); else jw_int(w, "entity_id", db_col_int(st, 6));
+        jw_str(w, "action", db_col_text(st, 7));
+        jw_raw(w, "changes", db_col_text(st, 8));
+        jw_str(w, "ip", db_col_text(st, 9));
+        jw_end(w);
+    }
+    if ((e = list_close(c, &lq))) return e;
+    list_end(c, lq.total, &pg);
+    return E_OK;
+}
+
+static kerr deadlines_filter(ctx *c, qb *b) {
+    int64_t pid = 0;
+    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
+    if (e) return e;
+    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    const char *state = q_str(c, "state"), *entity = q_str(c, "entity");
+    scope(c, b, "deadlines.read", "project_id IN ?*");
+    if (pid) qb_and(b, "project_id = ?", DI(pid));
+    if (entity) qb_and(b, "entity = ?", DT(entity));
+    if (!state) return E_OK;
+    if (strcmp(state, "open") == 0) qb_and(b, "met_at IS NULL AND overdue_at IS NULL");
+    else if (strcmp(state, "overdue") == 0) qb_and(b, "met_at IS NULL AND overdue_at IS NOT NULL");
+    else if (strcmp(state, "met") == 0) qb_and(b, "met_at IS NOT NULL");
+    else return ctx_fail(c, E_BAD_REQUEST, "state", "状态应为 open、overdue 或 met");
+    return E_OK;
+}
+
+static kerr deadlines_list(ctx *c) {
+    page pg;
+    qb b;
+    qb_init(&b);
+    listq lq;
+    kerr e = q_page(c, &pg);
+    if (!e) e = deadlines_filter(c, &b);
+    if (e) { qb_free(&b); return e; }
+    if ((e = list_open(c, &b, "id, project_id, entity, entity_id, kind, title, due_at, met_at, overdue_at",
+                       "deadlines", "ORDER BY due_at, id", &pg, &lq)))
+        return e;
+    jw *w = list_begin(c);
+    while (list_next(&lq)) {
+        db_stmt *st = lq.st;
+        int64_t met = db_col_int(st, 7), over = db_col_int(st, 8);
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_int(w, "project_id", db_col_int(st, 1));
+        jw_str(w, "entity", db_col_text(st, 2));
+        jw_int(w, "entity_id", db_col_int(st, 3));
+        jw_str(w, "kind", db_col_text(st, 4));
+        jw_str(w, "title", db_col_text(st, 5));
+        jw_time(w, "due_at", db_col_int(st, 6));
+        jw_time(w, "met_at", met);
+        jw_time(w, "overdue_at", over);
+        jw_str(w, "state", met ? "met" : over ? "overdue" : "open");
+        jw_end(w);
+    }
+    if ((e = list_close(c, &lq))) return e;
+    list_end(c, lq.total, &pg);
+    return E_OK;
+}
+
+static kerr clock_answer(ctx *c, int marked) {
+    char iso[40];
+    clock_iso(clock_now(), iso, sizeof iso);
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_str(w, "now", iso);
+    if (marked >= 0) jw_int(w, "overdue_marked", marked);
+    jw_end(w);
+    return E_OK;
+}
+
+static kerr clock_get(ctx *c) { return clock_answer(c, -1); }
+
+static kerr clock_set(ctx *c) {
+    static const char *const fields[] = {"now", "advance_seconds", NULL};
+    const char *now = NULL;
+    int64_t adv = 0, t = 0;
+    bool has_adv = false;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_str(c, "now", "时间", 0, 40, &now)) ||
+        (e = in_int(c, "advance_seconds", "前进秒数", 0, -400LL * 86400 * 366, 400LL * 86400 * 366, &adv, &has_adv)))
+        return e;
+    if (!now && !has_adv) return ctx_fail(c, E_VALIDATION, "now", "请提供 now 或 advance_seconds");
+    if (now && !clock_parse_iso(now, &t))
+        return ctx_fail(c, E_VALIDATION, "now", "时间格式应为 2026-11-25T09:00:00+08:00");
+    if (now) clock_set_now(t);
+    if (has_adv) clock_advance(adv);
+    c->now = clock_now();
+    int marked = deadline_tick(c->db, c->now);
+    if (marked < 0) return E_INTERNAL;
+    return clock_answer(c, marked);
+}
+
+/* Writes (an audit row), then fails: how the tests make a request that must be undone alone
+** inside a shared commit (src/db/pool.c runs its batch again). */
+static kerr write_then_fail(ctx *c) {
+    static const char *const fields[] = {"note", NULL};
+    const char *note = NULL;
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_str(c, "note", "说明", IN_REQUIRED, 100, &note))) return e;
+    const char *ch = arena_printf(&c->a, "{\"note\":%s}", jv_dump(c, json_object_get(c->json, "note")));
+    if ((e = ctx_audit(c, 0, "test", 0, "write_then_fail", ch))) return e;
+    return ctx_fail(c, E_VALIDATION, "note", "测试：写入后失败，这次写入不应保留");
+}
+
+static const export_col audit_cols[] = {
+    {"id", "序号", EX_INT, NULL},            {"at", "时间", EX_TIME, NULL},
+    {"actor_name", "操作人", EX_TEXT, NULL}, {"project_id", "管理处编号", EX_INT, NULL},
+    {"entity", "对象", EX_TEXT, NULL},       {"entity_id", "记录编号", EX_INT, NULL},
+    {"action", "操作", EX_TEXT, NULL},       {"changes", "变更内容", EX_TEXT, NULL},
+    {"ip", "地址", EX_TEXT, NULL},           {NULL, NULL, 0, NULL},
+};
+static const export_spec audit_export = {"审计日志", audit_cols};
+
+static const char *deadline_state(arena *a, json_t *item) {
+    (void)a;
+    const char *s = json_string_value(json_object_get(item, "state"));
+    return !s ? "" : !strcmp(s, "met") ? "已完成" : !strcmp(s, "overdue") ? "已超时" : "进行中";
+}
+
+static const export_col deadline_cols[] = {
+    {"project_id", "管理处编号", EX_INT, NULL}, {"title", "事项", EX_TEXT, NULL},
+    {"entity", "对象", EX_TEXT, NULL},          {"entity_id", "记录编号", EX_INT, NULL},
+    {"kind", "时限类型", EX_TEXT, NULL},        {"due_at", "到期时间", EX_TIME, NULL},
+    {"state", "状态", EX_TEXT, deadline_state}, {"met_at", "完成时间", EX_TIME, NULL},
+    {"overdue_at", "标记超时时间", EX_TIME, NULL}, {NULL, NULL, 0, NULL},
+};
+static const export_spec deadline_export = {"时限事项", deadline_cols};
+
+/* Test servers list their routes so the crawl test can hit every one with junk. */
+static kerr routes_list(ctx *c) {
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    const route *const *tables = modules_route_tables();
+    for (int t = 0; tables[t]; t++)
+        for (const route *r = tables[t]; r->method; r++) {
+            jw_obj(w, NULL);
+            jw_str(w, "module", module_of_route(r)->name);
+            jw_str(w, "method", r->method);
+            jw_str(w, "path", r->path);
+            jw_str(w, "perm", r->perm);
+            jw_bool(w, "public", r->flags & RF_PUBLIC);
+            jw_bool(w, "test_only", r->flags & RF_TEST);
+            jw_bool(w, "export", r->export != NULL);
+            jw_end(w);
+        }
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
+const route system_routes[] = {
+    {"GET",  "/api/v1/health",      NULL,             RF_PUBLIC, 0, health},
+    {"GET",  "/api/v1/audit",       "audit.read",     0, 0, audit_list, &audit_export},
+    {"GET",  "/api/v1/deadlines",   "deadlines.read", 0, 0, deadlines_list, &deadline_export},
+    {"GET",  "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST, 0, clock_get},
+    {"GET",  "/api/v1/_test/routes", NULL,            RF_PUBLIC | RF_TEST, 0, routes_list},
+    {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF | RF_ONCE, 1024, clock_set},
+    {"POST", "/api/v1/_test/write-then-fail", NULL,   RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, write_then_fail},
+    {NULL, NULL, NULL, 0, 0, NULL},
+};

@@ -1,0 +1,49 @@
+/*
+** module.c — the tickets module's descriptor: the front-desk register, repair work orders,
+** callback weekly reviews and complaints (one folder: they share the ticket row), with the
+** complaint escalation on the deadline tick and the figures' check.
+*/
+#include "complaints.h"
+#include "http/module.h"
+#include <stdio.h>
+
+#define DESK (ROLE_MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD)
+static const perm_def tickets_perms[] = {
+    {"tickets.read",        ROLE_ALL, "查看工单"},
+    {"tickets.write",       DESK | ROLE_TECHNICIAN, "登记工单"},
+    {"tickets.act",         ROLE_ALL, "处理工单"},
+    {"tickets.stats",       DESK, "服务统计"},
+    {"tickets.settings",    ROLE_MGMT | ROLE_SUPERVISOR, "维修时限设置"},
+    {"reviews.submit",      ROLE_MGMT | ROLE_SUPERVISOR | ROLE_AGENT, "提交回访周报"},
+    {"reviews.approve",     ROLE_MGMT, "审批回访周报"},
+    {"complaints.stats",    DESK, "投诉汇总"},
+    {"complaints.settings", ROLE_MGMT | ROLE_SUPERVISOR, "投诉设置"},
+    {"notifications.read",  ROLE_ALL, "查看通知"},
+    {NULL, 0, NULL},
+};
+
+/* kefu check: the day sums of the figures and the ticket counts against the tickets. */
+static int tickets_check(db *d, bool rebuild) {
+    if (rebuild) {
+        kerr e = db_begin(d);
+        if (!e) e = ticket_stats_rebuild(d);
+        if (!e) e = db_commit(d);
+        if (e) { db_rollback(d); printf("工单统计汇总：重新计算失败 ✗（%s）\n", db_errmsg(d)); return 1; }
+        printf("工单统计汇总：已重新计算\n");
+    }
+    int64_t diff = ticket_figures_check(d);
+    if (diff == 0) printf("工单统计汇总：与工单一致 ✓\n");
+    else if (diff < 0) printf("工单统计汇总：无法检查 ✗\n");
+    else printf("工单统计汇总：%lld 行与工单不一致 ✗（kefu check --rebuild-stats 可重新计算）\n", (long long)diff);
+    return diff != 0;
+}
+
+const kmodule tickets_module = {
+    .name = "tickets", .label = "服务登记", .order = 30,
+    .routes = (const route *const[]){tickets_routes, reviews_routes, complaints_routes, notifications_routes, NULL},
+    .perms = tickets_perms,
+    .workflows = (const wf_def *const[]){&TICKET_WF, &COMPLAINT_WF, &REVIEW_WF, NULL},
+    .pseudo_roles = ROLE_HANDLER,
+    .tick = complaints_escalate,
+    .check = tickets_check,
+};

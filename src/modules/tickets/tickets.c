@@ -1,0 +1,407 @@
+/*
+** tickets.c — registering a contact (服务登记, SPEC B1–B3) and reading a ticket back.
+**
+** A ticket is created with its number (BX20261125-0007, gap-free per project and day), its
+** first event, its first deadline (a repair must be dispatched in time) and an audit row, all
+** in the request's one transaction. The workflow after that is tickets_flow.c; lists and
+** statistics are tickets_list.c.
+*/
+#include "complaints.h"
+#include "modules/archive/archive.h"
+#include "core/deadline.h"
+#include "core/seq.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+const code_label TICKET_KINDS[] = {
+    {"inquiry", "咨询"}, {"suggestion", "意见建议"}, {"complaint", "投诉"}, {"public_repair", "公共维修"},
+    {"home_repair", "居家维修"}, {"service", "其它服务"}, {"praise", "表扬"}, {NULL, NULL},
+};
+const code_label TICKET_CHANNELS[] = {
+    {"phone", "电话"}, {"visit", "来访"}, {"patrol", "巡查"}, {"sms", "短信"}, {"email", "邮件"}, {"web", "网上"},
+    {NULL, NULL},
+};
+const code_label REPAIR_CATEGORIES[] = {
+    {"water", "水"}, {"electric", "电"}, {"heating", "暖"}, {"civil", "土建"}, {"door_window", "门窗"},
+    {"elevator", "电梯"}, {"facility", "公共设施"}, {"other", "其它"}, {NULL, NULL},
+};
+const code_label SATISFACTIONS[] = {
+    {"satisfied", "满意"}, {"basically_satisfied", "基本满意"}, {"unsatisfied", "不满意"}, {NULL, NULL},
+};
+const code_label CALLBACK_METHODS[] = {
+    {"phone", "电话"}, {"sms", "短信"}, {"email", "邮件"}, {"visit", "上门"}, {NULL, NULL},
+};
+
+
+
+bool ticket_is_repair(const char *kind) {
+    return kind && (!strcmp(kind, "public_repair") || !strcmp(kind, "home_repair") || !strcmp(kind, "service"));
+}
+
+static bool answerable(const char *kind) {
+    return !strcmp(kind, "inquiry") || !strcmp(kind, "suggestion") || !strcmp(kind, "praise");
+}
+
+/* Defaults (minutes): docs/api.md "Deadlines". */
+static const struct { const char *category; int dispatch, complete, warn; } SLA_DEFAULTS[] = {
+    {"water", 30, 240, 60},         {"electric", 30, 240, 60},   {"elevator", 15, 120, 30},
+    {"heating", 30, 480, 60},       {"civil", 60, 2880, 240},    {"door_window", 60, 2880, 240},
+    {"facility", 60, 2880, 240},    {"other", 60, 1440, 120},
+};
+
+repair_sla repair_sla_of(db *d, int64_t pid, const char *category) {
+    repair_sla s = {60, 1440, 120, false};
+    for (size_t i = 0; i < sizeof SLA_DEFAULTS / sizeof *SLA_DEFAULTS; i++)
+        if (category && !strcmp(SLA_DEFAULTS[i].category, category))
+            s = (repair_sla){SLA_DEFAULTS[i].dispatch, SLA_DEFAULTS[i].complete, SLA_DEFAULTS[i].warn, false};
+    db_stmt *st = db_query(d, "SELECT dispatch_minutes, complete_minutes, warn_minutes FROM repair_sla "
+                              "WHERE project_id = ? AND category = ?", DI(pid), DT(category ? category : ""));
+    if (st && db_step(st) == DB_ROW) s = (repair_sla){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), true};
+    if (st) db_finish(st);
+    return s;
+}
+
+kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid) {
+    if (!db_int(c->db, pid, "SELECT project_id FROM tickets WHERE id = ?", DI(id)))
+        return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
+    if (!auth_sees_project(c->user, *pid) || complaint_hides(c, id)) return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
+    return ctx_require(c, perm, *pid);
+}
+
+/* ---- register ---- */
+
+typedef struct ticket_in {
+    const char *kind, *channel, *location, *caller, *phone, *content, *category, *appointment, *reply;
+    int64_t pid, unit_id, building_id, related_id, appointment_at;
+    bool paid;
+    const char *unit_code;
+    complaint_in cp;
+} ticket_in;
+
+
+/* The unit fixes the project; without one the body's project_id or the user's only project. */
+static kerr read_place(ctx *c, ticket_in *in) {
+    kerr e = in_int(c, "unit_id", "房屋", 0, 1, INT64_MAX, &in->unit_id, NULL);
+    if (e) return e;
+    if (!in->unit_id) return body_project(c, "tickets.write", &in->pid);
+    int64_t body_pid = 0, upid = 0;
+    if ((e = in_int(c, "project_id", "管理处", 0, 1, INT64_MAX, &body_pid, NULL))) return e;
+    db_stmt *st = db_query(c->db, "SELECT project_id, building_id, code FROM units WHERE id = ?", DI(in->unit_id));
+    if (st && db_step(st) == DB_ROW) {
+        upid = db_col_int(st, 0);
+        in->building_id = db_col_int(st, 1);
+        in->unit_code = arena_strdup(&c->a, db_col_text(st, 2));
+    }
+    if (st) db_finish(st);
+    if (!upid || !auth_sees_project(c->user, upid) || (body_pid && body_pid != upid))
+        return ctx_fail(c, E_VALIDATION, "unit_id", "房屋不存在或不属于该管理处");
+    in->pid = upid;
+    return ctx_require(c, "tickets.write", upid);
+}
+
+static kerr read_kind_rules(ctx *c, ticket_in *in) {
+    bool repair = ticket_is_repair(in->kind);
+    if (!strcmp(in->kind, "home_repair") && !in->unit_id)
+        return ctx_fail(c, E_VALIDATION, "unit_id", "居家维修请选择房屋");
+    if (repair && !in->unit_id && !in->location)
+        return ctx_fail(c, E_VALIDATION, "location", "请选择房屋或填写公共位置");
+    if (repair && !in->category) return ctx_fail(c, E_VALIDATION, "category", "请选择报修类别");
+    if (!repair && in->category) return ctx_fail(c, E_VALIDATION, "category", "只有维修单需要报修类别");
+    if (in->reply && !answerable(in->kind))
+        return ctx_fail(c, E_VALIDATION, "reply", "只有咨询、意见建议和表扬可以登记时直接答复");
+    if (in->related_id) {
+        int64_t rpid = 0;
+        if (!db_int(c->db, &rpid, "SELECT project_id FROM tickets WHERE id = ?", DI(in->related_id)) || rpid != in->pid)
+            return ctx_fail(c, E_VALIDATION, "related_id", "关联的工单不存在或不属于该管理处");
+    }
+    return E_OK;
+}
+
+static kerr read_ticket(ctx *c, ticket_in *in) {
+    static const char *const fields[] = {"project_id", "kind", "channel", "unit_id", "location", "caller", "phone",
+                                         "content", "category", "paid", "appointment_at", "related_id", "reply",
+                                         "complaint_type", "type", "severity", "staff_ids", NULL};
+    kerr e;
+    if ((e = in_only(c, fields)) || (e = in_code(c, "kind", "类型", IN_REQUIRED, TICKET_KINDS, &in->kind)) ||
+        (e = in_code(c, "channel", "来源", IN_REQUIRED, TICKET_CHANNELS, &in->channel)) || (e = read_place(c, in)) ||
+        (e = in_str(c, "location", "公共位置", 0, 100, &in->location)) ||
+        (e = in_str(c, "caller", "联系人", 0, 50, &in->caller)) || (e = in_str(c, "phone", "联系电话", 0, 20, &in->phone)) ||
+        (e = check_phone_cn(c, "phone", "联系电话", in->phone)) ||
+        (e = in_str(c, "content", "内容", IN_REQUIRED | IN_MULTILINE, 2000, &in->content)) ||
+        (e = in_code(c, "category", "报修类别", 0, REPAIR_CATEGORIES, &in->category)) ||
+        (e = in_bool(c, "paid", "有偿服务", 0, &in->paid, NULL)) || (e = in_appointment(c, "appointment_at", &in->appointment_at)) ||
+        (e = in_int(c, "related_id", "关联工单", 0, 1, INT64_MAX, &in->related_id, NULL)) ||
+        (e = in_str(c, "reply", "答复", IN_MULTILINE, 2000, &in->reply)) || (e = read_kind_rules(c, in)))
+        return e;
+    return complaint_read(c, in->kind, in->pid, &in->cp);
+}
+
+static const char *created_json(ctx *c, const ticket_in *in, const char *number, const char *state) {
+    buf b;
+    buf_init(&b);
+    jw w;
+    jw_init(&w, &b);
+    jw_obj(&w, NULL);
+    jw_str(&w, "number", number);
+    jw_str(&w, "kind", in->kind);
+    jw_str(&w, "channel", in->channel);
+    jw_str(&w, "state", state);
+    if (in->unit_code) jw_str(&w, "unit", in->unit_code);
+    if (in->location) jw_str(&w, "location", in->location);
+    if (in->caller) jw_str(&w, "caller", in->caller);
+    if (in->phone && strlen(in->phone) >= 8)   /* the audit log never shows a whole phone number */
+        jw_str(&w, "phone", arena_printf(&c->a, "%.3s****%s", in->phone, in->phone + strlen(in->phone) - 4));
+    jw_str(&w, "content", in->content);
+    if (in->category) jw_str(&w, "category", in->category);
+    if (in->appointment_at) jw_time(&w, "appointment_at", in->appointment_at);
+    if (in->cp.type) jw_str(&w, "complaint_type", in->cp.type);
+    if (in->cp.severity) jw_str(&w, "severity", in->cp.severity);
+    jw_end(&w);
+    const char *r = buf_ok(&b) ? arena_strdup(&c->a, b.data) : "{}";
+    buf_free(&b);
+    return r;
+}
+
+static kerr insert_ticket(ctx *c, const ticket_in *in, const char *number, const char *state, int64_t *id) {
+    if (!db_insert(c->db, id, "INSERT INTO tickets(project_id, number, kind, channel, state, unit_id, building_id, location, "
+                          "caller, phone, content, category, paid, appointment_at, received_by, related_id, "
+                          "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               DI(in->pid), DT(number), DT(in->kind), DT(in->channel), DT(state), in->unit_id ? DI(in->unit_id) : DN,
+               in->building_id ? DI(in->building_id) : DN, DT(in->location ? in->location : ""),
+               DT(in->caller ? in->caller : ""), DT(in->phone ? in->phone : ""), DT(in->content),
+               DT(in->category ? in->category : ""), DI(in->paid), in->appointment_at ? DI(in->appointment_at) : DN,
+               DI(c->user->id), in->related_id ? DI(in->related_id) : DN, DI(c->now), DI(c->now)))
+        return E_OK;
+    return db_last_kerr(c->db);
+}
+
+kerr ticket_close_on_create(ctx *c, int64_t id, const char *reply);   /* tickets_flow.c */
+
+kerr ticket_register(ctx *c, int64_t *out_id) {
+    ticket_in in = {0};
+    kerr e = read_ticket(c, &in);
+    if (e) return e;
+    const char *state = ticket_is_repair(in.kind) ? "pending_dispatch" : !strcmp(in.kind, "complaint") ? "registered" : "open";
+    char number[32];
+    int64_t id = 0;
+    if ((e = seq_next_daily(c->db, in.pid, "BX", c->now, number, sizeof number)) ||
+        (e = insert_ticket(c, &in, number, state, &id)) ||
+        (e = ticket_count_add(c->db, in.pid, c->user->id, in.kind, state)) ||
+        (e = db_exec(c->db, "INSERT INTO events(project_id, entity, entity_id, action, from_state, to_state, actor_id, "
+                            "note, data, at) VALUES (?, 'ticket', ?, 'create', NULL, ?, ?, '', '{}', ?)",
+                     DI(in.pid), DI(id), DT(state), DI(c->user->id), DI(c->now))) ||
+        (e = ctx_audit(c, in.pid, "ticket", id, "create", created_json(c, &in, number, state))))
+        return e;
+    if (ticket_is_repair(in.kind) && (e = ticket_open_dispatch_deadline(c, in.pid, id, number, in.category))) return e;
+    if (in.cp.type && (e = complaint_register(c, in.pid, id, number, &in.cp))) return e;
+    if (in.reply && (e = ticket_close_on_create(c, id, in.reply))) return e;
+    if ((e = ticket_stats_apply(c->db, id, 1))) return e;
+    *out_id = id;
+    return E_OK;
+}
+
+static kerr ticket_create(ctx *c) {
+    int64_t id = 0;
+    kerr e = ticket_register(c, &id);
+    return e ? e : ctx_answer_after_commit(c, ticket_answer, 201, id);
+}
+
+/* ---- read ---- */
+
+static void jw_opt_int(jw *w, const char *key, db_stmt *st, int col) {
+    if (db_col_is_null(st, col)) jw_null(w, key); else jw_int(w, key, db_col_int(st, col));
+}
+
+static void jw_code(jw *w, const char *key, const code_label *t, const char *code) {
+    char lk[32];
+    snprintf(lk, sizeof lk, "%s_label", key);
+    jw_str(w, key, code);
+    const char *l = code_label_of(t, code);
+    jw_str(w, lk, l ? l : "");
+}
+
+/* The caller's phone. On the ticket page (and slip) the desk and the technician the order is
+** dispatched to see it whole: they must ring back (24 h callback) and arrange the visit. Lists
+** and exports follow the people.reveal rule like every other personal number. */
+const char *ticket_phone(ctx *c, int64_t pid, int64_t tech, const char *phone, bool whole_ok) {
+    unsigned desk = ROLE_ADMIN | ROLE_MANAGER | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD;
+    if (whole_ok && ((auth_roles_in(c->user, pid) & desk) || (tech && tech == c->user->id))) return phone;
+    return mask_phone(c, pid, phone);
+}
+
+/* The fields every list item and the ticket page share (TICKET_COLS). */
+void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page) {
+    int64_t pid = db_col_int(st, 1);
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_int(w, "project_id", pid);
+    jw_str(w, "number", db_col_text(st, 2));
+    jw_code(w, "kind", TICKET_KINDS, db_col_text(st, 3));
+    jw_code(w, "channel", TICKET_CHANNELS, db_col_text(st, 4));
+    jw_str(w, "state", db_col_text(st, 5));
+    jw_str(w, "state_label", wf_state_label(ticket_wf(db_col_text(st, 3)), db_col_text(st, 5)));
+    jw_opt_int(w, "unit_id", st, 6);
+    jw_str(w, "unit_code", db_col_text(st, 7));
+    jw_opt_int(w, "building_id", st, 8);
+    jw_str(w, "location", db_col_text(st, 9));
+    jw_str(w, "caller", db_col_text(st, 10));
+    jw_str(w, "phone", ticket_phone(c, pid, db_col_int(st, 18), db_col_text(st, 11), on_page));
+    jw_str(w, "content", db_col_text(st, 12));
+    jw_code(w, "category", REPAIR_CATEGORIES, db_col_text(st, 13));
+    jw_bool(w, "paid", db_col_int(st, 14));
+    jw_time(w, "appointment_at", db_col_int(st, 15));
+    jw_int(w, "received_by", db_col_int(st, 16));
+    jw_str(w, "received_by_name", db_col_text(st, 17));
+    jw_opt_int(w, "technician_id", st, 18);
+    jw_str(w, "technician_name", db_col_text(st, 19));
+    jw_code(w, "satisfaction", SATISFACTIONS, db_col_text(st, 20));
+    jw_int(w, "reopen_count", db_col_int(st, 21));
+    jw_int(w, "version", db_col_int(st, 22));
+    jw_time(w, "created_at", db_col_int(st, 23));
+    jw_time(w, "updated_at", db_col_int(st, 24));
+    jw_time(w, "completed_at", db_col_int(st, 25));
+    jw_time(w, "called_back_at", db_col_int(st, 26));
+}
+
+#define DETAIL_COLS "dispatched_at, accepted_at, started_at, closed_at, work_done, materials, labour_minutes, charge, " \
+                    "confirm_kind, callback_method, callback_result, reply, related_id"
+
+static void ticket_details(ctx *c, int64_t id, jw *w) {
+    db_stmt *st = db_query(c->db, "SELECT " DETAIL_COLS " FROM tickets WHERE id = ?", DI(id));
+    if (!st || db_step(st) != DB_ROW) { if (st) db_finish(st); return; }
+    jw_time(w, "dispatched_at", db_col_int(st, 0));
+    jw_time(w, "accepted_at", db_col_int(st, 1));
+    jw_time(w, "started_at", db_col_int(st, 2));
+    jw_time(w, "closed_at", db_col_int(st, 3));
+    jw_str(w, "work_done", db_col_text(st, 4));
+    jw_raw(w, "materials", db_col_text(st, 5));
+    jw_opt_int(w, "labour_minutes", st, 6);
+    if (db_col_is_null(st, 7)) jw_null(w, "charge"); else jw_money(w, "charge", db_col_int(st, 7));
+    const char *ck = db_col_text(st, 8);
+    if (!ck || !*ck) jw_null(w, "confirmation");
+    else {
+        jw_obj(w, "confirmation");
+        jw_str(w, "kind", ck);
+        if (!strcmp(ck, "signature"))
+            jw_str(w, "signature_url", arena_printf(&c->a, "/api/v1/tickets/%lld/signature", (long long)id));
+        jw_end(w);
+    }
+    jw_code(w, "callback_method", CALLBACK_METHODS, db_col_text(st, 9));
+    jw_str(w, "callback_result", db_col_text(st, 10));
+    jw_str(w, "reply", db_col_text(st, 11));
+    jw_opt_int(w, "related_id", st, 12);
+    db_finish(st);
+}
+
+static void ticket_deadlines(ctx *c, int64_t id, jw *w) {
+    db_stmt *st = db_query(c->db, "SELECT kind, due_at, warn_at, met_at, overdue_at, warned_at FROM deadlines "
+                                  "WHERE entity = 'ticket' AND entity_id = ? ORDER BY id", DI(id));
+    jw_arr(w, "deadlines");
+    while (st && db_step(st) == DB_ROW) {
+        jw_obj(w, NULL);
+        jw_str(w, "kind", db_col_text(st, 0));
+        jw_time(w, "due_at", db_col_int(st, 1));
+        jw_time(w, "warn_at", db_col_int(st, 2));
+        jw_time(w, "met_at", db_col_int(st, 3));
+        jw_time(w, "overdue_at", db_col_int(st, 4));
+        bool met = !db_col_is_null(st, 3), over = !db_col_is_null(st, 4);
+        jw_str(w, "state", met ? "met" : over ? "overdue" : !db_col_is_null(st, 5) ? "due_soon" : "open");
+        jw_end(w);
+    }
+    if (st) db_finish(st);
+    jw_end(w);
+}
+
+unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id, const char *action);   /* tickets_flow.c */
+
+/* The buttons: the engine's allowed actions, less 接单 once the technician has accepted. */
+static void allowed_json(ctx *c, int64_t id, int64_t pid, int64_t tech, const char *kind, const char *state, jw *w) {
+    bool accepted = db_exists(c->db, "SELECT 1 FROM tickets WHERE id = ? AND accepted_at IS NOT NULL", DI(id));
+    const wf_def *def = ticket_wf(kind);
+    unsigned croles = def == &COMPLAINT_WF ? complaint_roles(c, pid, id) : 0;
+    jw_arr(w, "allowed_actions");
+    for (const wf_transition *t = def->transitions; t->action; t++) {
+        unsigned roles = def == &COMPLAINT_WF ? croles : ticket_roles(c, pid, tech, t->action);
+        if (!wf_allowed(t, state, roles) || (accepted && !strcmp(t->action, "accept"))) continue;
+        jw_obj(w, NULL);
+        jw_str(w, "action", t->action);
+        jw_str(w, "label", t->label);
+        jw_end(w);
+    }
+    jw_end(w);
+}
+
+kerr ticket_answer(ctx *c, int status, int64_t id) {
+    db_stmt *st = db_query(c->db, "SELECT " TICKET_COLS " FROM " TICKET_FROM " WHERE t.id = ?", DI(id));
+    if (!st) return E_INTERNAL;
+    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在"); }
+    int64_t pid = db_col_int(st, 1), tech = db_col_int(st, 18);
+    const char *state = arena_strdup(&c->a, db_col_text(st, 5)), *kind = arena_strdup(&c->a, db_col_text(st, 3));
+    jw *w = ctx_json(c, status);
+    jw_obj(w, NULL);
+    ticket_summary(c, st, w, true);
+    db_finish(st);
+    ticket_details(c, id, w);
+    ticket_deadlines(c, id, w);
+    if (!strcmp(kind, "complaint")) complaint_details(c, id, w);
+    wf_history_json(c->db, ticket_wf(kind), id, w, "events");
+    allowed_json(c, id, pid, tech, kind, state, w);
+    jw_end(w);
+    return E_OK;
+}
+
+static kerr ticket_get(ctx *c) {
+    int64_t id, pid;
+    kerr e;
+    if ((e = ctx_param_id(c, "id", &id)) || (e = ticket_row(c, id, "tickets.read", &pid))) return e;
+    return ticket_answer(c, 200, id);
+}
+
+/* The owner's signature as the image it was sent as. */
+static kerr signature_get(ctx *c) {
+    int64_t id, pid;
+    kerr e;
+    if ((e = ctx_param_id(c, "id", &id)) || (e = ticket_row(c, id, "tickets.read", &pid))) return e;
+    db_stmt *st = db_query(c->db, "SELECT mime, data FROM ticket_signatures WHERE ticket_id = ? ORDER BY id DESC LIMIT 1",
+                           DI(id));
+    if (!st) return E_INTERNAL;
+    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "该工单没有签名"); }
+    const char *mime = arena_strdup(&c->a, db_col_text(st, 0)), *b64 = db_col_text(st, 1);
+    size_t cap = strlen(b64), len = 0;
+    unsigned char *img = arena_alloc(&c->a, cap + 1);
+    int rc = img ? sodium_base642bin(img, cap, b64, cap, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) : -1;
+    db_finish(st);
+    if (rc != 0) return E_INTERNAL;
+    c->status = 200;
+    c->content_type = mime;
+    ctx_header(c, "Cache-Control", "private, max-age=3600");
+    buf_append(&c->out, img, len);
+    return E_OK;
+}
+
+kerr ticket_action(ctx *c);                      /* tickets_flow.c */
+kerr tickets_list(ctx *c);                       /* tickets_list.c */
+kerr tickets_stats(ctx *c);
+kerr repair_categories_list(ctx *c);
+kerr technicians_list(ctx *c);
+kerr staff_list(ctx *c);
+kerr worklog(ctx *c);                            /* tickets_worklog.c */
+kerr repair_category_put(ctx *c);
+kerr ticket_slip(ctx *c);                        /* tickets_slip.c */
+extern const struct export_spec ticket_export, stats_export, worklog_export;
+
+const route tickets_routes[] = {
+    {"GET",  "/api/v1/tickets",                          "tickets.read",     0, 0, tickets_list, &ticket_export},
+    {"POST", "/api/v1/tickets",                          "tickets.write",    0, 16384, ticket_create, NULL},
+    {"GET",  "/api/v1/tickets/{id}",                     "tickets.read",     0, 0, ticket_get, NULL},
+    {"GET",  "/api/v1/tickets/{id}/signature",           "tickets.read",     0, 0, signature_get, NULL},
+    {"GET",  "/api/v1/tickets/{id}/slip.pdf",            "tickets.read",     0, 0, ticket_slip, NULL},
+    {"POST", "/api/v1/tickets/{id}/actions/{action}",    "tickets.act",      0, 2u << 20, ticket_action, NULL},
+    {"GET",  "/api/v1/stats/tickets",                    "tickets.stats",    0, 0, tickets_stats, &stats_export},
+    {"GET",  "/api/v1/worklog",                          "tickets.read",     0, 0, worklog, &worklog_export},
+    {"GET",  "/api/v1/technicians",                      "tickets.read",     0, 0, technicians_list, NULL},
+    {"GET",  "/api/v1/staff",                            "tickets.read",     0, 0, staff_list, NULL},
+    {"GET",  "/api/v1/repair-categories",                "tickets.read",     0, 0, repair_categories_list, NULL},
+    {"PUT",  "/api/v1/repair-categories/{code}",         "tickets.settings", 0, 4096, repair_category_put, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL},
+};

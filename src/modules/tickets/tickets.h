@@ -1,0 +1,74 @@
+/*
+** tickets.h — shared pieces of the front-desk register and repair work orders
+** (tickets*.c, SPEC B1–B5, R1–R9): the codes with their Chinese labels, the workflow table,
+** the deadline rules per repair category, and the ticket's JSON.
+*/
+#ifndef KEFU_TICKETS_H
+#define KEFU_TICKETS_H
+#include "http/ctx.h"
+#include "base/clock.h"
+#include "core/workflow.h"
+#include "http/export.h"
+#include "http/input.h"
+#include "kit/codes.h"
+#include "kit/dates.h"
+#include "kit/scope.h"
+
+extern const code_label TICKET_KINDS[], TICKET_CHANNELS[], REPAIR_CATEGORIES[], SATISFACTIONS[],
+    CALLBACK_METHODS[];
+
+extern const wf_def TICKET_WF;
+bool ticket_is_repair(const char *kind);   /* public_repair, home_repair, service */
+
+/* Dispatch / completion / warning minutes of a category in a project (own or default). */
+typedef struct repair_sla { int64_t dispatch, complete, warn; bool custom; } repair_sla;
+repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
+
+
+/* The project of ticket id, checked for perm; 404 when not visible. */
+kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid);
+/* Registers a ticket from the request body (the fields of POST /tickets, read from c->json)
+** in the caller's write transaction: number, first event, deadlines, audit. */
+kerr ticket_register(ctx *c, int64_t *id);
+/* Answers the whole ticket (fields, deadlines, events, allowed actions). */
+kerr ticket_answer(ctx *c, int status, int64_t id);
+/* Ticket list columns (TICKET_COLS FROM TICKET_FROM), written by ticket_summary. */
+#define TICKET_COLS "t.id, t.project_id, t.number, t.kind, t.channel, t.state, t.unit_id, un.code, t.building_id, " \
+                    "t.location, t.caller, t.phone, t.content, t.category, t.paid, t.appointment_at, " \
+                    "t.received_by, ru.display_name, t.technician_id, tu.display_name, t.satisfaction, " \
+                    "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at"
+/* all LEFT JOINs on primary keys: a COUNT(*) of a list skips the joins it does not filter on */
+#define TICKET_JOINS "LEFT JOIN units un ON un.id = t.unit_id LEFT JOIN users ru ON ru.id = t.received_by " \
+                     "LEFT JOIN users tu ON tu.id = t.technician_id"
+#define TICKET_FROM "tickets t " TICKET_JOINS
+void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page);   /* on_page: the ticket page's phone rule */
+const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool whole_ok);
+
+/* The system's roles when a rule acts (an automatic reopen, an escalation). */
+unsigned wf_system_roles(void *who, int64_t pid);
+/* A callback on ticket r->id (its time, method, result r->note, satisfaction) with its deadline
+** met; an unsatisfied one reopens the ticket at once by rule: r->def's "reopen" as the system,
+** with *auto_reopen set first so the reopen guard asks for no reason. */
+kerr ticket_record_callback(wf_run *r, const char *method, const char *satisfaction, const char *reopen_note,
+                           bool *auto_reopen);
+/* Workflow effects that open and meet deadlines (tickets_flow.c). */
+kerr ticket_open_dispatch_deadline(ctx *c, int64_t pid, int64_t id, const char *number, const char *category);
+
+/* ticket_day_stats (tickets_agg.c): add (+1) or take out (-1) a ticket's figures as its row is
+** now; bracket every UPDATE of a counted column with -1 before and +1 after. */
+kerr ticket_stats_apply(db *d, int64_t id, int sign);
+/* db_exec of an UPDATE of ticket id that changes a counted column, bracketed so. */
+kerr ticket_counted_exec_a(db *d, int64_t id, const char *sql, const db_arg *args);
+#define ticket_counted_exec(d, id, sql, ...) \
+    ticket_counted_exec_a(d, id, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+int64_t ticket_stats_check(db *d);   /* rows differing from the view ticket_stat_rows; -1 on error */
+/* ticket_counts (tickets_agg.c): one more ticket of this project, receiver, kind and state. */
+kerr ticket_count_add(db *d, int64_t pid, int64_t received_by, const char *kind, const char *state);
+/* The ticket workflows' hook on a change of state: moves the ticket's count to r->to. */
+kerr ticket_moved(wf_run *r);
+/* Rows of ticket_day_stats and ticket_counts that differ from the tickets; -1 on error. */
+int64_t ticket_figures_check(db *d);
+kerr ticket_stats_rebuild(db *d);   /* both, recomputed from the tickets */
+extern const route tickets_routes[], reviews_routes[];
+extern const wf_def REVIEW_WF;
+#endif

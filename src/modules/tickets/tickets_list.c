@@ -1,0 +1,420 @@
+/*
+** tickets_list.c — the ticket lists of a working day (SPEC B2, B4, R5, R6): filters, my open
+** items (首问负责制), the technician's queue, yesterday's leftovers, overdue and due-today
+** callbacks; the technicians to dispatch to; the repair categories' times.
+*/
+#include "complaints.h"
+#include "core/qb.h"
+#include <stdio.h>
+#include <ctype.h>
+#include <string.h>
+
+static const code_label STATES[] = {{"open"}, {"registered"}, {"pending_dispatch"}, {"dispatched"}, {"in_progress"},
+                                    {"completed"}, {"called_back"}, {"closed"}, {"cancelled"},
+                                    {"assigned"}, {"replied"}, {"handled"}, {"voided"}, {NULL}};
+static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", "reply", "handle", "any", NULL};
+/* not closed, cancelled or voided, as a list an index can use */
+/* (the partial index tickets_mine, migration 0008, holds these states: keep the two lists equal) */
+#define UNFINISHED "('open','registered','pending_dispatch','dispatched','in_progress','completed','called_back'," \
+                   "'assigned','replied','handled')"
+
+/* The nearest open deadline of each row (one index seek per row): when, which, late or close. */
+#define LIST_COLS TICKET_COLS ", nd.due_at AS due_at, nd.kind, nd.overdue_at, nd.warned_at, cp.type, cp.severity, " \
+                  "cp.escalation_level, cp.handler_id, hu.display_name, cp.department"
+/* a complaint's own columns (NULL for other kinds) */
+#define COMPLAINT_JOINS "LEFT JOIN complaints cp ON cp.ticket_id = t.id LEFT JOIN users hu ON hu.id = cp.handler_id "
+#define NEAREST "LEFT JOIN deadlines nd ON nd.id = (SELECT d.id FROM deadlines d WHERE d.entity = 'ticket' " \
+                "AND d.entity_id = t.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1)"
+/* The overdue and due-today views start from the open deadlines (od), in due order, so the
+** first page is read without visiting every late ticket of the company. */
+#define BY_DEADLINE "deadlines od JOIN tickets t ON t.id = od.entity_id AND od.entity = 'ticket' AND od.met_at IS NULL "
+
+/* The count of a deadline view whose filters name only the deadline: every ticket deadline has
+** its ticket (tickets are never deleted), so the join would change nothing and cost one random
+** read of the tickets table per late deadline (18 ms for the company's 28k). */
+#define BY_DEADLINE_ONLY "(SELECT * FROM deadlines WHERE entity = 'ticket' AND met_at IS NULL) od "
+
+/* Whether every column the conditions name is one of `names`: a qualifier ("od.") stands for
+** all of its columns. */
+static bool names_only(qb *b, const char *const *names) {
+    const char *w = buf_cstr(&b->where);
+    for (const char *p = strchr(w, '.'); p; p = strchr(p + 1, '.')) {
+        const char *q = p, *e = p + 1;
+        while (q > w && (isalnum((unsigned char)q[-1]) || q[-1] == '_')) q--;
+        while (isalnum((unsigned char)*e) || *e == '_') e++;
+        bool ok = false;
+        for (int i = 0; names[i] && !ok; i++) {
+            size_t n = strlen(names[i]);
+            ok = names[i][n - 1] == '.' ? (size_t)(p + 1 - q) == n && !strncmp(q, names[i], n)
+                                        : (size_t)(e - q) == n && !strncmp(q, names[i], n);
+        }
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* The count of a list filtered by nothing but the projects the user sees, the kind, the state
+** and the receiver (我的 ?mine=1 is receiver and open states): ticket_counts keeps one row per
+** project, receiver, kind and state (tickets_agg.c; `kefu check` compares it with the tickets),
+** so an agent's 50k open tickets are counted from a few rows (the conditions read the columns of
+** the same names). */
+#define COUNTED (const char *const[]){"t.project_id", "t.kind", "t.state", "t.received_by", NULL}
+#define COUNTED_COUNT "COALESCE(SUM(t.n), 0)"
+#define COUNTED_FROM "ticket_counts t"
+
+/* How a list is read: its order, and whether it starts from the deadlines. */
+typedef struct shape { const char *order; bool by_deadline; } shape;
+
+kerr tickets_scope(ctx *c, qb *b) { return scope_projects(c, b, "tickets.read", "t.project_id"); }
+
+
+static kerr filter_ids(ctx *c, qb *b) {
+    static const id_filter ids[] = {
+        {"unit_id", "房屋", "t.unit_id = ?"}, {"building_id", "楼栋", "t.building_id = ?"},
+        {"technician_id", "维修人员", "t.technician_id = ?"}, {"received_by", "登记人", "t.received_by = ?"},
+    };
+    return q_id_filters(c, b, ids, sizeof ids / sizeof *ids);
+}
+
+static kerr filter_dates(ctx *c, qb *b) {
+    int64_t from, to, cb_from, cb_to;
+    kerr e;
+    if ((e = q_date(c, "from", "开始日期", &from)) || (e = q_date(c, "to", "结束日期", &to)) ||
+        (e = q_date(c, "called_back_from", "回访开始日期", &cb_from)) || (e = q_date(c, "called_back_to", "回访结束日期", &cb_to)))
+        return e;
+    if (from) qb_and(b, "t.created_at >= ?", DI(from));
+    if (to) qb_and(b, "t.created_at < ?", DI(to + 86400));
+    if (cb_from) qb_and(b, "t.called_back_at >= ?", DI(cb_from));
+    if (cb_to) qb_and(b, "t.called_back_at < ?", DI(cb_to + 86400));
+    return E_OK;
+}
+
+/* Complaint filters (SPEC C2, C6): severity, type, escalated, handler, my complaints to handle. */
+static kerr filter_complaints(ctx *c, qb *b, bool *on_cp) {
+    int64_t escalated = 0, handler = 0, handling = 0;
+    const char *type = q_str(c, "complaint_type");
+    kerr e;
+    if ((e = q_code_list(c, b, "severity", "严重程度", "cp.severity", COMPLAINT_SEVERITIES)) ||
+        (e = q_int(c, "escalated", "已升级", 0, 2, 0, &escalated)) ||
+        (e = q_int(c, "handler_id", "处理人", 1, INT64_MAX, 0, &handler)) ||
+        (e = q_int(c, "handling", "我处理的投诉", 0, 1, 0, &handling)))
+        return e;
+    if (type) qb_and(b, "cp.type = ?", DT(type));
+    /* literal levels: the partial index complaints_escalated (escalation_level > 0) serves them */
+    if (escalated) qb_and(b, escalated == 2 ? "cp.escalation_level > 0 AND cp.escalation_level >= 2" : "cp.escalation_level > 0");
+    if (handler) qb_and(b, "cp.handler_id = ?", DI(handler));
+    if (handling) qb_and(b, "cp.handler_id = ? AND t.state IN ('assigned','replied')", DI(c->user->id));
+    *on_cp = q_str(c, "severity") || type || escalated || handler || handling;
+    /* the few escalated or handled-by complaints are read from the complaints, not the project's tickets */
+    if ((escalated || handler || handling) && (e = scope_projects(c, b, "tickets.read", "cp.project_id"))) return e;
+    if (complaint_user_named(c))   /* a complaint naming the user is not shown to them (C7) */
+        qb_and(b, "NOT EXISTS (SELECT 1 FROM complaint_staff cs WHERE cs.ticket_id = t.id AND cs.user_id = ?)",
+               DI(c->user->id));
+    return E_OK;
+}
+
+/* The working views: mine, queue, carryover, overdue, due today. */
+static kerr filter_views(ctx *c, qb *b, shape *sh) {
+    int64_t mine = 0, queue = 0, carry = 0;
+    const char *overdue = q_str(c, "overdue"), *due = q_str(c, "due");
+    kerr e;
+    if ((e = q_int(c, "mine", "我的", 0, 1, 0, &mine)) || (e = q_int(c, "queue", "我的派工单", 0, 1, 0, &queue)) ||
+        (e = q_int(c, "carryover", "昨日未完成", 0, 1, 0, &carry)))
+        return e;
+    if (mine) qb_and(b, "t.received_by = ? AND t.state IN " UNFINISHED, DI(c->user->id));
+    if (queue) {
+        qb_and(b, "t.technician_id = ? AND t.state IN ('dispatched','in_progress')", DI(c->user->id));
+        sh->order = "ORDER BY COALESCE(t.appointment_at, t.dispatched_at), t.id";
+    }
+    if (carry) qb_and(b, "t.created_at < ? AND t.state IN " UNFINISHED, DI(clock_day_start(c->now)));
+    if (overdue) {
+        int k = 0;
+        while (OVERDUE_KINDS[k] && strcmp(OVERDUE_KINDS[k], overdue)) k++;
+        if (!OVERDUE_KINDS[k])
+            return ctx_fail(c, E_BAD_REQUEST, "overdue", "overdue 应为 dispatch、complete、callback、reply、handle 或 any");
+        if (strcmp(overdue, "any")) qb_and(b, "od.overdue_at IS NOT NULL AND od.kind = ?", DT(overdue));
+        else qb_and(b, "od.overdue_at IS NOT NULL");
+        *sh = (shape){"ORDER BY od.due_at, od.id", true};
+    }
+    if (due) {
+        if (strcmp(due, "today")) return ctx_fail(c, E_BAD_REQUEST, "due", "due 只支持 today");
+        qb_and(b, "od.kind = 'callback' AND od.due_at < ?", DI(clock_day_start(c->now) + 86400));
+        *sh = (shape){"ORDER BY od.due_at, od.id", true};
+    }
+    if (sh->by_deadline) return scope_projects(c, b, "tickets.read", "od.project_id");   /* so the deadlines index is read per project */
+    return E_OK;
+}
+
+/* The deadlines each kind of ticket opens: repairs dispatch, complete and callback
+** (tickets_flow.c), complaints reply, handle and callback (complaints_flow.c), the other kinds
+** none. A deadline view filtered by kind reads only those deadlines (index deadlines_due_open)
+** instead of joining every late deadline of the company to its ticket: the complaints' overdue
+** list counted their 5k open deadlines instead of 60k late ones, mostly undispatched repairs
+** (46 ms → 6 ms). */
+static void deadline_kinds(ctx *c, qb *b) {
+    const char *v = q_str(c, "kind");
+    if (!v) return;
+    bool repair = false, complaint = false;
+    char *list = arena_strdup(&c->a, v), *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        complaint |= !strcmp(tok, "complaint");
+        repair |= ticket_is_repair(tok);
+    }
+    if (repair && complaint) return;
+    qb_and(b, complaint ? "od.kind IN ('reply','handle','callback')"
+              : repair  ? "od.kind IN ('dispatch','complete','callback')"
+                        : "od.kind IN ('')");
+}
+
+static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
+    kerr e;
+    if ((e = tickets_scope(c, b)) || (e = q_code_list(c, b, "state", "状态", "t.state", STATES)) ||
+        (e = q_code_list(c, b, "kind", "类型", "t.kind", TICKET_KINDS)) ||
+        (e = q_code_list(c, b, "channel", "来源", "t.channel", TICKET_CHANNELS)) ||
+        (e = q_code_list(c, b, "category", "报修类别", "t.category", REPAIR_CATEGORIES)) ||
+        (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_complaints(c, b, on_cp)) ||
+        (e = filter_views(c, b, sh)))
+        return e;
+    if (sh->by_deadline) deadline_kinds(c, b);
+    const char *q = q_str(c, "q");
+    if (q) {
+        const char *like = qb_like(&c->a, q);
+        qb_and(b, "t.number LIKE ? ESCAPE '\\' OR t.caller LIKE ? ESCAPE '\\' OR t.phone LIKE ? ESCAPE '\\' "
+                  "OR t.content LIKE ? ESCAPE '\\' OR un.code LIKE ? ESCAPE '\\'",
+               DT(like), DT(like), DT(like), DT(like), DT(like));
+    }
+    return E_OK;
+}
+
+/* A complaint's severity, type, escalation and handler in the list (col 31 on). */
+static void complaint_fields(ctx *c, db_stmt *st, jw *w) {
+    int col = 31;
+    if (db_col_is_null(st, col)) return;
+    const char *type = db_col_text(st, col);
+    jw_obj(w, "complaint");
+    jw_str(w, "type", type);
+    jw_str(w, "type_label", complaint_type_label(c, db_col_int(st, 1), type));
+    jw_str(w, "severity", db_col_text(st, col + 1));
+    jw_str(w, "severity_label", code_label_of(COMPLAINT_SEVERITIES, db_col_text(st, col + 1)));
+    jw_int(w, "escalation_level", db_col_int(st, col + 2));
+    if (db_col_is_null(st, col + 3)) jw_null(w, "handler_id"); else jw_int(w, "handler_id", db_col_int(st, col + 3));
+    jw_str(w, "handler_name", db_col_text(st, col + 4));
+    jw_str(w, "department", db_col_text(st, col + 5));
+    jw_end(w);
+}
+
+static void due_fields(db_stmt *st, jw *w) {
+    int col = 27;   /* after TICKET_COLS */
+    jw_time(w, "due_at", db_col_int(st, col));
+    jw_str(w, "due_kind", db_col_text(st, col + 1));
+    bool over = !db_col_is_null(st, col + 2), soon = !db_col_is_null(st, col + 3);
+    jw_str(w, "due_state", db_col_is_null(st, col) ? "" : over ? "overdue" : soon ? "due_soon" : "open");
+    jw_arr(w, "overdue");
+    if (over) jw_str(w, NULL, db_col_text(st, col + 1));
+    jw_end(w);
+}
+
+kerr tickets_list(ctx *c) {
+    page pg;
+    qb b;
+    qb_init(&b);
+    shape sh = {"ORDER BY t.id DESC", false};
+    bool on_cp = false;
+    kerr e = q_page(c, &pg);
+    if (!e) e = tickets_filter(c, &b, &sh, &on_cp);
+    if (e) { qb_free(&b); return e; }
+    /* the count reads only what the filters name: q reads the unit code */
+    const char *head = sh.by_deadline ? BY_DEADLINE : "tickets t ";
+    const char *from = arena_printf(&c->a, "%s%s %s %s", head, TICKET_JOINS, COMPLAINT_JOINS,
+                                    sh.by_deadline ? "LEFT JOIN deadlines nd ON nd.id = od.id" : NEAREST);
+    const char *count_from = arena_printf(&c->a, "%s%s %s", head, q_str(c, "q") ? "LEFT JOIN units un ON un.id = t.unit_id" : "",
+                                          on_cp ? "JOIN complaints cp ON cp.ticket_id = t.id" : "");
+    bool counted = !sh.by_deadline && !on_cp && !q_str(c, "q") && names_only(&b, COUNTED);
+    const char *pick_from = count_from;
+    if (counted) count_from = COUNTED_FROM;
+    if (sh.by_deadline && !on_cp && names_only(&b, (const char *const[]){"od.", NULL})) count_from = BY_DEADLINE_ONLY;
+    listq lq;
+    /* a list picks its page's tickets first (the filters' joins only), then reads the nearest
+    ** deadline and the names for those alone; the deadline views are read in index order and
+    ** stop at the page anyway */
+    list_spec ls = {.cols = LIST_COLS, .from = from, .order = sh.order, .count_from = count_from,
+                    .key = sh.by_deadline ? NULL : "t.id", .pick_from = pick_from,
+                    .count_expr = counted ? COUNTED_COUNT : NULL};
+    if ((e = list_open_spec(c, &b, &ls, &pg, &lq))) return e;
+    jw *w = list_begin(c);
+    while (list_next(&lq)) {
+        jw_obj(w, NULL);
+        ticket_summary(c, lq.st, w, false);
+        due_fields(lq.st, w);
+        complaint_fields(c, lq.st, w);
+        jw_end(w);
+    }
+    if ((e = list_close(c, &lq))) return e;
+    list_end(c, lq.total, &pg);
+    return E_OK;
+}
+
+static const char *overdue_text(arena *a, json_t *item) {
+    static const code_label kinds[] = {{"dispatch", "派工超时"}, {"complete", "完工超时"}, {"callback", "回访超时"},
+                                       {"reply", "答复超时"}, {"handle", "处理超时"}, {NULL, NULL}};
+    json_t *o = json_array_get(json_object_get(item, "overdue"), 0);
+    const char *l = o ? code_label_of(kinds, json_string_value(o)) : NULL;
+    return arena_strdup(a, l ? l : "");
+}
+
+/* A field of the complaint object of a list item ("" for other kinds). */
+static const char *complaint_text(arena *a, json_t *item, const char *key) {
+    json_t *v = json_object_get(json_object_get(item, "complaint"), key);
+    if (json_is_integer(v)) {
+        static const char *const levels[] = {"", "客服主管", "管理处经理"};
+        json_int_t n = json_integer_value(v);
+        return levels[n >= 0 && n <= 2 ? n : 0];
+    }
+    return arena_strdup(a, json_is_string(v) ? json_string_value(v) : "");
+}
+static const char *cp_type(arena *a, json_t *item) { return complaint_text(a, item, "type_label"); }
+static const char *cp_severity(arena *a, json_t *item) { return complaint_text(a, item, "severity_label"); }
+static const char *cp_handler(arena *a, json_t *item) { return complaint_text(a, item, "handler_name"); }
+static const char *cp_level(arena *a, json_t *item) { return complaint_text(a, item, "escalation_level"); }
+
+static const export_col ticket_cols[] = {
+    {"number", "单号", EX_TEXT, NULL},           {"kind_label", "类型", EX_TEXT, NULL},
+    {"channel_label", "来源", EX_TEXT, NULL},    {"state_label", "状态", EX_TEXT, NULL},
+    {"unit_code", "房号", EX_TEXT, NULL},        {"location", "公共位置", EX_TEXT, NULL},
+    {"caller", "联系人", EX_TEXT, NULL},         {"phone", "电话", EX_TEXT, NULL},
+    {"content", "内容", EX_TEXT, NULL},          {"category_label", "报修类别", EX_TEXT, NULL},
+    {"paid", "有偿", EX_BOOL, NULL},             {"appointment_at", "预约时间", EX_TIME, NULL},
+    {"received_by_name", "登记人", EX_TEXT, NULL}, {"technician_name", "维修人员", EX_TEXT, NULL},
+    {"created_at", "登记时间", EX_TIME, NULL},   {"completed_at", "完工时间", EX_TIME, NULL},
+    {"called_back_at", "回访时间", EX_TIME, NULL}, {"satisfaction_label", "满意度", EX_TEXT, NULL},
+    {"due_at", "时限", EX_TIME, NULL},           {"overdue", "超时", EX_TEXT, overdue_text},
+    {"complaint", "投诉类型", EX_TEXT, cp_type}, {"complaint", "投诉程度", EX_TEXT, cp_severity},
+    {"complaint", "投诉处理人", EX_TEXT, cp_handler}, {"complaint", "已升级至", EX_TEXT, cp_level},
+    {NULL, NULL, 0, NULL},
+};
+const export_spec ticket_export = {"工单列表", ticket_cols};
+
+/* ---- technicians to dispatch to ---- */
+
+
+kerr technicians_list(ctx *c) {
+    int64_t pid = 0;
+    kerr e = query_project(c, "tickets.read", &pid);
+    if (e) return e;
+    db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name, u.phone, (SELECT COUNT(*) FROM tickets t WHERE "
+                                  "t.technician_id = u.id AND t.state IN ('dispatched','in_progress')) AS busy "
+                                  "FROM users u WHERE u.disabled = 0 AND u.id IN (SELECT user_id FROM user_roles WHERE "
+                                  "role = 'technician' AND (project_id = ? OR project_id IS NULL)) "
+                                  "ORDER BY busy, u.display_name, u.id", DI(pid));
+    if (!st) return E_INTERNAL;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    while (db_step(st) == DB_ROW) {
+        jw_obj(w, NULL);
+        jw_int(w, "id", db_col_int(st, 0));
+        jw_str(w, "display_name", db_col_text(st, 1));
+        jw_str(w, "phone", db_col_text(st, 2));
+        jw_int(w, "open_orders", db_col_int(st, 3));
+        jw_end(w);
+    }
+    db_finish(st);
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
+/* The project's staff (active users with a role there or company-wide) and their roles, for
+** naming the staff a complaint is about and choosing its handler; the desk does not hold
+** users.read, and needs no more than names and roles. */
+kerr staff_list(ctx *c) {
+    int64_t pid = 0;
+    kerr e = query_project(c, "tickets.read", &pid);
+    if (e) return e;
+    db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name, ur.role FROM users u JOIN user_roles ur ON ur.user_id = u.id "
+                                  "WHERE u.disabled = 0 AND (ur.project_id = ? OR ur.project_id IS NULL) "
+                                  "ORDER BY u.display_name, u.id, ur.role", DI(pid));
+    if (!st) return E_INTERNAL;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_arr(w, "items");
+    int64_t last = 0;
+    buf labels;
+    buf_init(&labels);
+    while (db_step(st) == DB_ROW) {
+        int64_t id = db_col_int(st, 0);
+        const char *label = role_label(role_from_name(db_col_text(st, 2)));
+        if (id == last) { buf_printf(&labels, "、%s", label); continue; }
+        if (last) { jw_str(w, "role_label", buf_cstr(&labels)); jw_end(w); }
+        buf_reset(&labels);
+        buf_puts(&labels, label);
+        jw_obj(w, NULL);
+        jw_int(w, "id", id);
+        jw_str(w, "display_name", db_col_text(st, 1));
+        last = id;
+    }
+    if (last) { jw_str(w, "role_label", buf_cstr(&labels)); jw_end(w); }
+    buf_free(&labels);
+    db_finish(st);
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
+/* ---- repair categories: dispatch / completion times per project ---- */
+
+
+static void category_json(ctx *c, int64_t pid, const code_label *cat, jw *w) {
+    repair_sla s = repair_sla_of(c->db, pid, cat->code);
+    jw_obj(w, NULL);
+    jw_str(w, "code", cat->code);
+    jw_str(w, "label", cat->label);
+    jw_int(w, "dispatch_minutes", s.dispatch);
+    jw_int(w, "complete_minutes", s.complete);
+    jw_int(w, "warn_minutes", s.warn);
+    jw_bool(w, "custom", s.custom);
+    jw_end(w);
+}
+
+kerr repair_categories_list(ctx *c) {
+    int64_t pid;
+    kerr e = query_project(c, "tickets.read", &pid);
+    if (e) return e;
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_int(w, "project_id", pid);
+    jw_arr(w, "items");
+    for (const code_label *cat = REPAIR_CATEGORIES; cat->code; cat++) category_json(c, pid, cat, w);
+    jw_end(w);
+    jw_end(w);
+    return E_OK;
+}
+
+kerr repair_category_put(ctx *c) {
+    static const char *const fields[] = {"dispatch_minutes", "complete_minutes", "warn_minutes", NULL};
+    const char *code = ctx_param(c, "code");
+    const code_label *cat = REPAIR_CATEGORIES;
+    while (cat->code && strcmp(cat->code, code)) cat++;
+    if (!cat->code) return ctx_fail(c, E_NOT_FOUND, "code", "没有这个报修类别");
+    int64_t pid, dm, cm, wm;
+    kerr e;
+    if ((e = query_project(c, "tickets.settings", &pid)) || (e = in_only(c, fields)) ||
+        (e = in_int(c, "dispatch_minutes", "派工时限（分钟）", IN_REQUIRED, 1, 43200, &dm, NULL)) ||
+        (e = in_int(c, "complete_minutes", "完工时限（分钟）", IN_REQUIRED, 1, 43200, &cm, NULL)) ||
+        (e = in_int(c, "warn_minutes", "提前提醒（分钟）", IN_REQUIRED, 0, 43200, &wm, NULL)))
+        return e;
+    if (wm >= cm) return ctx_fail(c, E_VALIDATION, "warn_minutes", "提前提醒应短于完工时限");
+    repair_sla old = repair_sla_of(c->db, pid, code);
+    if ((e = db_exec(c->db, "DELETE FROM repair_sla WHERE project_id = ? AND category = ?", DI(pid), DT(code))) ||
+        (e = db_exec(c->db, "INSERT INTO repair_sla(project_id, category, dispatch_minutes, complete_minutes, warn_minutes, "
+                            "updated_at) VALUES (?,?,?,?,?,?)", DI(pid), DT(code), DI(dm), DI(cm), DI(wm), DI(c->now))))
+        return e;
+    const char *changes = arena_printf(&c->a, "{\"category\":\"%s\",\"dispatch_minutes\":{\"from\":%lld,\"to\":%lld},"
+                                              "\"complete_minutes\":{\"from\":%lld,\"to\":%lld},\"warn_minutes\":{\"from\":%lld,\"to\":%lld}}",
+                                       code, (long long)old.dispatch, (long long)dm, (long long)old.complete, (long long)cm,
+                                       (long long)old.warn, (long long)wm);
+    if ((e = ctx_audit(c, pid, "repair_sla", pid, "update", changes))) return e;
+    jw *w = ctx_json(c, 200);
+    category_json(c, pid, cat, w);
+    return E_OK;
+}
