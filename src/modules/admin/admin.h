@@ -10,6 +10,7 @@ extern const route system_routes[];
 extern const route auth_routes[];
 extern const route users_routes[];
 extern const route projects_routes[];
+extern const route notifications_routes[];
 extern const perm_def admin_perms[];
 kerr admin_demo(db *d, int64_t now);   /* the company, two offices, a user per role (demo.c) */
 extern const char ADMIN_DEMO_NOTE[];   /* the demo logins, printed by kefu demo and kefu serve */

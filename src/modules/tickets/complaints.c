@@ -10,6 +10,8 @@
 */
 #include "complaints.h"
 #include "core/deadline.h"
+#include "core/notify.h"
+#include "kit/settings.h"
 #include <string.h>
 
 const code_label COMPLAINT_SEVERITIES[] = {{"normal", "一般"}, {"major", "重大"}, {NULL, NULL}};
@@ -21,34 +23,62 @@ const code_label COMPLAINT_TYPES_DEFAULT[] = {
 
 const wf_def *ticket_wf(const char *kind) { return kind && !strcmp(kind, "complaint") ? &COMPLAINT_WF : &TICKET_WF; }
 
-complaint_rule complaint_rule_of(db *d, int64_t pid, const char *severity) {
+/* ---- the project's own time limits per severity, and its types (kit/settings.h) ---- */
+
+static void rule_defaults(const char *severity, setting_val *v) {
     bool major = severity && !strcmp(severity, "major");
-    complaint_rule r = {major ? 72 : 24, major ? 120 : 72, 24, 24, false};
-    db_stmt *st = db_query(d, "SELECT reply_hours, handle_hours, callback_hours, escalate_hours FROM complaint_rules "
-                              "WHERE project_id = ? AND severity = ?", DI(pid), DT(major ? "major" : "normal"));
-    if (st && db_step(st) == DB_ROW)
-        r = (complaint_rule){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), db_col_int(st, 3), true};
-    if (st) db_finish(st);
-    return r;
+    v[0].n = major ? 72 : 24, v[1].n = major ? 120 : 72, v[2].n = 24, v[3].n = 24;
 }
 
-/* ---- types: the defaults, changed or added to by the project ---- */
+static kerr rule_check(ctx *c, const setting_val *v) {
+    if (v[0].n > v[1].n) return ctx_fail(c, E_VALIDATION, "reply_hours", "答复时限不能长于处理时限");
+    return E_OK;
+}
+
+static const setting_field RULE_FIELDS[] = {
+    {"reply_hours", "答复时限（小时）", SF_INT, 1, 720, false},
+    {"handle_hours", "处理时限（小时）", SF_INT, 1, 720, false},
+    {"callback_hours", "回访时限（小时）", SF_INT, 1, 720, false},
+    {"escalate_hours", "升级至经理（小时）", SF_INT, 1, 720, false},
+    {NULL, NULL, 0, 0, 0, false},
+};
+static const setting_spec RULES = {
+    .table = "complaint_rules", .key_col = "severity", .key_param = "severity",
+    .key_json = "severity", .label_json = "severity_label", .audit_entity = "complaint_rule",
+    .read_perm = "tickets.read", .write_perm = "complaints.settings",
+    .keys = COMPLAINT_SEVERITIES, .fields = RULE_FIELDS, .defaults = rule_defaults, .check = rule_check,
+    .unknown_key = "严重程度应为 normal 或 major",
+};
+
+complaint_rule complaint_rule_of(db *d, int64_t pid, const char *severity) {
+    setting_val v[SETTING_MAX_FIELDS];
+    bool own = setting_get(d, NULL, &RULES, pid, severity && !strcmp(severity, "major") ? "major" : "normal", v);
+    return (complaint_rule){v[0].n, v[1].n, v[2].n, v[3].n, own};
+}
+
+static void type_defaults(const char *code, setting_val *v) {
+    v[0].s = code_label_of(COMPLAINT_TYPES_DEFAULT, code);
+    v[1].n = v[0].s != NULL;
+}
+
+static const setting_field TYPE_FIELDS[] = {
+    {"label", "类型名称", SF_TEXT, 0, 20, false},
+    {"active", "是否启用", SF_BOOL, 0, 1, true},
+    {NULL, NULL, 0, 0, 0, false},
+};
+static const setting_spec TYPES = {
+    .table = "complaint_types", .key_col = "code", .key_param = "code", .key_json = "code",
+    .audit_entity = "complaint_type", .read_perm = "tickets.read", .write_perm = "complaints.settings",
+    .keys = COMPLAINT_TYPES_DEFAULT, .fields = TYPE_FIELDS, .defaults = type_defaults,
+    .open_keys = true, .added_order = "sort, code",
+};
 
 /* Label of type `code` in the project; *active says whether new complaints may use it. */
 static const char *type_label(ctx *c, int64_t pid, const char *code, bool *active) {
-    *active = false;
-    char *label = NULL;
-    db_stmt *st = db_query(c->db, "SELECT label, active FROM complaint_types WHERE project_id = ? AND code = ?", DI(pid),
-                           DT(code));
-    if (st && db_step(st) == DB_ROW) {
-        label = arena_strdup(&c->a, db_col_text(st, 0));
-        *active = db_col_int(st, 1) != 0;
-    }
-    if (st) db_finish(st);
-    if (label) return label;
-    const char *l = code_label_of(COMPLAINT_TYPES_DEFAULT, code);
-    *active = l != NULL;
-    return l;
+    setting_val v[SETTING_MAX_FIELDS];
+    setting_get(c->db, &c->a, &TYPES, pid, code, v);
+    *active = v[0].s && v[1].n;
+    return v[0].s;
 }
 
 const char *complaint_type_label(ctx *c, int64_t pid, const char *code) {
@@ -57,131 +87,10 @@ const char *complaint_type_label(ctx *c, int64_t pid, const char *code) {
     return l ? l : code;
 }
 
-static kerr types_list(ctx *c) {
-    int64_t pid;
-    kerr e = query_project(c, "tickets.read", &pid);
-    if (e) return e;
-    db_stmt *st = db_query(c->db, "SELECT code, label, active, sort FROM complaint_types WHERE project_id = ? "
-                                  "ORDER BY sort, code", DI(pid));
-    if (!st) return E_INTERNAL;
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_arr(w, "items");
-    for (const code_label *t = COMPLAINT_TYPES_DEFAULT; t->code; t++) {
-        bool active;
-        const char *label = type_label(c, pid, t->code, &active);
-        jw_obj(w, NULL);
-        jw_str(w, "code", t->code);
-        jw_str(w, "label", label);
-        jw_bool(w, "active", active);
-        jw_bool(w, "custom", false);
-        jw_end(w);
-    }
-    while (db_step(st) == DB_ROW) {
-        if (code_label_of(COMPLAINT_TYPES_DEFAULT, db_col_text(st, 0))) continue;
-        jw_obj(w, NULL);
-        jw_str(w, "code", db_col_text(st, 0));
-        jw_str(w, "label", db_col_text(st, 1));
-        jw_bool(w, "active", db_col_int(st, 2) != 0);
-        jw_bool(w, "custom", true);
-        jw_end(w);
-    }
-    db_finish(st);
-    jw_end(w);
-    jw_end(w);
-    return E_OK;
-}
-
-static bool code_ok(const char *s) {
-    size_t n = strlen(s);
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
-    return n >= 1 && n <= 30;
-}
-
-/* PUT /complaint-types/{code}?project_id=: rename, retire or add a type for one project. */
-static kerr type_put(ctx *c) {
-    static const char *const fields[] = {"label", "active", NULL};
-    const char *code = ctx_param(c, "code"), *label = NULL;
-    int64_t pid;
-    bool active = true, has_active = false;
-    kerr e;
-    if ((e = query_project(c, "complaints.settings", &pid)) || (e = in_only(c, fields)) ||
-        (e = in_str(c, "label", "类型名称", IN_REQUIRED, 20, &label)) ||
-        (e = in_bool(c, "active", "是否启用", 0, &active, &has_active)))
-        return e;
-    if (!code_ok(code)) return ctx_fail(c, E_VALIDATION, "code", "类型编码只能使用小写字母、数字和 _（最多 30 个）");
-    if ((e = db_exec(c->db, "DELETE FROM complaint_types WHERE project_id = ? AND code = ?", DI(pid), DT(code))) ||
-        (e = db_exec(c->db, "INSERT INTO complaint_types(project_id, code, label, active, sort, updated_at) "
-                            "VALUES (?,?,?,?,0,?)", DI(pid), DT(code), DT(label), DI(active), DI(c->now))))
-        return e;
-    const char *changes = arena_printf(&c->a, "{\"code\":\"%s\",\"label\":%s,\"active\":%s}", code,
-                                       jv_dump(c, json_string(label)), active ? "true" : "false");
-    if ((e = ctx_audit(c, pid, "complaint_type", pid, "update", changes))) return e;
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_str(w, "code", code);
-    jw_str(w, "label", label);
-    jw_bool(w, "active", active);
-    jw_end(w);
-    return E_OK;
-}
-
-/* ---- time limits per severity ---- */
-
-static void rule_json(ctx *c, int64_t pid, const code_label *sev, jw *w) {
-    complaint_rule r = complaint_rule_of(c->db, pid, sev->code);
-    jw_obj(w, NULL);
-    jw_str(w, "severity", sev->code);
-    jw_str(w, "severity_label", sev->label);
-    jw_int(w, "reply_hours", r.reply);
-    jw_int(w, "handle_hours", r.handle);
-    jw_int(w, "callback_hours", r.callback);
-    jw_int(w, "escalate_hours", r.escalate);
-    jw_bool(w, "custom", r.custom);
-    jw_end(w);
-}
-
-static kerr rules_list(ctx *c) {
-    int64_t pid;
-    kerr e = query_project(c, "tickets.read", &pid);
-    if (e) return e;
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_arr(w, "items");
-    for (const code_label *s = COMPLAINT_SEVERITIES; s->code; s++) rule_json(c, pid, s, w);
-    jw_end(w);
-    jw_end(w);
-    return E_OK;
-}
-
-static kerr rule_put(ctx *c) {
-    static const char *const fields[] = {"reply_hours", "handle_hours", "callback_hours", "escalate_hours", NULL};
-    const code_label *sev = COMPLAINT_SEVERITIES;
-    while (sev->code && strcmp(sev->code, ctx_param(c, "severity"))) sev++;
-    if (!sev->code) return ctx_fail(c, E_NOT_FOUND, "severity", "严重程度应为 normal 或 major");
-    int64_t pid, rh, hh, ch, eh;
-    kerr e;
-    if ((e = query_project(c, "complaints.settings", &pid)) || (e = in_only(c, fields)) ||
-        (e = in_int(c, "reply_hours", "答复时限（小时）", IN_REQUIRED, 1, 720, &rh, NULL)) ||
-        (e = in_int(c, "handle_hours", "处理时限（小时）", IN_REQUIRED, 1, 720, &hh, NULL)) ||
-        (e = in_int(c, "callback_hours", "回访时限（小时）", IN_REQUIRED, 1, 720, &ch, NULL)) ||
-        (e = in_int(c, "escalate_hours", "升级至经理（小时）", IN_REQUIRED, 1, 720, &eh, NULL)))
-        return e;
-    if (rh > hh) return ctx_fail(c, E_VALIDATION, "reply_hours", "答复时限不能长于处理时限");
-    complaint_rule old = complaint_rule_of(c->db, pid, sev->code);
-    if ((e = db_exec(c->db, "DELETE FROM complaint_rules WHERE project_id = ? AND severity = ?", DI(pid), DT(sev->code))) ||
-        (e = db_exec(c->db, "INSERT INTO complaint_rules(project_id, severity, reply_hours, handle_hours, callback_hours, "
-                            "escalate_hours, updated_at) VALUES (?,?,?,?,?,?,?)",
-                     DI(pid), DT(sev->code), DI(rh), DI(hh), DI(ch), DI(eh), DI(c->now))))
-        return e;
-    const char *changes = arena_printf(&c->a, "{\"severity\":\"%s\",\"reply_hours\":{\"from\":%lld,\"to\":%lld},"
-                                              "\"handle_hours\":{\"from\":%lld,\"to\":%lld}}", sev->code,
-                                       (long long)old.reply, (long long)rh, (long long)old.handle, (long long)hh);
-    if ((e = ctx_audit(c, pid, "complaint_rule", pid, "update", changes))) return e;
-    rule_json(c, pid, sev, ctx_json(c, 200));
-    return E_OK;
-}
+static kerr types_list(ctx *c) { return settings_list(c, &TYPES); }
+static kerr type_put(ctx *c) { return setting_put(c, &TYPES); }
+static kerr rules_list(ctx *c) { return settings_list(c, &RULES); }
+static kerr rule_put(ctx *c) { return setting_put(c, &RULES); }
 
 /* ---- registration ---- */
 
@@ -253,7 +162,7 @@ kerr complaint_register(ctx *c, int64_t pid, int64_t id, const char *number, con
     if (!e) e = deadline_open_warn(c->db, pid, "ticket", id, "handle", arena_printf(&c->a, "%s 处理", number), handle_due,
                                    c->now + r.handle * 2400, c->now);
     if (!e && !strcmp(in->severity, "major"))
-        e = notify(c->db, pid, id, ROLE_SUPERVISOR | ROLE_MANAGER, 0, "major",
+        e = complaint_notify(c->db, pid, id, ROLE_SUPERVISOR | ROLE_MANAGER, 0, "major",
                    arena_printf(&c->a, "重大投诉 %s 已登记，请关注", number), c->now);
     return e;
 }
@@ -341,73 +250,12 @@ void complaint_details(ctx *c, int64_t id, jw *w) {
 
 /* ---- notifications ---- */
 
-kerr notify(db *d, int64_t pid, int64_t id, unsigned roles, int64_t user_id, const char *kind, const char *title,
-            int64_t now) {
-    if (user_id)
-        return db_exec(d, "INSERT INTO notifications(user_id, project_id, entity, entity_id, kind, title, created_at) "
-                          "VALUES (?,?,'ticket',?,?,?,?)", DI(user_id), DI(pid), DI(id), DT(kind), DT(title), DI(now));
-    kerr e = E_OK;
-    for (int i = 0; !e && i < ROLE_COUNT; i++) {
-        if (!(roles & role_at(i))) continue;
-        e = db_exec(d, "INSERT INTO notifications(user_id, project_id, entity, entity_id, kind, title, created_at) "
-                       "SELECT DISTINCT ur.user_id, CAST(? AS BIGINT), 'ticket', CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), "
-                       "CAST(? AS BIGINT) FROM user_roles ur JOIN users u ON u.id = ur.user_id "
-                       "WHERE ur.role = ? AND (ur.project_id = ? OR ur.project_id IS NULL) AND u.disabled = 0 "
-                       "AND NOT EXISTS (SELECT 1 FROM complaint_staff s WHERE s.ticket_id = ? AND s.user_id = ur.user_id) "
-                       "AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = ur.user_id AND n.entity = 'ticket' "
-                       "AND n.entity_id = ? AND n.kind = ? AND n.read_at IS NULL)",
-                    DI(pid), DI(id), DT(kind), DT(title), DI(now), DT(role_name(role_at(i))), DI(pid), DI(id), DI(id), DT(kind));
-    }
-    return e;
-}
-
-static kerr notifications_list(ctx *c) {
-    page pg;
-    int64_t unread = 0, nunread = 0;
-    kerr e;
-    if ((e = q_page(c, &pg)) || (e = q_int(c, "unread", "未读", 0, 1, 0, &unread))) return e;
-    db_int(c->db, &nunread, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", DI(c->user->id));
-    db_stmt *st = db_query(c->db, unread ? "SELECT id, project_id, entity, entity_id, kind, title, created_at, read_at FROM "
-                                           "notifications WHERE user_id = ? AND read_at IS NULL ORDER BY id DESC LIMIT ? OFFSET ?"
-                                         : "SELECT id, project_id, entity, entity_id, kind, title, created_at, read_at FROM "
-                                           "notifications WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-                           DI(c->user->id), DI(pg.per_page), DI(pg.offset));
-    if (!st) return E_INTERNAL;
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_int(w, "unread", nunread);
-    jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_int(w, "project_id", db_col_int(st, 1));
-        jw_str(w, "entity", db_col_text(st, 2));
-        jw_int(w, "entity_id", db_col_int(st, 3));
-        jw_str(w, "kind", db_col_text(st, 4));
-        jw_str(w, "title", db_col_text(st, 5));
-        jw_time(w, "created_at", db_col_int(st, 6));
-        jw_time(w, "read_at", db_col_int(st, 7));
-        jw_end(w);
-    }
-    db_finish(st);
-    jw_end(w);
-    jw_end(w);
-    return E_OK;
-}
-
-/* Marks one notification (or, without {id}, all of the user's) as read. */
-static kerr notifications_read(ctx *c) {
-    int64_t id = 0;
-    kerr e;
-    if (ctx_param(c, "id") && (e = ctx_param_id(c, "id", &id))) return e;
-    if (id && !db_exists(c->db, "SELECT 1 FROM notifications WHERE id = ? AND user_id = ?", DI(id), DI(c->user->id)))
-        return ctx_fail(c, E_NOT_FOUND, NULL, "消息不存在");
-    e = id ? db_exec(c->db, "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", DI(c->now), DI(id))
-           : db_exec(c->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", DI(c->now),
-                     DI(c->user->id));
-    if (e) return e;
-    c->status = 204;
-    return E_OK;
+kerr complaint_notify(db *d, int64_t pid, int64_t id, unsigned roles, int64_t user_id, const char *kind,
+                      const char *title, int64_t now) {
+    notice n = {.project_id = pid, .entity = "ticket", .entity_id = id, .kind = kind, .title = title,
+                .roles = roles, .user_id = user_id,
+                .exclude_sql = "SELECT user_id FROM complaint_staff WHERE ticket_id = ?"};   /* never the staff named */
+    return notify(d, &n, now);
 }
 
 kerr complaints_stats(ctx *c);          /* complaints_stats.c */
@@ -421,12 +269,5 @@ const route complaints_routes[] = {
     {"PUT",  "/api/v1/complaint-rules/{severity}",    "complaints.settings", 0, 4096, rule_put, NULL},
     {"GET",  "/api/v1/stats/complaints",              "complaints.stats",    RF_PDF, 0, complaints_stats, &complaint_summary_export},
     {"GET",  "/api/v1/stats/complaints/summary.pdf",  "complaints.stats",    0, 0, complaints_summary_pdf, NULL},
-    {NULL, NULL, NULL, 0, 0, NULL, NULL},
-};
-
-const route notifications_routes[] = {
-    {"GET",  "/api/v1/notifications",                 "notifications.read",  0, 0, notifications_list, NULL},
-    {"POST", "/api/v1/notifications/{id}/read",       "notifications.read",  0, 1024, notifications_read, NULL},
-    {"POST", "/api/v1/notifications/read-all",        "notifications.read",  0, 1024, notifications_read, NULL},
     {NULL, NULL, NULL, 0, 0, NULL, NULL},
 };

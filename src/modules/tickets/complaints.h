@@ -50,14 +50,13 @@ unsigned complaint_roles(ctx *c, int64_t pid, int64_t id);
 /* POST /tickets/{id}/actions/{action} for a complaint (complaints_flow.c). */
 kerr complaint_action(ctx *c, int64_t id, const char *action, int64_t version);
 
-/* Sends notification `title` about ticket id to every active user holding one of `roles` in
-** the project (company-wide holders too), or to user_id alone when it is not 0. */
-kerr notify(db *d, int64_t pid, int64_t id, unsigned roles, int64_t user_id, const char *kind, const char *title,
-            int64_t now);
+/* Notification `title` about complaint id (core/notify.h) to the holders of `roles` in the project,
+** never to the staff it names, or to user_id alone when it is not 0. */
+kerr complaint_notify(db *d, int64_t pid, int64_t id, unsigned roles, int64_t user_id, const char *kind,
+                      const char *title, int64_t now);
 
 /* The background tick's part: escalates late complaints (registered with deadline_on_tick). */
 int complaints_escalate(db *d, int64_t now);
 
 extern const route complaints_routes[];
-extern const route notifications_routes[];
 #endif

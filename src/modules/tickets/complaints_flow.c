@@ -121,7 +121,7 @@ static kerr assign_effect(wf_run *r) {
                            "WHERE entity = 'ticket' AND entity_id = ? AND kind = 'handle' AND met_at IS NULL",
                     DI(a->due_at), DI(r->now + (a->due_at - r->now) * 2 / 3), DI(r->id));
     if (e) return e;
-    return notify(r->db, r->project_id, r->id, 0, a->handler_id, "assigned",
+    return complaint_notify(r->db, r->project_id, r->id, 0, a->handler_id, "assigned",
                   arena_printf(r->a, "投诉 %s 已分派给您处理", a->number), r->now);
 }
 
@@ -245,7 +245,7 @@ static kerr reopen_effect(wf_run *r) {
                                    hd, r->now + rule.handle * 2400, r->now);
     int64_t handler = 0;
     if (!e && db_int(r->db, &handler, "SELECT handler_id FROM complaints WHERE ticket_id = ?", DI(r->id)) && handler)
-        e = notify(r->db, r->project_id, r->id, 0, handler, "reopened", arena_printf(r->a, "投诉 %s 已重新打开，请再次处理", a->number),
+        e = complaint_notify(r->db, r->project_id, r->id, 0, handler, "reopened", arena_printf(r->a, "投诉 %s 已重新打开，请再次处理", a->number),
                    r->now);
     return e;
 }
@@ -288,7 +288,7 @@ static kerr escalate_effect(wf_run *r) {
                      DI(a->new_level), DI(r->now), DI(r->id));
     if (e) return e;
     const char *who = a->new_level >= 2 ? "管理处经理" : "客服主管";
-    return notify(r->db, r->project_id, r->id, a->new_level >= 2 ? ROLE_MANAGER : ROLE_SUPERVISOR, 0, "escalated",
+    return complaint_notify(r->db, r->project_id, r->id, a->new_level >= 2 ? ROLE_MANAGER : ROLE_SUPERVISOR, 0, "escalated",
                   arena_printf(r->a, "投诉 %s 已升级至%s（%s）", a->number, who, a->c && r->note ? r->note : "超时未办结"),
                   r->now);
 }

@@ -18,7 +18,6 @@ static const perm_def tickets_perms[] = {
     {"reviews.approve",     ROLE_MGMT, "审批回访周报"},
     {"complaints.stats",    DESK, "投诉汇总"},
     {"complaints.settings", ROLE_MGMT | ROLE_SUPERVISOR, "投诉设置"},
-    {"notifications.read",  ROLE_ALL, "查看通知"},
     {NULL, 0, NULL},
 };
 
@@ -40,7 +39,7 @@ static int tickets_check(db *d, bool rebuild) {
 
 const kmodule tickets_module = {
     .name = "tickets", .label = "服务登记", .order = 30,
-    .routes = (const route *const[]){tickets_routes, reviews_routes, complaints_routes, notifications_routes, NULL},
+    .routes = (const route *const[]){tickets_routes, reviews_routes, complaints_routes, NULL},
     .perms = tickets_perms,
     .workflows = (const wf_def *const[]){&TICKET_WF, &COMPLAINT_WF, &REVIEW_WF, NULL},
     .pseudo_roles = ROLE_HANDLER,

@@ -10,6 +10,7 @@
 #include "modules/archive/archive.h"
 #include "core/deadline.h"
 #include "core/seq.h"
+#include "kit/settings.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,16 +51,35 @@ static const struct { const char *category; int dispatch, complete, warn; } SLA_
     {"facility", 60, 2880, 240},    {"other", 60, 1440, 120},
 };
 
-repair_sla repair_sla_of(db *d, int64_t pid, const char *category) {
-    repair_sla s = {60, 1440, 120, false};
+static void sla_defaults(const char *category, setting_val *v) {
+    v[0].n = 60, v[1].n = 1440, v[2].n = 120;
     for (size_t i = 0; i < sizeof SLA_DEFAULTS / sizeof *SLA_DEFAULTS; i++)
         if (category && !strcmp(SLA_DEFAULTS[i].category, category))
-            s = (repair_sla){SLA_DEFAULTS[i].dispatch, SLA_DEFAULTS[i].complete, SLA_DEFAULTS[i].warn, false};
-    db_stmt *st = db_query(d, "SELECT dispatch_minutes, complete_minutes, warn_minutes FROM repair_sla "
-                              "WHERE project_id = ? AND category = ?", DI(pid), DT(category ? category : ""));
-    if (st && db_step(st) == DB_ROW) s = (repair_sla){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), true};
-    if (st) db_finish(st);
-    return s;
+            v[0].n = SLA_DEFAULTS[i].dispatch, v[1].n = SLA_DEFAULTS[i].complete, v[2].n = SLA_DEFAULTS[i].warn;
+}
+
+static kerr sla_check(ctx *c, const setting_val *v) {
+    if (v[2].n >= v[1].n) return ctx_fail(c, E_VALIDATION, "warn_minutes", "提前提醒应短于完工时限");
+    return E_OK;
+}
+
+static const setting_field SLA_FIELDS[] = {
+    {"dispatch_minutes", "派工时限（分钟）", SF_INT, 1, 43200, false},
+    {"complete_minutes", "完工时限（分钟）", SF_INT, 1, 43200, false},
+    {"warn_minutes", "提前提醒（分钟）", SF_INT, 0, 43200, false},
+    {NULL, NULL, 0, 0, 0, false},
+};
+const setting_spec REPAIR_SLA = {
+    .table = "repair_sla", .key_col = "category", .key_param = "code", .key_json = "code", .label_json = "label",
+    .audit_entity = "repair_sla", .read_perm = "tickets.read", .write_perm = "tickets.settings",
+    .keys = REPAIR_CATEGORIES, .fields = SLA_FIELDS, .defaults = sla_defaults, .check = sla_check,
+    .unknown_key = "没有这个报修类别",
+};
+
+repair_sla repair_sla_of(db *d, int64_t pid, const char *category) {
+    setting_val v[SETTING_MAX_FIELDS];
+    bool own = setting_get(d, NULL, &REPAIR_SLA, pid, category, v);
+    return (repair_sla){v[0].n, v[1].n, v[2].n, own};
 }
 
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid) {

@@ -23,6 +23,8 @@ bool ticket_is_repair(const char *kind);   /* public_repair, home_repair, servic
 /* Dispatch / completion / warning minutes of a category in a project (own or default). */
 typedef struct repair_sla { int64_t dispatch, complete, warn; bool custom; } repair_sla;
 repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
+struct setting_spec;
+extern const struct setting_spec REPAIR_SLA;   /* the repair time limits as project settings */
 
 
 /* The project of ticket id, checked for perm; 404 when not visible. */

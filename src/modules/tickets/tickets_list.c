@@ -5,6 +5,7 @@
 */
 #include "complaints.h"
 #include "core/qb.h"
+#include "kit/settings.h"
 #include <stdio.h>
 #include <ctype.h>
 #include <string.h>
@@ -364,57 +365,5 @@ kerr staff_list(ctx *c) {
 /* ---- repair categories: dispatch / completion times per project ---- */
 
 
-static void category_json(ctx *c, int64_t pid, const code_label *cat, jw *w) {
-    repair_sla s = repair_sla_of(c->db, pid, cat->code);
-    jw_obj(w, NULL);
-    jw_str(w, "code", cat->code);
-    jw_str(w, "label", cat->label);
-    jw_int(w, "dispatch_minutes", s.dispatch);
-    jw_int(w, "complete_minutes", s.complete);
-    jw_int(w, "warn_minutes", s.warn);
-    jw_bool(w, "custom", s.custom);
-    jw_end(w);
-}
-
-kerr repair_categories_list(ctx *c) {
-    int64_t pid;
-    kerr e = query_project(c, "tickets.read", &pid);
-    if (e) return e;
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_int(w, "project_id", pid);
-    jw_arr(w, "items");
-    for (const code_label *cat = REPAIR_CATEGORIES; cat->code; cat++) category_json(c, pid, cat, w);
-    jw_end(w);
-    jw_end(w);
-    return E_OK;
-}
-
-kerr repair_category_put(ctx *c) {
-    static const char *const fields[] = {"dispatch_minutes", "complete_minutes", "warn_minutes", NULL};
-    const char *code = ctx_param(c, "code");
-    const code_label *cat = REPAIR_CATEGORIES;
-    while (cat->code && strcmp(cat->code, code)) cat++;
-    if (!cat->code) return ctx_fail(c, E_NOT_FOUND, "code", "没有这个报修类别");
-    int64_t pid, dm, cm, wm;
-    kerr e;
-    if ((e = query_project(c, "tickets.settings", &pid)) || (e = in_only(c, fields)) ||
-        (e = in_int(c, "dispatch_minutes", "派工时限（分钟）", IN_REQUIRED, 1, 43200, &dm, NULL)) ||
-        (e = in_int(c, "complete_minutes", "完工时限（分钟）", IN_REQUIRED, 1, 43200, &cm, NULL)) ||
-        (e = in_int(c, "warn_minutes", "提前提醒（分钟）", IN_REQUIRED, 0, 43200, &wm, NULL)))
-        return e;
-    if (wm >= cm) return ctx_fail(c, E_VALIDATION, "warn_minutes", "提前提醒应短于完工时限");
-    repair_sla old = repair_sla_of(c->db, pid, code);
-    if ((e = db_exec(c->db, "DELETE FROM repair_sla WHERE project_id = ? AND category = ?", DI(pid), DT(code))) ||
-        (e = db_exec(c->db, "INSERT INTO repair_sla(project_id, category, dispatch_minutes, complete_minutes, warn_minutes, "
-                            "updated_at) VALUES (?,?,?,?,?,?)", DI(pid), DT(code), DI(dm), DI(cm), DI(wm), DI(c->now))))
-        return e;
-    const char *changes = arena_printf(&c->a, "{\"category\":\"%s\",\"dispatch_minutes\":{\"from\":%lld,\"to\":%lld},"
-                                              "\"complete_minutes\":{\"from\":%lld,\"to\":%lld},\"warn_minutes\":{\"from\":%lld,\"to\":%lld}}",
-                                       code, (long long)old.dispatch, (long long)dm, (long long)old.complete, (long long)cm,
-                                       (long long)old.warn, (long long)wm);
-    if ((e = ctx_audit(c, pid, "repair_sla", pid, "update", changes))) return e;
-    jw *w = ctx_json(c, 200);
-    category_json(c, pid, cat, w);
-    return E_OK;
-}
+kerr repair_categories_list(ctx *c) { return settings_list(c, &REPAIR_SLA); }
+kerr repair_category_put(ctx *c) { return setting_put(c, &REPAIR_SLA); }
