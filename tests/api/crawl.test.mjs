@@ -42,6 +42,9 @@ test('the route list is served and covers the foundation', () => {
   assert.ok(routes.length >= 15, `${routes.length} routes`);
   for (const p of ['/api/v1/session', '/api/v1/me', '/api/v1/users/{id}', '/api/v1/projects', '/api/v1/audit'])
     assert.ok(routes.some((r) => r.path === p), p);
+  // the list is the registry's: every route names the module that declared it, and every module is crawled
+  for (const r of routes) assert.ok(typeof r.module === 'string' && r.module.length > 0, `${r.method} ${r.path}: module`);
+  for (const m of ['admin', 'archive', 'tickets', 'visits']) assert.ok(routes.some((r) => r.module === m), `module ${m}`);
 });
 
 test('every route with junk ids, bodies and queries answers a clean 4xx or 2xx', async () => {

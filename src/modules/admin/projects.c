@@ -3,6 +3,7 @@
 ** hold a role; a company-wide admin creates them; admin or manager edits their own.
 */
 #include "admin.h"
+#include "kit/list.h"
 #include "core/qb.h"
 #include "http/authcache.h"
 #include "http/export.h"
@@ -35,28 +36,20 @@ static kerr answer_project(ctx *c, int status, int64_t id) {
     return e;
 }
 
-static kerr projects_list(ctx *c) {
-    page pg;
-    int64_t *ids = NULL;
-    kerr e = q_page(c, &pg);
-    if (e) return e;
-    qb b;
-    qb_init(&b);
-    int n = ctx_perm_projects(c, "projects.read", &ids);
-    if (n >= 0) qb_in_ids(&b, "id IN ?*", ids, n);
-    const char *q = q_str(c, "q");
-    if (q) {
-        const char *like = qb_like(&c->a, q);
-        qb_and(&b, "name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\'", DT(like), DT(like));
-    }
-    listq lq;
-    if ((e = list_open(c, &b, PROJECT_COLS, "projects", "ORDER BY id", &pg, &lq))) return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) project_row(lq.st, w);
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+static kerr project_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    project_row(st, w);
     return E_OK;
 }
+
+static const list_def PROJECTS = {
+    .perm = "projects.read", .project_col = "id",
+    .q_cond = "name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\'",
+    .sorts = (const list_sort[]){{"id", "ORDER BY id"}, {"code", "ORDER BY code"}, {NULL, NULL}},
+    .spec = {.cols = PROJECT_COLS, .from = "projects"},
+    .row = project_item,
+};
+static kerr projects_list(ctx *c) { return list_run(c, &PROJECTS, NULL); }
 
 static kerr project_get(ctx *c) {
     int64_t id;

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "core/deadline.h"
 #include "core/qb.h"
+#include "kit/list.h"
 #include "http/export.h"
 #include "http/input.h"
 #include "http/module.h"
@@ -25,65 +26,45 @@ static kerr health(ctx *c) {
     return E_OK;
 }
 
-/* Scope of a list over project-owned rows: company-wide holders see all (and rows without a
-** project); others see their projects' rows. */
-static void scope(ctx *c, qb *b, const char *perm, const char *col_cond) {
-    int64_t *ids = NULL;
-    int n = ctx_perm_projects(c, perm, &ids);
-    if (n >= 0) qb_in_ids(b, col_cond, ids, n);
-}
-
-static kerr audit_list(ctx *c) {
-    page pg;
-    int64_t id = 0, pid = 0, actor = 0;
-    kerr e;
-    if ((e = q_page(c, &pg)) || (e = q_int(c, "id", "记录编号", 1, INT64_MAX, 0, &id)) ||
-        (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid)) ||
-        (e = q_int(c, "actor_id", "操作人", 1, INT64_MAX, 0, &actor)))
-        return e;
-    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
-    const char *entity = q_str(c, "entity"), *action = q_str(c, "action");
-    qb b;
-    qb_init(&b);
-    scope(c, &b, "audit.read", "project_id IN ?*");
-    if (entity) qb_and(&b, "entity = ?", DT(entity));
-    if (id) qb_and(&b, "entity_id = ?", DI(id));
-    if (pid) qb_and(&b, "project_id = ?", DI(pid));
-    if (actor) qb_and(&b, "actor_id = ?", DI(actor));
-    if (action) qb_and(&b, "action = ?", DT(action));
-    listq lq;
-    if ((e = list_open(c, &b, "id, at, actor_id, actor_name, project_id, entity, entity_id, action, changes, ip",
-                       "audit_log", "ORDER BY id DESC", &pg, &lq)))
-        return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) {
-        db_stmt *st = lq.st;
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_time(w, "at", db_col_int(st, 1));
-        if (db_col_is_null(st, 2)) jw_null(w, "actor_id"); else jw_int(w, "actor_id", db_col_int(st, 2));
-        jw_str(w, "actor_name", db_col_text(st, 3));
-        if (db_col_is_null(st, 4)) jw_null(w, "project_id"); else jw_int(w, "project_id", db_col_int(st, 4));
-        jw_str(w, "entity", db_col_text(st, 5));
-        if (db_col_is_null(st, 6)) jw_null(w, "entity_id"); else jw_int(w, "entity_id", db_col_int(st, 6));
-        jw_str(w, "action", db_col_text(st, 7));
-        jw_raw(w, "changes", db_col_text(st, 8));
-        jw_str(w, "ip", db_col_text(st, 9));
-        jw_end(w);
-    }
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+static kerr audit_row(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_obj(w, NULL);
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_time(w, "at", db_col_int(st, 1));
+    if (db_col_is_null(st, 2)) jw_null(w, "actor_id"); else jw_int(w, "actor_id", db_col_int(st, 2));
+    jw_str(w, "actor_name", db_col_text(st, 3));
+    if (db_col_is_null(st, 4)) jw_null(w, "project_id"); else jw_int(w, "project_id", db_col_int(st, 4));
+    jw_str(w, "entity", db_col_text(st, 5));
+    if (db_col_is_null(st, 6)) jw_null(w, "entity_id"); else jw_int(w, "entity_id", db_col_int(st, 6));
+    jw_str(w, "action", db_col_text(st, 7));
+    jw_raw(w, "changes", db_col_text(st, 8));
+    jw_str(w, "ip", db_col_text(st, 9));
+    jw_end(w);
     return E_OK;
 }
 
-static kerr deadlines_filter(ctx *c, qb *b) {
-    int64_t pid = 0;
-    kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
-    if (e) return e;
-    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+static kerr audit_filter(ctx *c, list_q *f) {
+    qb *b = &f->b;
+    const char *entity = q_str(c, "entity"), *action = q_str(c, "action");
+    if (entity) qb_and(b, "entity = ?", DT(entity));
+    if (action) qb_and(b, "action = ?", DT(action));
+    return E_OK;
+}
+
+/* Company-wide holders see every row, those without a project too; others their projects'. */
+static const list_def AUDIT = {
+    .perm = "audit.read", .project_col = "project_id",
+    .ids = (const id_filter[]){{"id", "记录编号", "entity_id = ?"}, {"actor_id", "操作人", "actor_id = ?"}, {NULL}},
+    .filter = audit_filter,
+    .spec = {.cols = "id, at, actor_id, actor_name, project_id, entity, entity_id, action, changes, ip",
+             .from = "audit_log", .order = "ORDER BY id DESC"},
+    .row = audit_row,
+};
+static kerr audit_list(ctx *c) { return list_run(c, &AUDIT, NULL); }
+
+static kerr deadlines_filter(ctx *c, list_q *f) {
+    qb *b = &f->b;
     const char *state = q_str(c, "state"), *entity = q_str(c, "entity");
-    scope(c, b, "deadlines.read", "project_id IN ?*");
-    if (pid) qb_and(b, "project_id = ?", DI(pid));
     if (entity) qb_and(b, "entity = ?", DT(entity));
     if (!state) return E_OK;
     if (strcmp(state, "open") == 0) qb_and(b, "met_at IS NULL AND overdue_at IS NULL");
@@ -93,38 +74,31 @@ static kerr deadlines_filter(ctx *c, qb *b) {
     return E_OK;
 }
 
-static kerr deadlines_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
-    listq lq;
-    kerr e = q_page(c, &pg);
-    if (!e) e = deadlines_filter(c, &b);
-    if (e) { qb_free(&b); return e; }
-    if ((e = list_open(c, &b, "id, project_id, entity, entity_id, kind, title, due_at, met_at, overdue_at",
-                       "deadlines", "ORDER BY due_at, id", &pg, &lq)))
-        return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) {
-        db_stmt *st = lq.st;
-        int64_t met = db_col_int(st, 7), over = db_col_int(st, 8);
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_int(w, "project_id", db_col_int(st, 1));
-        jw_str(w, "entity", db_col_text(st, 2));
-        jw_int(w, "entity_id", db_col_int(st, 3));
-        jw_str(w, "kind", db_col_text(st, 4));
-        jw_str(w, "title", db_col_text(st, 5));
-        jw_time(w, "due_at", db_col_int(st, 6));
-        jw_time(w, "met_at", met);
-        jw_time(w, "overdue_at", over);
-        jw_str(w, "state", met ? "met" : over ? "overdue" : "open");
-        jw_end(w);
-    }
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+static kerr deadline_row(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    int64_t met = db_col_int(st, 7), over = db_col_int(st, 8);
+    jw_obj(w, NULL);
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_int(w, "project_id", db_col_int(st, 1));
+    jw_str(w, "entity", db_col_text(st, 2));
+    jw_int(w, "entity_id", db_col_int(st, 3));
+    jw_str(w, "kind", db_col_text(st, 4));
+    jw_str(w, "title", db_col_text(st, 5));
+    jw_time(w, "due_at", db_col_int(st, 6));
+    jw_time(w, "met_at", met);
+    jw_time(w, "overdue_at", over);
+    jw_str(w, "state", met ? "met" : over ? "overdue" : "open");
+    jw_end(w);
     return E_OK;
 }
+
+static const list_def DEADLINES = {
+    .perm = "deadlines.read", .project_col = "project_id", .filter = deadlines_filter,
+    .sorts = (const list_sort[]){{"due", "ORDER BY due_at, id"}, {"-due", "ORDER BY due_at DESC, id DESC"}, {NULL, NULL}},
+    .spec = {.cols = "id, project_id, entity, entity_id, kind, title, due_at, met_at, overdue_at", .from = "deadlines"},
+    .row = deadline_row,
+};
+static kerr deadlines_list(ctx *c) { return list_run(c, &DEADLINES, NULL); }
 
 static kerr clock_answer(ctx *c, int marked) {
     char iso[40];

@@ -6,6 +6,7 @@
 ** grants `admin` or company-wide roles; holders of company-wide roles are the admin's.
 */
 #include "admin.h"
+#include "kit/list.h"
 #include "core/crypto.h"
 #include "core/qb.h"
 #include "http/export.h"
@@ -159,7 +160,8 @@ static kerr check_phone(ctx *c, const char *phone) {
 }
 
 /* WHERE conditions of the user list from the query string and the caller's scope. */
-static kerr users_filter(ctx *c, qb *b) {
+static kerr users_filter(ctx *c, list_q *f) {
+    qb *b = &f->b;
     int64_t pid = 0, disabled = -1, *ids = NULL;
     const char *role = q_str(c, "role"), *q = q_str(c, "q");
     kerr e;
@@ -184,25 +186,24 @@ static kerr users_filter(ctx *c, qb *b) {
     return E_OK;
 }
 
-static kerr users_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
-    listq lq;
-    kerr e = q_page(c, &pg);
-    if (!e) e = users_filter(c, &b);
-    if (e) { qb_free(&b); return e; }
-    if ((e = list_open(c, &b, "u.id", "users u", "ORDER BY u.id", &pg, &lq))) return e;
-    int64_t *ids = arena_alloc(&c->a, sizeof *ids * (size_t)pg.per_page);
+/* The page's ids first, then each user whole (roles with their project names). */
+static kerr users_page(ctx *c, listq *lq, jw *w, void *arg) {
+    (void)arg;
+    int64_t *ids = arena_alloc(&c->a, sizeof *ids * (size_t)lq->per_page);
     int n = 0;
-    while (ids && n < pg.per_page && list_next(&lq)) ids[n++] = db_col_int(lq.st, 0);
-    if ((e = list_close(c, &lq))) return e;
+    while (ids && n < lq->per_page && list_next(lq)) ids[n++] = db_col_int(lq->st, 0);
     if (!ids) return E_NOMEM;
-    jw *w = list_begin(c);
     for (int i = 0; i < n; i++) user_json(c, c->db, ids[i], w, NULL);
-    list_end(c, lq.total, &pg);
     return E_OK;
 }
+
+static const list_def USERS = {
+    .filter = users_filter,   /* its own scope: users holding a role in the caller's projects */
+    .sorts = (const list_sort[]){{"id", "ORDER BY u.id"}, {"username", "ORDER BY u.username"}, {NULL, NULL}},
+    .spec = {.cols = "u.id", .from = "users u"},
+    .rows = users_page,
+};
+static kerr users_list(ctx *c) { return list_run(c, &USERS, NULL); }
 
 static kerr user_get(ctx *c) {
     int64_t id;

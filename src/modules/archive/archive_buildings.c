@@ -2,6 +2,7 @@
 ** archive_buildings.c — 楼栋: the buildings of a project (code, name, floors, entrances, kind).
 */
 #include "archive.h"
+#include "kit/list.h"
 #include "http/export.h"
 #include "http/input.h"
 #include <string.h>
@@ -34,27 +35,21 @@ static kerr answer_building(ctx *c, int status, int64_t id) {
     return e;
 }
 
-static kerr buildings_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
-    kerr e = q_page(c, &pg);
-    if (!e) e = scope_projects(c, &b, "archive.read", "b.project_id");
-    const char *q = q_str(c, "q");
-    if (!e && q) {
-        const char *like = qb_like(&c->a, q);
-        qb_and(&b, "b.code LIKE ? ESCAPE '\\' OR b.name LIKE ? ESCAPE '\\'", DT(like), DT(like));
-    }
-    if (e) { qb_free(&b); return e; }
-    listq lq;
-    if ((e = list_open(c, &b, BUILDING_COLS, "buildings b", "ORDER BY b.project_id, LENGTH(b.code), b.code", &pg, &lq)))
-        return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) building_row(lq.st, w);
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+static kerr building_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    building_row(st, w);
     return E_OK;
 }
+
+static const list_def BUILDINGS = {
+    .perm = "archive.read", .project_col = "b.project_id",
+    .q_cond = "b.code LIKE ? ESCAPE '\\' OR b.name LIKE ? ESCAPE '\\'",
+    .sorts = (const list_sort[]){{"code", "ORDER BY b.project_id, LENGTH(b.code), b.code"},
+                                 {"-id", "ORDER BY b.id DESC"}, {NULL, NULL}},
+    .spec = {.cols = BUILDING_COLS, .from = "buildings b"},
+    .row = building_item,
+};
+static kerr buildings_list(ctx *c) { return list_run(c, &BUILDINGS, NULL); }
 
 static kerr building_get(ctx *c) {
     int64_t id, pid;

@@ -3,6 +3,7 @@
 ** the role may see it (A6), revealing audited; the counter lookup (A8) and 建档率 (A4).
 */
 #include "archive.h"
+#include "kit/list.h"
 #include "http/export.h"
 #include "http/input.h"
 #include <string.h>
@@ -88,7 +89,6 @@ static void people_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), v
     json_rows_with_children(c, st, w, next, arg, &units);
 }
 
-static bool step_list(void *lq) { return list_next(lq); }
 
 static kerr answer_person(ctx *c, int status, int64_t id, bool reveal) {
     db_stmt *st = db_query(c->db, "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?", DI(id));
@@ -104,27 +104,21 @@ static kerr answer_person(ctx *c, int status, int64_t id, bool reveal) {
     return E_OK;
 }
 
-static kerr people_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
-    kerr e = q_page(c, &pg);
-    if (!e) e = scope_projects(c, &b, "archive.read", "p.project_id");
-    const char *q = q_str(c, "q");
-    if (!e && q) {
-        const char *like = qb_like(&c->a, q);
-        qb_and(&b, "p.name LIKE ? ESCAPE '\\' OR p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\'",
-               DT(like), DT(like), DT(like));
-    }
-    if (e) { qb_free(&b); return e; }
-    listq lq;
-    if ((e = list_open(c, &b, PERSON_COLS, "people p", "ORDER BY p.project_id, p.id", &pg, &lq))) return e;
-    jw *w = list_begin(c);
-    people_json_rows(c, lq.st, w, step_list, &lq);
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+static kerr people_page(ctx *c, listq *lq, jw *w, void *arg) {
+    (void)arg;
+    people_json_rows(c, lq->st, w, list_step, lq);
     return E_OK;
 }
+
+static const list_def PEOPLE = {
+    .perm = "archive.read", .project_col = "p.project_id",
+    .q_cond = "p.name LIKE ? ESCAPE '\\' OR p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\'",
+    .sorts = (const list_sort[]){{"id", "ORDER BY p.project_id, p.id"}, {"name", "ORDER BY p.project_id, p.name, p.id"},
+                                 {"-id", "ORDER BY p.id DESC"}, {NULL, NULL}},
+    .spec = {.cols = PERSON_COLS, .from = "people p"},
+    .rows = people_page,
+};
+static kerr people_list(ctx *c) { return list_run(c, &PEOPLE, NULL); }
 
 static kerr person_get(ctx *c) {
     int64_t id, pid;
@@ -539,41 +533,39 @@ static kerr completeness(ctx *c) {
 
 /* ---- vehicles list ---- */
 
-static kerr vehicles_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
-    kerr e = q_page(c, &pg);
-    if (!e) e = scope_projects(c, &b, "archive.read", "v.project_id");
-    const char *q = q_str(c, "q");
-    if (!e) qb_and(&b, "v.active = 1");
-    if (!e && q) qb_and(&b, "v.plate LIKE ? ESCAPE '\\'", DT(qb_like(&c->a, q)));
-    if (e) { qb_free(&b); return e; }
-    listq lq;
-    if ((e = list_open(c, &b, "v.id, v.project_id, v.plate, v.model, v.color, v.space, v.unit_id, u.code, p.name, v.version",
-                       "vehicles v JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.id = v.person_id",
-                       "ORDER BY v.project_id, v.plate", &pg, &lq)))
-        return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) {
-        db_stmt *st = lq.st;
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_int(w, "project_id", db_col_int(st, 1));
-        jw_str(w, "plate", db_col_text(st, 2));
-        jw_str(w, "model", db_col_text(st, 3));
-        jw_str(w, "color", db_col_text(st, 4));
-        jw_str(w, "space", db_col_text(st, 5));
-        jw_int(w, "unit_id", db_col_int(st, 6));
-        jw_str(w, "unit_code", db_col_text(st, 7));
-        jw_str(w, "owner", db_col_text(st, 8));
-        jw_int(w, "version", db_col_int(st, 9));
-        jw_end(w);
-    }
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+static kerr vehicle_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_obj(w, NULL);
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_int(w, "project_id", db_col_int(st, 1));
+    jw_str(w, "plate", db_col_text(st, 2));
+    jw_str(w, "model", db_col_text(st, 3));
+    jw_str(w, "color", db_col_text(st, 4));
+    jw_str(w, "space", db_col_text(st, 5));
+    jw_int(w, "unit_id", db_col_int(st, 6));
+    jw_str(w, "unit_code", db_col_text(st, 7));
+    jw_str(w, "owner", db_col_text(st, 8));
+    jw_int(w, "version", db_col_int(st, 9));
+    jw_end(w);
     return E_OK;
 }
+
+static kerr vehicles_active(ctx *c, list_q *f) {
+    (void)c;
+    qb *b = &f->b;
+    qb_and(b, "v.active = 1");
+    return E_OK;
+}
+
+static const list_def VEHICLES = {
+    .perm = "archive.read", .project_col = "v.project_id",
+    .q_cond = "v.plate LIKE ? ESCAPE '\\'", .filter = vehicles_active,
+    .sorts = (const list_sort[]){{"plate", "ORDER BY v.project_id, v.plate"}, {"-id", "ORDER BY v.id DESC"}, {NULL, NULL}},
+    .spec = {.cols = "v.id, v.project_id, v.plate, v.model, v.color, v.space, v.unit_id, u.code, p.name, v.version",
+             .from = "vehicles v JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.id = v.person_id"},
+    .row = vehicle_item,
+};
+static kerr vehicles_list(ctx *c) { return list_run(c, &VEHICLES, NULL); }
 
 static const char *units_text(arena *a, json_t *item) {
     buf b;

@@ -3,6 +3,7 @@
 ** vehicles and pets. Every change is audited on the unit, which is the unit's history (A5).
 */
 #include "archive.h"
+#include "kit/list.h"
 #include "base/clock.h"
 #include "http/export.h"
 #include "http/input.h"
@@ -102,16 +103,13 @@ void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg
     json_rows_with_children(c, st, w, next, arg, &owners);
 }
 
-static bool step_list(void *lq) { return list_next(lq); }
 
-static kerr units_filter(ctx *c, qb *b) {
-    int64_t bid = 0, incomplete = 0;
+static kerr units_filter(ctx *c, list_q *f) {
+    qb *b = &f->b;
+    int64_t incomplete = 0;
     const char *status = q_str(c, "status"), *use = q_str(c, "use"), *q = q_str(c, "q");
-    kerr e;
-    if ((e = scope_projects(c, b, "archive.read", "u.project_id")) || (e = q_int(c, "building_id", "楼栋", 1, INT64_MAX, 0, &bid)) ||
-        (e = q_int(c, "incomplete", "未完整", 0, 1, 0, &incomplete)))
-        return e;
-    if (bid) qb_and(b, "u.building_id = ?", DI(bid));
+    kerr e = q_int(c, "incomplete", "未完整", 0, 1, 0, &incomplete);
+    if (e) return e;
     if (status) qb_and(b, "u.status = ?", DT(status));
     if (use) qb_and(b, "u.use_type = ?", DT(use));
     if (incomplete) qb_and(b, "NOT " UNIT_COMPLETE_SQL);
@@ -122,24 +120,25 @@ static kerr units_filter(ctx *c, qb *b) {
     return E_OK;
 }
 
-static kerr units_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
-    kerr e = q_page(c, &pg);
-    if (!e) e = units_filter(c, &b);
-    if (e) { qb_free(&b); return e; }
-    listq lq;
-    if ((e = list_open(c, &b, UNIT_COLS, UNIT_FROM, "ORDER BY u.project_id, LENGTH(b.code), b.code, LENGTH(u.entrance), u.entrance, u.floor, LENGTH(u.room), u.room", &pg, &lq)))
-        return e;
-    /* owners are read batch by batch on the same connection while the list is read: both
-    ** backends allow it (SQLite steps statements side by side; libpq holds whole results) */
-    jw *w = list_begin(c);
-    units_json_rows(c, lq.st, w, step_list, &lq);
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+/* Owners are read batch by batch on the same connection while the list is read: both
+** backends allow it (SQLite steps statements side by side; libpq holds whole results). */
+static kerr units_page(ctx *c, listq *lq, jw *w, void *arg) {
+    (void)arg;
+    units_json_rows(c, lq->st, w, list_step, lq);
     return E_OK;
 }
+
+static const list_def UNITS = {
+    .perm = "archive.read", .project_col = "u.project_id",
+    .ids = (const id_filter[]){{"building_id", "楼栋", "u.building_id = ?"}, {NULL, NULL, NULL}},
+    .filter = units_filter,
+    .sorts = (const list_sort[]){
+        {"code", "ORDER BY u.project_id, LENGTH(b.code), b.code, LENGTH(u.entrance), u.entrance, u.floor, LENGTH(u.room), u.room"},
+        {"-id", "ORDER BY u.id DESC"}, {NULL, NULL}},
+    .spec = {.cols = UNIT_COLS, .from = UNIT_FROM},
+    .rows = units_page,
+};
+static kerr units_list(ctx *c) { return list_run(c, &UNITS, NULL); }
 
 static void residents_json(ctx *c, int64_t uid, int64_t pid, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT r.id, r.person_id, p.name, p.phone, r.relation, r.since, r.until, r.active "

@@ -5,6 +5,7 @@
 */
 #include "complaints.h"
 #include "core/qb.h"
+#include "kit/list.h"
 #include "kit/settings.h"
 #include <stdio.h>
 #include <ctype.h>
@@ -215,45 +216,42 @@ static void due_fields(db_stmt *st, jw *w) {
     jw_end(w);
 }
 
-kerr tickets_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
+/* How the page is read, from the filters: a list picks its page's tickets first (the filters'
+** joins only), then reads the nearest deadline and the names for those alone; the deadline
+** views are read in index order and stop at the page anyway; the count reads only what the
+** filters name (q reads the unit code), from the counts table when it can. */
+static kerr tickets_view(ctx *c, list_q *f) {
     shape sh = {"ORDER BY t.id DESC", false};
     bool on_cp = false;
-    kerr e = q_page(c, &pg);
-    if (!e) e = tickets_filter(c, &b, &sh, &on_cp);
-    if (e) { qb_free(&b); return e; }
-    /* the count reads only what the filters name: q reads the unit code */
+    kerr e = tickets_filter(c, &f->b, &sh, &on_cp);
+    if (e) return e;
     const char *head = sh.by_deadline ? BY_DEADLINE : "tickets t ";
     const char *from = arena_printf(&c->a, "%s%s %s %s", head, TICKET_JOINS, COMPLAINT_JOINS,
                                     sh.by_deadline ? "LEFT JOIN deadlines nd ON nd.id = od.id" : NEAREST);
     const char *count_from = arena_printf(&c->a, "%s%s %s", head, q_str(c, "q") ? "LEFT JOIN units un ON un.id = t.unit_id" : "",
                                           on_cp ? "JOIN complaints cp ON cp.ticket_id = t.id" : "");
-    bool counted = !sh.by_deadline && !on_cp && !q_str(c, "q") && names_only(&b, COUNTED);
+    bool counted = !sh.by_deadline && !on_cp && !q_str(c, "q") && names_only(&f->b, COUNTED);
     const char *pick_from = count_from;
     if (counted) count_from = COUNTED_FROM;
-    if (sh.by_deadline && !on_cp && names_only(&b, (const char *const[]){"od.", NULL})) count_from = BY_DEADLINE_ONLY;
-    listq lq;
-    /* a list picks its page's tickets first (the filters' joins only), then reads the nearest
-    ** deadline and the names for those alone; the deadline views are read in index order and
-    ** stop at the page anyway */
-    list_spec ls = {.cols = LIST_COLS, .from = from, .order = sh.order, .count_from = count_from,
-                    .key = sh.by_deadline ? NULL : "t.id", .pick_from = pick_from,
-                    .count_expr = counted ? COUNTED_COUNT : NULL};
-    if ((e = list_open_spec(c, &b, &ls, &pg, &lq))) return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) {
-        jw_obj(w, NULL);
-        ticket_summary(c, lq.st, w, false);
-        due_fields(lq.st, w);
-        complaint_fields(c, lq.st, w);
-        jw_end(w);
-    }
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+    if (sh.by_deadline && !on_cp && names_only(&f->b, (const char *const[]){"od.", NULL})) count_from = BY_DEADLINE_ONLY;
+    f->spec = (list_spec){.cols = LIST_COLS, .from = from, .order = sh.order, .count_from = count_from,
+                          .key = sh.by_deadline ? NULL : "t.id", .pick_from = pick_from,
+                          .count_expr = counted ? COUNTED_COUNT : NULL};
     return E_OK;
 }
+
+static kerr ticket_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)arg;
+    jw_obj(w, NULL);
+    ticket_summary(c, st, w, false);
+    due_fields(st, w);
+    complaint_fields(c, st, w);
+    jw_end(w);
+    return E_OK;
+}
+
+static const list_def TICKETS = {.filter = tickets_view, .row = ticket_item};   /* scoped by tickets_filter */
+kerr tickets_list(ctx *c) { return list_run(c, &TICKETS, NULL); }
 
 static const char *overdue_text(arena *a, json_t *item) {
     static const code_label kinds[] = {{"dispatch", "派工超时"}, {"complete", "完工超时"}, {"callback", "回访超时"},

@@ -5,6 +5,7 @@
 ** returned review is submitted again with the list read anew. A document of the workflow engine.
 */
 #include "tickets.h"
+#include "kit/list.h"
 #include "core/qb.h"
 #include <stdio.h>
 #include <string.h>
@@ -175,37 +176,30 @@ static kerr review_get(ctx *c) {
     return e ? e : review_answer(c, 200, id);
 }
 
-static kerr reviews_list(ctx *c) {
-    static const char *const states[] = {"submitted", "approved", "returned", NULL};
-    page pg;
-    qb b;
-    qb_init(&b);
-    int64_t pid = 0, *ids = NULL;
-    const char *state = q_str(c, "state");
-    kerr e = q_page(c, &pg);
-    if (!e) e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
-    if (!e && state) {
-        int k = 0;
-        while (states[k] && strcmp(states[k], state)) k++;
-        if (!states[k]) e = ctx_fail(c, E_BAD_REQUEST, "state", "state 应为 submitted、approved 或 returned");
-    }
-    if (e) { qb_free(&b); return e; }
-    int n = ctx_perm_projects(c, "tickets.stats", &ids);
-    if (n >= 0) qb_in_ids(&b, "r.project_id IN ?*", ids, n);
-    if (pid) qb_and(&b, "r.project_id = ?", DI(pid));
-    if (state) qb_and(&b, "r.state = ?", DT(state));
-    listq lq;
-    if ((e = list_open(c, &b, REVIEW_COLS, REVIEW_FROM, "ORDER BY r.week DESC, r.id DESC", &pg, &lq))) return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) {
-        jw_obj(w, NULL);
-        review_fields(lq.st, w);
-        jw_end(w);
-    }
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+static kerr reviews_filter(ctx *c, list_q *f) {
+    static const code_label states[] = {{"submitted", "已提交"}, {"approved", "已审批"}, {"returned", "已退回"}, {NULL, NULL}};
+    qb *b = &f->b;
+    const char *state;
+    kerr e = q_code(c, "state", "状态", states, &state);
+    if (!e && state) qb_and(b, "r.state = ?", DT(state));
+    return e;
+}
+
+static kerr review_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_obj(w, NULL);
+    review_fields(st, w);
+    jw_end(w);
     return E_OK;
 }
+
+static const list_def REVIEWS = {
+    .perm = "tickets.stats", .project_col = "r.project_id", .filter = reviews_filter,
+    .sorts = (const list_sort[]){{"-week", "ORDER BY r.week DESC, r.id DESC"}, {"week", "ORDER BY r.week, r.id"}, {NULL, NULL}},
+    .spec = {.cols = REVIEW_COLS, .from = REVIEW_FROM},
+    .row = review_item,
+};
+static kerr reviews_list(ctx *c) { return list_run(c, &REVIEWS, NULL); }
 
 static unsigned review_roles(void *who, int64_t pid) { return auth_roles_in(((ctx *)who)->user, pid); }
 

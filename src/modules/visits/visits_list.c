@@ -4,6 +4,7 @@
 ** appointments still open (state=planned); exports to Excel like every list.
 */
 #include "visits.h"
+#include "kit/list.h"
 #include <string.h>
 
 static const code_label STATES[] = {
@@ -46,27 +47,30 @@ static kerr visits_filter(ctx *c, qb *b, const char **state) {
     return E_OK;
 }
 
-kerr visits_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
+/* A steward sees their own; planned visits come soonest first, the others newest first. */
+static kerr visits_list_filter(ctx *c, list_q *f) {
+    qb *b = &f->b;
     const char *state = NULL;
-    kerr e = q_page(c, &pg);
-    if (!e) e = visits_filter(c, &b, &state);
-    if (e) { qb_free(&b); return e; }
-    const char *order = state && !strcmp(state, "planned") ? "ORDER BY v.at, v.id" : "ORDER BY v.at DESC, v.id DESC";
-    listq lq;
-    if ((e = list_open_counted(c, &b, VISIT_COLS, VISIT_FROM, "visits v", order, &pg, &lq))) return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) {
-        jw_obj(w, NULL);
-        visit_summary(lq.st, w);
-        jw_end(w);
-    }
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+    kerr e = visits_filter(c, b, &state);
+    if (!e && state && !strcmp(state, "planned")) f->spec.order = "ORDER BY v.at, v.id";
+    return e;
+}
+
+static kerr visit_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_obj(w, NULL);
+    visit_summary(st, w);
+    jw_end(w);
     return E_OK;
 }
+
+static const list_def VISITS = {
+    .filter = visits_list_filter,   /* its own scope: visits_scope */
+    .sorts = (const list_sort[]){{"-at", "ORDER BY v.at DESC, v.id DESC"}, {"at", "ORDER BY v.at, v.id"}, {NULL, NULL}},
+    .spec = {.cols = VISIT_COLS, .from = VISIT_FROM, .count_from = "visits v"},
+    .row = visit_item,
+};
+kerr visits_list(ctx *c) { return list_run(c, &VISITS, NULL); }
 
 static const export_col visit_cols[] = {
     {"at", "时间", EX_TIME, NULL},                   {"kind_label", "类型", EX_TEXT, NULL},

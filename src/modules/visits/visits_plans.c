@@ -7,6 +7,7 @@
 ** steward's last visit of the month, for the phone's "pick from the plan".
 */
 #include "visits.h"
+#include "kit/list.h"
 #include <string.h>
 
 #define MAX_BUILDINGS 200
@@ -135,34 +136,33 @@ kerr plan_get(ctx *c) {
     return plan_answer(c, 200, id);
 }
 
-kerr plans_list(ctx *c) {
-    page pg;
-    qb b;
-    qb_init(&b);
-    int64_t steward = 0;
+static kerr plans_filter(ctx *c, list_q *f) {
+    qb *b = &f->b;
     const char *month = q_str(c, "month");
     int64_t s, e2;
-    kerr e = q_page(c, &pg);
-    if (!e) e = visits_scope(c, &b, "p.project_id", PLAN_OWN, 1);
-    if (!e) e = q_int(c, "steward_id", "管家", 1, INT64_MAX, 0, &steward);
+    kerr e = visits_scope(c, b, "p.project_id", PLAN_OWN, 1);
     if (!e && month && !month_parse(month, &s, &e2)) e = ctx_fail(c, E_BAD_REQUEST, "month", "月份格式应为 2026-11");
-    if (e) { qb_free(&b); return e; }
-    if (month) qb_and(&b, "p.month = ?", DT(month));
-    if (steward) qb_and(&b, "p.steward_id = ?", DI(steward));
-    listq lq;
-    if ((e = list_open_counted(c, &b, PLAN_COLS, PLAN_FROM, "visit_plans p",
-                               "ORDER BY p.month DESC, p.project_id, su.display_name, p.id", &pg, &lq)))
-        return e;
-    jw *w = list_begin(c);
-    while (list_next(&lq)) {
-        jw_obj(w, NULL);
-        plan_fields(c, lq.st, w, NULL);
-        jw_end(w);
-    }
-    if ((e = list_close(c, &lq))) return e;
-    list_end(c, lq.total, &pg);
+    if (!e && month) qb_and(b, "p.month = ?", DT(month));
+    return e;
+}
+
+static kerr plan_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)arg;
+    jw_obj(w, NULL);
+    plan_fields(c, st, w, NULL);
+    jw_end(w);
     return E_OK;
 }
+
+static const list_def PLANS = {
+    .ids = (const id_filter[]){{"steward_id", "管家", "p.steward_id = ?"}, {NULL, NULL, NULL}},
+    .filter = plans_filter,   /* its own scope: visits_scope */
+    .sorts = (const list_sort[]){{"-month", "ORDER BY p.month DESC, p.project_id, su.display_name, p.id"},
+                                 {"month", "ORDER BY p.month, p.project_id, su.display_name, p.id"}, {NULL, NULL}},
+    .spec = {.cols = PLAN_COLS, .from = PLAN_FROM, .count_from = "visit_plans p"},
+    .row = plan_item,
+};
+kerr plans_list(ctx *c) { return list_run(c, &PLANS, NULL); }
 
 /* ---- writing a plan ---- */
 

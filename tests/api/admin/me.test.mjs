@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, client, loginAs, roleTriples, assertError, assertOk, createUser, uniqueName, DEMO_PASSWORD,
-} from './lib/harness.mjs';
+} from '../lib/harness.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });

@@ -10,8 +10,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, client, assertError, assertOk, createUser, uniqueName, hasCJK, DEMO_PASSWORD, BIN } from './lib/harness.mjs';
-import { makePng, PNG_MAGIC } from './lib/png.mjs';
+import { startServer, client, assertError, assertOk, createUser, uniqueName, hasCJK, DEMO_PASSWORD, BIN } from '../lib/harness.mjs';
+import { makePng, PNG_MAGIC } from '../lib/png.mjs';
 
 let srv;
 let admin, supervisor, agent, steward, technician, agent2, tech2;

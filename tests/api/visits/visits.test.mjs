@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, client, loginAs, assertError, assertOk, createUser, uniqueName } from './lib/harness.mjs';
+import { startServer, client, loginAs, assertError, assertOk, createUser, uniqueName } from '../lib/harness.mjs';
 
 const MONTH = '2031-05';
 let srv, admin, manager, supervisor, agent, steward, technician, other;

@@ -13,8 +13,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, client, assertError, assertOk, hasCJK, DEMO_PASSWORD, BIN } from './lib/harness.mjs';
-import { xlsxRows } from './lib/xlsx.mjs';
+import { startServer, client, assertError, assertOk, hasCJK, DEMO_PASSWORD, BIN } from '../lib/harness.mjs';
+import { xlsxRows } from '../lib/xlsx.mjs';
 
 let srv, dir;
 let admin, manager, supervisor, agent, steward, technician, agent2;

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, client, loginAs, assertError, assertOk, createUser, uniqueName, userTotal,
-} from './lib/harness.mjs';
+} from '../lib/harness.mjs';
 
 let srv;
 let admin;

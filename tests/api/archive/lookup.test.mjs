@@ -4,7 +4,7 @@
 // Chinese-named people with mobile numbers, vehicles with 粤A… plates).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, assertError, assertOk } from './lib/harness.mjs';
+import { startServer, loginAs, assertError, assertOk } from '../lib/harness.mjs';
 
 let srv, agent, agent2, supervisor, manager, technician;
 let demoUnit;     // 3-2-1502 of project 1

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, loginAs, assertError, assertOk } from './lib/harness.mjs';
+import { startServer, loginAs, assertError, assertOk } from '../lib/harness.mjs';
 
 let srv, agent, dir, building;
 before(async () => {

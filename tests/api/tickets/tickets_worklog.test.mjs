@@ -3,7 +3,7 @@
 // anyone's for roles with users.read; exported like every list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, assertError, assertOk } from './lib/harness.mjs';
+import { startServer, client, assertError, assertOk } from '../lib/harness.mjs';
 
 let srv, agent, technician, supervisor, unitId, techId, agentId;
 

@@ -1,7 +1,7 @@
 // audit.test.mjs — the audit log: rows for writes, who may read which rows, ordering, filters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, client, assertError, assertOk, createUser, uniqueName } from './lib/harness.mjs';
+import { startServer, loginAs, client, assertError, assertOk, createUser, uniqueName } from '../lib/harness.mjs';
 
 let srv;
 let admin;

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   startServer, client, loginAs, assertError, assertOk, createUser, uniqueName, rawRequest, hasCJK,
-} from './lib/harness.mjs';
-import { makePng, PNG_MAGIC } from './lib/png.mjs';
+} from '../lib/harness.mjs';
+import { makePng, PNG_MAGIC } from '../lib/png.mjs';
 
 // The office day every ticket of this file is registered on (the test clock is set before login).
 const DAY = '2027-01-15';

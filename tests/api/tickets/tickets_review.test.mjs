@@ -3,7 +3,7 @@
 // it; refusals change nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, assertError, assertOk } from './lib/harness.mjs';
+import { startServer, client, assertError, assertOk } from '../lib/harness.mjs';
 
 let srv, agent, technician, manager, unitId, techId;
 const clock = async (now) => assertOk(await client(srv.url).post('/api/v1/_test/clock', { now }));

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, loginAs, assertError, assertOk, hasCJK, uniqueName } from './lib/harness.mjs';
+import { startServer, loginAs, assertError, assertOk, hasCJK, uniqueName } from '../lib/harness.mjs';
 
 let srv, dir;
 let admin, manager, supervisor, agent, steward, technician, agent2;

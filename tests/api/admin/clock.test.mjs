@@ -2,7 +2,7 @@
 // and its absence without the flag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, assertError, assertOk, createUser, uniqueName } from './lib/harness.mjs';
+import { startServer, loginAs, assertError, assertOk, createUser, uniqueName } from '../lib/harness.mjs';
 
 let srv;
 let admin;

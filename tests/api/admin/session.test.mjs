@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, client, loginAs, assertError, assertOk, assertSecurityHeaders,
   findUser, DB_KIND, DEMO_PASSWORD,
-} from './lib/harness.mjs';
+} from '../lib/harness.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });

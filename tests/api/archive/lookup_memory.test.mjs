@@ -5,7 +5,7 @@
 // project's archive generation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, assertOk } from './lib/harness.mjs';
+import { startServer, loginAs, assertOk } from '../lib/harness.mjs';
 
 let mem, db, other;          // memory lookup; database lookup; a second memory server
 let agentMem, agentDb, adminMem, adminDb, agentOther, manager;

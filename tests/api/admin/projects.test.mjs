@@ -1,7 +1,7 @@
 // projects.test.mjs — projects (管理处): visibility, create, edit with versions, validation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, assertError, assertOk } from './lib/harness.mjs';
+import { startServer, loginAs, assertError, assertOk } from '../lib/harness.mjs';
 
 let srv;
 let admin;

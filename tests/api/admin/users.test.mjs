@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, client, loginAs, roleTriples, assertError, assertOk, findUser, createUser, uniqueName, userTotal,
   DEMO_PASSWORD,
-} from './lib/harness.mjs';
+} from '../lib/harness.mjs';
 
 let srv;
 let admin;
