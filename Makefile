@@ -27,13 +27,17 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 UNIT_SRC := $(wildcard tests/unit/*.c)
 SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o) $(GEN:%=build/san/%.o)
 
-.PHONY: all build deps web run test unit bench clean FORCE
+.PHONY: all build deps layers web run test unit bench clean FORCE
 all: build web
 
 deps:
 	@scripts/deps.sh
 
-build: deps build/kefu
+build: deps layers build/kefu
+
+# The include rules between base/, db/, core/, http/, kit/ and the modules (docs/architecture.md).
+layers:
+	@scripts/check-layers.sh
 
 build/kefu: $(OBJ)
 	@echo "  LD      $@"

@@ -6,7 +6,9 @@
 #define KEFU_ARCHIVE_H
 #include "http/ctx.h"
 #include "core/qb.h"
+#include "archive_public.h"
 #include "kit/codes.h"
+#include "kit/phone.h"
 #include "kit/dates.h"
 #include "kit/scope.h"
 
@@ -19,16 +21,13 @@ typedef struct opt_int { bool present, null; int64_t v; } opt_int;
 /* m² with at most two decimals (number or string) → hundredths. */
 kerr in_area(ctx *c, const char *key, const char *label, opt_int *out);
 void jw_area(jw *w, const char *key, bool has, int64_t hundredths);   /* 89.50 or null */
-kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *phone);
 /* The tests behind the checks above, for callers that report problems their own way (import). */
 bool area_parse(const char *s, int64_t *hundredths);   /* "89.5" → 8950; at most two decimals */
-bool phone_cn_ok(const char *phone);                    /* mobile 1[3-9]… or landline 0xx-… */
 kerr check_id_no(ctx *c, const char *type, const char *no);
 bool id_number_ok(const char *type, const char *no);   /* the test behind check_id_no */
 
 /* Personal data for this user: masked unless they hold people.reveal in that project. */
 bool can_reveal(ctx *c, int64_t project_id);
-const char *mask_phone(ctx *c, int64_t project_id, const char *phone);
 const char *mask_id(ctx *c, int64_t project_id, const char *id_no);
 
 /* The project of a row of `table` (a constant), checked for perm; 404 when not visible. */

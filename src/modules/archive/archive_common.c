@@ -59,21 +59,6 @@ void jw_area(jw *w, const char *key, bool has, int64_t v) {
     jw_raw(w, key, tmp);
 }
 
-bool phone_cn_ok(const char *p) {
-    size_t n = strlen(p), digits = 0, dashes = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] >= '0' && p[i] <= '9') digits++;
-        else if (p[i] == '-') dashes++;
-        else return false;
-    }
-    bool mobile = n == 11 && dashes == 0 && p[0] == '1' && p[1] >= '3' && p[1] <= '9';
-    return mobile || (p[0] == '0' && digits >= 10 && digits <= 16 && dashes <= 2);
-}
-
-kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *p) {
-    if (!p || !*p || phone_cn_ok(p)) return E_OK;
-    return ctx_fail(c, E_VALIDATION, field, "%s格式不正确（手机 11 位，或 020-12345678）", label);
-}
 
 /* GB 11643: 17 digits + check character over weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2. */
 static bool resident_id_ok(const char *s) {

@@ -22,6 +22,7 @@ const code_label COMPLAINT_TYPES_DEFAULT[] = {
 };
 
 const wf_def *ticket_wf(const char *kind) { return kind && !strcmp(kind, "complaint") ? &COMPLAINT_WF : &TICKET_WF; }
+const char *ticket_state_label(const char *kind, const char *state) { return wf_state_label(ticket_wf(kind), state); }
 
 /* ---- the project's own time limits per severity, and its types (kit/settings.h) ---- */
 

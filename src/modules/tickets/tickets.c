@@ -7,7 +7,8 @@
 ** statistics are tickets_list.c.
 */
 #include "complaints.h"
-#include "modules/archive/archive.h"
+#include "modules/archive/archive_public.h"
+#include "kit/phone.h"
 #include "core/deadline.h"
 #include "core/seq.h"
 #include "kit/settings.h"

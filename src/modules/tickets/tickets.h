@@ -10,15 +10,14 @@
 #include "core/workflow.h"
 #include "http/export.h"
 #include "http/input.h"
+#include "tickets_public.h"
 #include "kit/codes.h"
 #include "kit/dates.h"
 #include "kit/scope.h"
 
-extern const code_label TICKET_KINDS[], TICKET_CHANNELS[], REPAIR_CATEGORIES[], SATISFACTIONS[],
-    CALLBACK_METHODS[];
+extern const code_label TICKET_CHANNELS[], SATISFACTIONS[], CALLBACK_METHODS[];
 
 extern const wf_def TICKET_WF;
-bool ticket_is_repair(const char *kind);   /* public_repair, home_repair, service */
 
 /* Dispatch / completion / warning minutes of a category in a project (own or default). */
 typedef struct repair_sla { int64_t dispatch, complete, warn; bool custom; } repair_sla;
@@ -29,9 +28,6 @@ extern const struct setting_spec REPAIR_SLA;   /* the repair time limits as proj
 
 /* The project of ticket id, checked for perm; 404 when not visible. */
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid);
-/* Registers a ticket from the request body (the fields of POST /tickets, read from c->json)
-** in the caller's write transaction: number, first event, deadlines, audit. */
-kerr ticket_register(ctx *c, int64_t *id);
 /* Answers the whole ticket (fields, deadlines, events, allowed actions). */
 kerr ticket_answer(ctx *c, int status, int64_t id);
 /* Ticket list columns (TICKET_COLS FROM TICKET_FROM), written by ticket_summary. */

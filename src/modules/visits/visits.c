@@ -8,7 +8,6 @@
 ** managers' callback quotas).
 */
 #include "visits.h"
-#include "modules/archive/archive.h"
 #include <stdio.h>
 #include <string.h>
 

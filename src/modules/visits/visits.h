@@ -8,7 +8,14 @@
 */
 #ifndef KEFU_VISITS_H
 #define KEFU_VISITS_H
-#include "modules/tickets/tickets.h"
+#include "modules/tickets/tickets_public.h"
+#include "base/clock.h"
+#include "core/workflow.h"
+#include "http/export.h"
+#include "http/input.h"
+#include "kit/codes.h"
+#include "kit/dates.h"
+#include "kit/scope.h"
 #include "core/qb.h"
 
 extern const code_label VISIT_KINDS[];

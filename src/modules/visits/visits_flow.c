@@ -9,7 +9,7 @@
 ** deadlines, audit), linked to the visit; each request at most once.
 */
 #include "visits.h"
-#include "modules/archive/archive.h"
+#include "kit/phone.h"
 #include <string.h>
 
 static kerr record_guard(wf_run *r);

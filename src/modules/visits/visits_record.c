@@ -8,7 +8,6 @@
 ** of that month when its district holds the unit. GET /visits/{id} reads a visit back whole.
 */
 #include "visits.h"
-#include "modules/tickets/complaints.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -275,7 +274,7 @@ static void requests_json(ctx *c, int64_t id, jw *w) {
         jw_str(w, "ticket_number", db_col_text(st, 5));
         jw_str(w, "ticket_state", db_col_text(st, 6));
         jw_str(w, "ticket_state_label",
-               db_col_is_null(st, 6) ? NULL : wf_state_label(ticket_wf(db_col_text(st, 7)), db_col_text(st, 6)));
+               db_col_is_null(st, 6) ? NULL : ticket_state_label(db_col_text(st, 7), db_col_text(st, 6)));
         jw_end(w);
     }
     if (st) db_finish(st);
