@@ -3,6 +3,7 @@
 */
 #include "settings.h"
 #include "kit/scope.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,13 +29,33 @@ static void read_vals(const setting_spec *s, arena *a, db_stmt *st, int first, s
     }
 }
 
+/* The SELECT of a spec's values, built once: the statement cache finds a statement by the
+** address of its text first (db.c), and a repair registration reads its category's limits. */
+static const char *select_sql(const setting_spec *s) {
+    static struct { const setting_spec *spec; char sql[512]; } cache[32];
+    static int n;
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    const char *out = NULL;
+    pthread_mutex_lock(&mu);
+    for (int i = 0; i < n && !out; i++)
+        if (cache[i].spec == s) out = cache[i].sql;
+    if (!out && n < 32) {
+        char cols[256];
+        field_list(s, cols, sizeof cols);
+        snprintf(cache[n].sql, sizeof cache[n].sql, "SELECT %s FROM %s WHERE project_id = ? AND %s = ?", cols,
+                 s->table, s->key_col);
+        cache[n].spec = s;
+        out = cache[n++].sql;
+    }
+    pthread_mutex_unlock(&mu);
+    return out;
+}
+
 bool setting_get(db *d, arena *a, const setting_spec *s, int64_t pid, const char *key, setting_val *v) {
     memset(v, 0, sizeof *v * SETTING_MAX_FIELDS);
     if (s->defaults) s->defaults(key, v);
-    char cols[256], sql[512];
-    field_list(s, cols, sizeof cols);
-    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE project_id = ? AND %s = ?", cols, s->table, s->key_col);
-    db_stmt *st = db_query(d, sql, DI(pid), DT(key ? key : ""));
+    const char *sql = select_sql(s);
+    db_stmt *st = sql ? db_query(d, sql, DI(pid), DT(key ? key : "")) : NULL;
     bool own = st && db_step(st) == DB_ROW;
     if (own) read_vals(s, a, st, 0, v);
     if (st) db_finish(st);
