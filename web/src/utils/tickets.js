@@ -1,6 +1,5 @@
 // The vocabulary of 服务登记 / 维修任务单 (docs/api.md "Tickets"): codes the server accepts,
 // their Chinese names and tag colours, and small helpers shared by the ticket screens.
-import { store, currentProject } from '../store'
 
 /** Kinds in the order the front desk offers them (the most frequent first). */
 export const KINDS = [
@@ -115,15 +114,6 @@ export function placeOf(t) {
   if (t.unit_code && t.location) return `${t.unit_code}（${t.location}）`
   return t.unit_code || t.location || ''
 }
-
-/** Does the user hold one of these roles in the current project (or company-wide)? */
-export function hasRole(...roles) {
-  const mine = [...(currentProject.value?.roles || []), ...(store.companyRoles || [])]
-  return roles.some((r) => mine.includes(r))
-}
-
-/** The roles that may dispatch, call back, close and cancel (docs/api.md Actions). */
-export const DESK_ROLES = ['admin', 'manager', 'supervisor', 'agent', 'steward']
 
 /** A phone read out loud or shown on a slip: 13712348582 → 137****8582 (masked ones stay). */
 export function maskPhone(p) {

@@ -1,0 +1,50 @@
+// The module kit's assembly point. Every folder web/src/modules/NAME/ with an index.js exporting
+// { name, routes, menu, widgets } (and optionally groups) is picked up here at build time; the
+// router, the side menu and the home page read what they show from these lists, so adding a
+// module folder adds its screens without editing them.
+//
+//   routes  — vue-router records, children of the main layout (meta.title, meta.perm,
+//             meta.roles, meta.parent as before); views stay lazy: component: () => import(…)
+//   menu    — { group, order, path, title, icon, perm, roles, test, hint }: an entry of the
+//             side menu's group `group`, placed by `order`
+//   widgets — home-page entries, each with its rule (perm, roles):
+//             { kind: 'shortcut', order, path, title, icon }      常用功能
+//             { kind: 'todo' | 'late', order, label, path, query, to }  我的待办 / 超时提醒 counts
+//             (path and query name the list counted; a query value may be a function)
+//   groups  — menu groups of the module's own: { key, title, order }
+import { allowed } from './kit/roles'
+
+const found = import.meta.glob('./modules/*/index.js', { eager: true })
+
+/** The modules, in the order of their folder names. */
+export const modules = Object.keys(found).sort().map((k) => found[k].default)
+
+/** The side menu's groups: these, and those a module brings. */
+const GROUPS = [
+  { key: 'tickets', title: '服务登记', order: 10 },
+  { key: 'complaints', title: '投诉与拜访', order: 20 },
+  { key: 'archive', title: '业主档案', order: 30 },
+  { key: 'system', title: '系统管理', order: 40 },
+]
+
+const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0)
+
+/** Every module's routes (children of the main layout). */
+export const moduleRoutes = modules.flatMap((m) => m.routes || [])
+
+/** The menu as groups of entries, in order: [{key, title, children: [...]}]. */
+export const menuGroups = (() => {
+  const groups = [...GROUPS]
+  for (const m of modules) {
+    for (const g of m.groups || []) if (!groups.some((x) => x.key === g.key)) groups.push(g)
+  }
+  const entries = modules.flatMap((m) => m.menu || [])
+  return groups.sort(byOrder)
+    .map((g) => ({ key: g.key, title: g.title, children: entries.filter((e) => e.group === g.key).sort(byOrder) }))
+    .filter((g) => g.children.length)
+})()
+
+/** The home page's widgets of one kind that the user may see now, in order. */
+export function widgets(kind) {
+  return modules.flatMap((m) => m.widgets || []).filter((w) => w.kind === kind && allowed(w)).sort(byOrder)
+}
