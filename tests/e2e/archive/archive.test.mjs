@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import {
   PASSWORD, DESKTOP, PHONE, skip, start, stop, assertNoProblems, shot, visible,
   login, assertText, expectHome,
-} from './lib.mjs'
+} from '../lib.mjs'
 
 let base = ''
 let page = null

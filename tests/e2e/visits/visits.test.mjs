@@ -4,11 +4,11 @@
 // request into a repair order with one click (the order carries the visit's unit and the channel
 // 来访); the supervisor then sees one more household visited. Screenshots go to $KEFU_E2E_OUT.
 //
-// Run: KEFU_URL=http://127.0.0.1:PORT node --test tests/e2e/visits.test.mjs (or let lib.mjs start build/kefu).
+// Run: KEFU_URL=http://127.0.0.1:PORT node --test tests/e2e/visits/visits.test.mjs (or let lib.mjs start build/kefu).
 // Needs the demo data: 张伟's plan for this month over buildings 1 and 2 (demo_visits.c).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login, assertText } from './lib.mjs'
+import { PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login, assertText } from '../lib.mjs'
 
 const PHONE_390 = { width: 390, height: 844 }
 

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login, loginDesktop, findInList, assertText,
-} from './lib.mjs'
+} from '../lib.mjs'
 
 const PHONE_390 = { width: 390, height: 844 }
 

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict'
 import {
   PASSWORD, DESKTOP, skipOwn as skip, start, stop, assertNoProblems, shot, visible, login, loginDesktop, findInList,
   assertText,
-} from './lib.mjs'
+} from '../lib.mjs'
 
 const PHONE_390 = { width: 390, height: 844 }
 const DAY = 86400 * 1000
