@@ -188,6 +188,25 @@ bool db_int_a(db *d, int64_t *out, const char *sql, const db_arg *args) {
     return found;
 }
 
+kerr db_read_int_a(db *d, int64_t *out, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return db_last_kerr(d);
+    int rc = db_step(st);
+    bool found = rc == DB_ROW && !db_col_is_null(st, 0);
+    if (found) *out = db_col_int(st, 0);
+    db_finish(st);
+    return found ? E_OK : rc == DB_ERROR ? db_last_kerr(d) : E_NOT_FOUND;
+}
+
+kerr db_read_exists_a(db *d, bool *found, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return db_last_kerr(d);
+    int rc = db_step(st);
+    *found = rc == DB_ROW;
+    db_finish(st);
+    return rc == DB_ERROR ? db_last_kerr(d) : E_OK;
+}
+
 /* SQLite: a RETURNING clause opens an ephemeral table on every execution (about 50 µs for an
 ** INSERT into tickets here, five times the insert itself), so the id comes from
 ** last_insert_rowid; PostgreSQL has no such thing and gets RETURNING id. */

@@ -102,6 +102,13 @@ char *db_text_a(db *d, arena *a, const char *sql, const db_arg *args);  /* NULL 
 ** it inserted nothing (an INSERT … SELECT that found no row). */
 kerr db_insert_a(db *d, int64_t *id, const char *sql, const db_arg *args);
 bool db_exists_a(db *d, const char *sql, const db_arg *args);
+/* The same for reads whose error must reach the answer: E_OK with *out set, E_NOT_FOUND when
+** there is no row (or its value is NULL), else the database's error (db_last_kerr). */
+kerr db_read_int_a(db *d, int64_t *out, const char *sql, const db_arg *args);
+kerr db_read_exists_a(db *d, bool *found, const char *sql, const db_arg *args);   /* E_OK or the error */
+#define db_read_int(d, out, sql, ...) db_read_int_a(d, out, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+#define db_read_exists(d, found, sql, ...) \
+    db_read_exists_a(d, found, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_exec(d, sql, ...)   db_exec_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_query(d, sql, ...)  db_query_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_int(d, out, sql, ...) db_int_a(d, out, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})

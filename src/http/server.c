@@ -326,8 +326,9 @@ static void fault_disarm(ctx *c) {
 static kerr read_error(ctx *c, kerr e) {
     kerr se = db_step_error(c->db);
     if (!se || (e && err_http_status(e) >= 500)) return e;
-    fprintf(stderr, "kefu: %s %s: a failed read was not returned (handler said %s)\n", c->method, c->path,
-            e ? err_code(e) : "ok");
+    const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
+    fprintf(stderr, "kefu: %s %s: a failed read was not returned (handler said %s)%s%s\n", c->method, c->path,
+            e ? err_code(e) : "ok", f ? " at fault " : "", f ? f : "");
     return se;
 }
 

@@ -27,17 +27,27 @@ static void owner_child(ctx *c, db_stmt *st, jw *w, int64_t pid) {
     owner_rec_json(c, &o, pid, w);
 }
 
-/* The current owners (业主/共有人) of one unit, as "owners". */
-static void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
-    db_stmt *st = db_query(c->db, OWNERS_SQL " WHERE r.unit_id = ? AND " OWNERS_FILTER " ORDER BY r.id", DI(uid));
-    jw_arr(w, "owners");
-    while (st && db_step(st) == DB_ROW) {
+/* Writes the rows of a section's query (bound, not stepped) as the array `key`, each by row();
+** returns how the rows ended (E_OK, or the database's error). */
+static kerr section_rows(ctx *c, db_stmt *st, const char *key, int64_t pid, jw *w,
+                         void (*row)(ctx *c, db_stmt *st, jw *w, int64_t pid)) {
+    if (!st) return db_last_kerr(c->db);
+    jw_arr(w, key);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
-        owner_child(c, st, w, pid);
+        row(c, st, w, pid);
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+}
+
+/* The current owners (业主/共有人) of one unit, as "owners". */
+static kerr unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
+    return section_rows(c, db_query(c->db, OWNERS_SQL " WHERE r.unit_id = ? AND " OWNERS_FILTER " ORDER BY r.id", DI(uid)),
+                        "owners", pid, w, owner_child);
 }
 
 void unit_rec_read(db_stmt *st, unit_rec *r) {
@@ -95,14 +105,12 @@ void unit_fields(ctx *c, db_stmt *st, jw *w) {
 
 
 /* Unit rows (UNIT_COLS) with their owners, written as a JSON array's items. */
-void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
+kerr units_json_rows(ctx *c, db_stmt *st, jw *w, int (*next)(void *), void *arg) {
     static const child_batch owners = {
         unit_fields, "owners", OWNERS_SQL, "r.unit_id IN ?*", OWNERS_FILTER, "ORDER BY r.unit_id, r.id", owner_child,
     };
-    json_rows_with_children(c, st, w, next, arg, &owners);
+    return json_rows_with_children(c, st, w, next, arg, &owners);
 }
-
-static bool step_list(void *lq) { return list_next(lq); }
 
 static kerr units_filter(ctx *c, qb *b) {
     int64_t bid = 0, incomplete = 0;
@@ -135,108 +143,101 @@ static kerr units_list(ctx *c) {
     /* owners are read batch by batch on the same connection while the list is read: both
     ** backends allow it (SQLite steps statements side by side; libpq holds whole results) */
     jw *w = list_begin(c);
-    units_json_rows(c, lq.st, w, step_list, &lq);
-    if ((e = list_close(c, &lq))) return e;
+    e = units_json_rows(c, lq.st, w, step_list, &lq);
+    kerr ce = list_close(c, &lq);
+    if (e || (e = ce)) return e;
     list_end(c, lq.total, &pg);
     return E_OK;
 }
 
-static void residents_json(ctx *c, int64_t uid, int64_t pid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT r.id, r.person_id, p.name, p.phone, r.relation, r.since, r.until, r.active "
-                                  "FROM residents r JOIN people p ON p.id = r.person_id WHERE r.unit_id = ? "
-                                  "ORDER BY r.active DESC, r.id", DI(uid));
-    jw_arr(w, "residents");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_int(w, "person_id", db_col_int(st, 1));
-        jw_str(w, "name", db_col_text(st, 2));
-        jw_str(w, "phone", mask_phone(c, pid, db_col_text(st, 3)));
-        jw_str(w, "relation", db_col_text(st, 4));
-        jw_str(w, "since", db_col_text(st, 5));
-        jw_str(w, "until", db_col_text(st, 6));
-        jw_bool(w, "active", db_col_int(st, 7) != 0);
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static void resident_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_int(w, "person_id", db_col_int(st, 1));
+    jw_str(w, "name", db_col_text(st, 2));
+    jw_str(w, "phone", mask_phone(c, pid, db_col_text(st, 3)));
+    jw_str(w, "relation", db_col_text(st, 4));
+    jw_str(w, "since", db_col_text(st, 5));
+    jw_str(w, "until", db_col_text(st, 6));
+    jw_bool(w, "active", db_col_int(st, 7) != 0);
 }
 
-static void vehicles_json(ctx *c, int64_t uid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT v.id, v.plate, v.model, v.color, v.space, v.person_id, p.name, v.remark, v.version "
-                                  "FROM vehicles v LEFT JOIN people p ON p.id = v.person_id "
-                                  "WHERE v.unit_id = ? AND v.active = 1 ORDER BY v.id", DI(uid));
-    jw_arr(w, "vehicles");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_str(w, "plate", db_col_text(st, 1));
-        jw_str(w, "model", db_col_text(st, 2));
-        jw_str(w, "color", db_col_text(st, 3));
-        jw_str(w, "space", db_col_text(st, 4));
-        if (db_col_is_null(st, 5)) jw_null(w, "person_id"); else jw_int(w, "person_id", db_col_int(st, 5));
-        jw_str(w, "owner", db_col_text(st, 6));
-        jw_str(w, "remark", db_col_text(st, 7));
-        jw_int(w, "version", db_col_int(st, 8));
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static kerr residents_json(ctx *c, int64_t uid, int64_t pid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT r.id, r.person_id, p.name, p.phone, r.relation, r.since, r.until, r.active "
+                                           "FROM residents r JOIN people p ON p.id = r.person_id WHERE r.unit_id = ? "
+                                           "ORDER BY r.active DESC, r.id", DI(uid)),
+                        "residents", pid, w, resident_row);
 }
 
-static void pets_json(ctx *c, int64_t uid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT id, kind, name, breed, vaccinated_on, remark, version FROM pets "
-                                  "WHERE unit_id = ? AND active = 1 ORDER BY id", DI(uid));
-    jw_arr(w, "pets");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_str(w, "kind", db_col_text(st, 1));
-        jw_str(w, "name", db_col_text(st, 2));
-        jw_str(w, "breed", db_col_text(st, 3));
-        jw_str(w, "vaccinated_on", db_col_text(st, 4));
-        jw_str(w, "remark", db_col_text(st, 5));
-        jw_int(w, "version", db_col_int(st, 6));
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static void vehicle_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_str(w, "plate", db_col_text(st, 1));
+    jw_str(w, "model", db_col_text(st, 2));
+    jw_str(w, "color", db_col_text(st, 3));
+    jw_str(w, "space", db_col_text(st, 4));
+    if (db_col_is_null(st, 5)) jw_null(w, "person_id"); else jw_int(w, "person_id", db_col_int(st, 5));
+    jw_str(w, "owner", db_col_text(st, 6));
+    jw_str(w, "remark", db_col_text(st, 7));
+    jw_int(w, "version", db_col_int(st, 8));
 }
 
-static void status_history_json(ctx *c, int64_t uid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT h.from_status, h.to_status, h.at, COALESCE(u.display_name, '系统'), h.note "
-                                  "FROM unit_status_history h LEFT JOIN users u ON u.id = h.actor_id "
-                                  "WHERE h.unit_id = ? ORDER BY h.id DESC", DI(uid));
-    jw_arr(w, "status_history");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_str(w, "from", db_col_text(st, 0));
-        jw_str(w, "to", db_col_text(st, 1));
-        jw_time(w, "at", db_col_int(st, 2));
-        jw_str(w, "actor_name", db_col_text(st, 3));
-        jw_str(w, "note", db_col_text(st, 4));
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static kerr vehicles_json(ctx *c, int64_t uid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT v.id, v.plate, v.model, v.color, v.space, v.person_id, p.name, v.remark, "
+                                           "v.version FROM vehicles v LEFT JOIN people p ON p.id = v.person_id "
+                                           "WHERE v.unit_id = ? AND v.active = 1 ORDER BY v.id", DI(uid)),
+                        "vehicles", 0, w, vehicle_row);
+}
+
+static void pet_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_str(w, "kind", db_col_text(st, 1));
+    jw_str(w, "name", db_col_text(st, 2));
+    jw_str(w, "breed", db_col_text(st, 3));
+    jw_str(w, "vaccinated_on", db_col_text(st, 4));
+    jw_str(w, "remark", db_col_text(st, 5));
+    jw_int(w, "version", db_col_int(st, 6));
+}
+
+static kerr pets_json(ctx *c, int64_t uid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT id, kind, name, breed, vaccinated_on, remark, version FROM pets "
+                                           "WHERE unit_id = ? AND active = 1 ORDER BY id", DI(uid)),
+                        "pets", 0, w, pet_row);
+}
+
+static void status_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_str(w, "from", db_col_text(st, 0));
+    jw_str(w, "to", db_col_text(st, 1));
+    jw_time(w, "at", db_col_int(st, 2));
+    jw_str(w, "actor_name", db_col_text(st, 3));
+    jw_str(w, "note", db_col_text(st, 4));
+}
+
+static kerr status_history_json(ctx *c, int64_t uid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT h.from_status, h.to_status, h.at, COALESCE(u.display_name, '系统'), h.note "
+                                           "FROM unit_status_history h LEFT JOIN users u ON u.id = h.actor_id "
+                                           "WHERE h.unit_id = ? ORDER BY h.id DESC", DI(uid)),
+                        "status_history", 0, w, status_row);
 }
 
 /* The whole unit page: fields, owners, residents, vehicles, pets, status history, history. */
 static kerr answer_unit(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " UNIT_COLS " FROM " UNIT_FROM " WHERE u.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
-    int64_t pid = db_col_int(st, 1);
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
+    unit_rec u;
+    unit_rec_read(st, &u);
+    int64_t pid = u.project_id;
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    unit_fields(c, st, w);
+    unit_rec_json(&u, w);
     db_finish(st);
-    unit_owners(c, id, pid, w);
-    residents_json(c, id, pid, w);
-    vehicles_json(c, id, w);
-    pets_json(c, id, w);
-    status_history_json(c, id, w);
-    history_json(c, "unit", id, w);
+    kerr e;
+    if ((e = unit_owners(c, id, pid, w)) || (e = residents_json(c, id, pid, w)) || (e = vehicles_json(c, id, w)) ||
+        (e = pets_json(c, id, w)) || (e = status_history_json(c, id, w)) || (e = history_json(c, "unit", id, w)))
+        return e;
     jw_end(w);
     return E_OK;
 }

@@ -21,40 +21,47 @@ const code_label COMPLAINT_TYPES_DEFAULT[] = {
 
 const wf_def *ticket_wf(const char *kind) { return kind && !strcmp(kind, "complaint") ? &COMPLAINT_WF : &TICKET_WF; }
 
-complaint_rule complaint_rule_of(db *d, int64_t pid, const char *severity) {
+kerr complaint_rule_of(db *d, int64_t pid, const char *severity, complaint_rule *out) {
     bool major = severity && !strcmp(severity, "major");
     complaint_rule r = {major ? 72 : 24, major ? 120 : 72, 24, 24, false};
     db_stmt *st = db_query(d, "SELECT reply_hours, handle_hours, callback_hours, escalate_hours FROM complaint_rules "
                               "WHERE project_id = ? AND severity = ?", DI(pid), DT(major ? "major" : "normal"));
-    if (st && db_step(st) == DB_ROW)
-        r = (complaint_rule){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), db_col_int(st, 3), true};
-    if (st) db_finish(st);
-    return r;
+    if (!st) return db_last_kerr(d);
+    int rc = db_step(st);
+    if (rc == DB_ROW) r = (complaint_rule){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), db_col_int(st, 3), true};
+    db_finish(st);
+    *out = r;
+    return rc == DB_ERROR ? db_last_kerr(d) : E_OK;
 }
 
 /* ---- types: the defaults, changed or added to by the project ---- */
 
-/* Label of type `code` in the project; *active says whether new complaints may use it. */
-static const char *type_label(ctx *c, int64_t pid, const char *code, bool *active) {
+/* Label of type `code` in the project (NULL when unknown) in *label; *active says whether new
+** complaints may use it. */
+static kerr type_label(ctx *c, int64_t pid, const char *code, const char **label, bool *active) {
     *active = false;
-    char *label = NULL;
+    *label = NULL;
     db_stmt *st = db_query(c->db, "SELECT label, active FROM complaint_types WHERE project_id = ? AND code = ?", DI(pid),
                            DT(code));
-    if (st && db_step(st) == DB_ROW) {
-        label = arena_strdup(&c->a, db_col_text(st, 0));
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *label = arena_strdup(&c->a, db_col_text(st, 0));
         *active = db_col_int(st, 1) != 0;
     }
-    if (st) db_finish(st);
-    if (label) return label;
-    const char *l = code_label_of(COMPLAINT_TYPES_DEFAULT, code);
-    *active = l != NULL;
-    return l;
+    db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
+    if (*label) return E_OK;
+    *label = code_label_of(COMPLAINT_TYPES_DEFAULT, code);
+    *active = *label != NULL;
+    return E_OK;
 }
 
-const char *complaint_type_label(ctx *c, int64_t pid, const char *code) {
+kerr complaint_type_label(ctx *c, int64_t pid, const char *code, const char **label) {
     bool active;
-    const char *l = type_label(c, pid, code, &active);
-    return l ? l : code;
+    kerr e = type_label(c, pid, code, label, &active);
+    if (!e && !*label) *label = code;
+    return e;
 }
 
 static kerr types_list(ctx *c) {
@@ -63,13 +70,14 @@ static kerr types_list(ctx *c) {
     if (e) return e;
     db_stmt *st = db_query(c->db, "SELECT code, label, active, sort FROM complaint_types WHERE project_id = ? "
                                   "ORDER BY sort, code", DI(pid));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_arr(w, "items");
     for (const code_label *t = COMPLAINT_TYPES_DEFAULT; t->code; t++) {
         bool active;
-        const char *label = type_label(c, pid, t->code, &active);
+        const char *label;
+        if ((e = type_label(c, pid, t->code, &label, &active))) { db_finish(st); return e; }
         jw_obj(w, NULL);
         jw_str(w, "code", t->code);
         jw_str(w, "label", label);
@@ -77,7 +85,8 @@ static kerr types_list(ctx *c) {
         jw_bool(w, "custom", false);
         jw_end(w);
     }
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         if (code_label_of(COMPLAINT_TYPES_DEFAULT, db_col_text(st, 0))) continue;
         jw_obj(w, NULL);
         jw_str(w, "code", db_col_text(st, 0));
@@ -89,7 +98,7 @@ static kerr types_list(ctx *c) {
     db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 static bool code_ok(const char *s) {
@@ -129,8 +138,10 @@ static kerr type_put(ctx *c) {
 
 /* ---- time limits per severity ---- */
 
-static void rule_json(ctx *c, int64_t pid, const code_label *sev, jw *w) {
-    complaint_rule r = complaint_rule_of(c->db, pid, sev->code);
+static kerr rule_json(ctx *c, int64_t pid, const code_label *sev, jw *w) {
+    complaint_rule r;
+    kerr e = complaint_rule_of(c->db, pid, sev->code, &r);
+    if (e) return e;
     jw_obj(w, NULL);
     jw_str(w, "severity", sev->code);
     jw_str(w, "severity_label", sev->label);
@@ -140,6 +151,7 @@ static void rule_json(ctx *c, int64_t pid, const code_label *sev, jw *w) {
     jw_int(w, "escalate_hours", r.escalate);
     jw_bool(w, "custom", r.custom);
     jw_end(w);
+    return E_OK;
 }
 
 static kerr rules_list(ctx *c) {
@@ -149,10 +161,10 @@ static kerr rules_list(ctx *c) {
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_arr(w, "items");
-    for (const code_label *s = COMPLAINT_SEVERITIES; s->code; s++) rule_json(c, pid, s, w);
+    for (const code_label *s = COMPLAINT_SEVERITIES; s->code && !e; s++) e = rule_json(c, pid, s, w);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return e;
 }
 
 static kerr rule_put(ctx *c) {
@@ -169,8 +181,8 @@ static kerr rule_put(ctx *c) {
         (e = in_int(c, "escalate_hours", "升级至经理（小时）", IN_REQUIRED, 1, 720, &eh, NULL)))
         return e;
     if (rh > hh) return ctx_fail(c, E_VALIDATION, "reply_hours", "答复时限不能长于处理时限");
-    complaint_rule old = complaint_rule_of(c->db, pid, sev->code);
-    if ((e = db_exec(c->db, "DELETE FROM complaint_rules WHERE project_id = ? AND severity = ?", DI(pid), DT(sev->code))) ||
+    complaint_rule old;
+    if ((e = complaint_rule_of(c->db, pid, sev->code, &old)) || (e = db_exec(c->db, "DELETE FROM complaint_rules WHERE project_id = ? AND severity = ?", DI(pid), DT(sev->code))) ||
         (e = db_exec(c->db, "INSERT INTO complaint_rules(project_id, severity, reply_hours, handle_hours, callback_hours, "
                             "escalate_hours, updated_at) VALUES (?,?,?,?,?,?,?)",
                      DI(pid), DT(sev->code), DI(rh), DI(hh), DI(ch), DI(eh), DI(c->now))))
@@ -179,8 +191,7 @@ static kerr rule_put(ctx *c) {
                                               "\"handle_hours\":{\"from\":%lld,\"to\":%lld}}", sev->code,
                                        (long long)old.reply, (long long)rh, (long long)old.handle, (long long)hh);
     if ((e = ctx_audit(c, pid, "complaint_rule", pid, "update", changes))) return e;
-    rule_json(c, pid, sev, ctx_json(c, 200));
-    return E_OK;
+    return rule_json(c, pid, sev, ctx_json(c, 200));
 }
 
 /* ---- registration ---- */
@@ -196,9 +207,11 @@ static kerr read_staff(ctx *c, int64_t pid, complaint_in *in) {
         const char *field = arena_printf(&c->a, "staff_ids[%zu]", i);
         if (!json_is_integer(v)) return ctx_fail(c, E_VALIDATION, field, "被投诉人应为用户编号");
         int64_t id = json_integer_value(v);
-        if (!db_exists(c->db, "SELECT 1 FROM user_roles WHERE user_id = ? AND (project_id = ? OR project_id IS NULL)",
-                       DI(id), DI(pid)))
-            return ctx_fail(c, E_VALIDATION, field, "被投诉人不是本管理处的员工");
+        bool staff = false;
+        kerr e = db_read_exists(c->db, &staff, "SELECT 1 FROM user_roles WHERE user_id = ? AND (project_id = ? OR "
+                                               "project_id IS NULL)", DI(id), DI(pid));
+        if (e) return e;
+        if (!staff) return ctx_fail(c, E_VALIDATION, field, "被投诉人不是本管理处的员工");
         bool dup = false;
         for (int k = 0; k < in->nstaff; k++) dup |= in->staff[k] == id;
         if (!dup) in->staff[in->nstaff++] = id;
@@ -218,7 +231,9 @@ kerr complaint_read_given(ctx *c, int64_t pid, complaint_in *in) {
     if (type && alias && strcmp(type, alias)) return ctx_fail(c, E_VALIDATION, "type", "type 与 complaint_type 不一致");
     in->type = type ? type : alias;
     bool active;
-    if (in->type && (!type_label(c, pid, in->type, &active) || !active))
+    const char *label = NULL;
+    if (in->type && (e = type_label(c, pid, in->type, &label, &active))) return e;
+    if (in->type && (!label || !active))
         return ctx_fail(c, E_VALIDATION, type ? "complaint_type" : "type", "投诉类型「%s」不存在或已停用", in->type);
     in->staff_given = json_object_get(c->json, "staff_ids") != NULL;
     return E_OK;
@@ -241,9 +256,11 @@ kerr complaint_read(ctx *c, const char *kind, int64_t pid, complaint_in *in) {
 }
 
 kerr complaint_register(ctx *c, int64_t pid, int64_t id, const char *number, const complaint_in *in) {
-    complaint_rule r = complaint_rule_of(c->db, pid, in->severity);
+    complaint_rule r;
+    kerr e = complaint_rule_of(c->db, pid, in->severity, &r);
+    if (e) return e;
     int64_t reply_due = c->now + r.reply * 3600, handle_due = c->now + r.handle * 3600;
-    kerr e = db_exec(c->db, "INSERT INTO complaints(ticket_id, project_id, type, severity, reply_due_at, handle_due_at, "
+    e = db_exec(c->db, "INSERT INTO complaints(ticket_id, project_id, type, severity, reply_due_at, handle_due_at, "
                             "created_at) VALUES (?,?,?,?,?,?,?)",
                      DI(id), DI(pid), DT(in->type), DT(in->severity), DI(reply_due), DI(handle_due), DI(c->now));
     for (int i = 0; !e && i < in->nstaff; i++)
@@ -260,44 +277,51 @@ kerr complaint_register(ctx *c, int64_t pid, int64_t id, const char *number, con
 
 /* ---- who sees and acts ---- */
 
-bool complaint_hides(ctx *c, int64_t id) {
-    return db_exists(c->db, "SELECT 1 FROM complaint_staff WHERE ticket_id = ? AND user_id = ?", DI(id), DI(c->user->id));
+kerr complaint_hides(ctx *c, int64_t id, bool *hides) {
+    return db_read_exists(c->db, hides, "SELECT 1 FROM complaint_staff WHERE ticket_id = ? AND user_id = ?", DI(id),
+                          DI(c->user->id));
 }
 
-bool complaint_user_named(ctx *c) {
-    return db_exists(c->db, "SELECT 1 FROM complaint_staff WHERE user_id = ?", DI(c->user->id));
+kerr complaint_user_named(ctx *c, bool *named) {
+    return db_read_exists(c->db, named, "SELECT 1 FROM complaint_staff WHERE user_id = ?", DI(c->user->id));
 }
 
-unsigned complaint_roles(ctx *c, int64_t pid, int64_t id) {
-    unsigned r = auth_roles_in(c->user, pid);
-    if (db_exists(c->db, "SELECT 1 FROM complaints WHERE ticket_id = ? AND handler_id = ?", DI(id), DI(c->user->id)))
-        r |= ROLE_HANDLER;
-    return r;
+kerr complaint_roles(ctx *c, int64_t pid, int64_t id, unsigned *roles) {
+    bool handler = false;
+    kerr e = db_read_exists(c->db, &handler, "SELECT 1 FROM complaints WHERE ticket_id = ? AND handler_id = ?", DI(id),
+                            DI(c->user->id));
+    *roles = auth_roles_in(c->user, pid) | (handler ? ROLE_HANDLER : 0);
+    return e;
 }
 
 /* ---- the ticket page's complaint section ---- */
 
-static void staff_json(ctx *c, int64_t id, jw *w) {
+static kerr staff_json(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name FROM complaint_staff s JOIN users u ON u.id = s.user_id "
                                   "WHERE s.ticket_id = ? ORDER BY u.id", DI(id));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "staff");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_str(w, "display_name", db_col_text(st, 1));
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 #define DETAIL "cp.type, cp.severity, cp.department, cp.handler_id, hu.display_name, cp.assigned_at, cp.reply_due_at, " \
                "cp.handle_due_at, cp.reply, cp.reply_method, cp.replied_at, cp.cause, cp.corrective, cp.preventive, " \
                "cp.result, cp.valid, cp.handled_at, cp.escalation_level, cp.escalated_at, cp.project_id"
 
-static void detail_fields(ctx *c, db_stmt *st, jw *w) {
+static kerr detail_fields(ctx *c, db_stmt *st, jw *w) {
     bool active;
-    const char *tl = type_label(c, db_col_int(st, 19), db_col_text(st, 0), &active);
+    const char *tl;
+    kerr e = type_label(c, db_col_int(st, 19), db_col_text(st, 0), &tl, &active);
+    if (e) return e;
     jw_str(w, "type", db_col_text(st, 0));
     jw_str(w, "type_label", tl ? tl : db_col_text(st, 0));
     jw_str(w, "severity", db_col_text(st, 1));
@@ -322,21 +346,23 @@ static void detail_fields(ctx *c, db_stmt *st, jw *w) {
     int64_t lv = db_col_int(st, 17);
     jw_str(w, "escalation_label", levels[lv >= 0 && lv <= 2 ? lv : 0]);
     jw_time(w, "escalated_at", db_col_int(st, 18));
+    return E_OK;
 }
 
-void complaint_details(ctx *c, int64_t id, jw *w) {
+kerr complaint_details(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT " DETAIL " FROM complaints cp LEFT JOIN users hu ON hu.id = cp.handler_id "
                                   "WHERE cp.ticket_id = ?", DI(id));
-    if (!st) return;
-    if (db_step(st) == DB_ROW) {
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    kerr e = rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;
+    if (rc == DB_ROW) {
         jw_obj(w, "complaint");
-        detail_fields(c, st, w);
-        db_finish(st);
-        staff_json(c, id, w);
-        jw_end(w);
-        return;
+        e = detail_fields(c, st, w);
     }
     db_finish(st);
+    if (rc == DB_ROW && !e) e = staff_json(c, id, w);
+    if (rc == DB_ROW) jw_end(w);
+    return e;
 }
 
 /* ---- notifications ---- */
@@ -365,19 +391,22 @@ static kerr notifications_list(ctx *c) {
     page pg;
     int64_t unread = 0, nunread = 0;
     kerr e;
-    if ((e = q_page(c, &pg)) || (e = q_int(c, "unread", "未读", 0, 1, 0, &unread))) return e;
-    db_int(c->db, &nunread, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", DI(c->user->id));
+    if ((e = q_page(c, &pg)) || (e = q_int(c, "unread", "未读", 0, 1, 0, &unread)) ||
+        (e = db_read_int(c->db, &nunread, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+                         DI(c->user->id))))
+        return e;
     db_stmt *st = db_query(c->db, unread ? "SELECT id, project_id, entity, entity_id, kind, title, created_at, read_at FROM "
                                            "notifications WHERE user_id = ? AND read_at IS NULL ORDER BY id DESC LIMIT ? OFFSET ?"
                                          : "SELECT id, project_id, entity, entity_id, kind, title, created_at, read_at FROM "
                                            "notifications WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
                            DI(c->user->id), DI(pg.per_page), DI(pg.offset));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_int(w, "unread", nunread);
     jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_int(w, "project_id", db_col_int(st, 1));
@@ -392,7 +421,7 @@ static kerr notifications_list(ctx *c) {
     db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 /* Marks one notification (or, without {id}, all of the user's) as read. */

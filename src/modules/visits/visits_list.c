@@ -59,8 +59,10 @@ kerr visits_list(ctx *c) {
     if ((e = list_open_counted(c, &b, VISIT_COLS, VISIT_FROM, "visits v", order, &pg, &lq))) return e;
     jw *w = list_begin(c);
     while (list_next(&lq)) {
+        visit_item v;
+        visit_item_read(lq.st, &v);
         jw_obj(w, NULL);
-        visit_summary(lq.st, w);
+        visit_summary(&v, w);
         jw_end(w);
     }
     if ((e = list_close(c, &lq))) return e;
