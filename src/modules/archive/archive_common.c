@@ -259,9 +259,11 @@ kerr history_json(ctx *c, const char *entity, int64_t id, jw *w) {
     return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
-/* Rows with their children (see archive.h): parents are written in batches of 100, each batch's
-** children from one query, then spliced into their parent objects. */
-#define ROW_BATCH 100
+/* Rows with their children (see archive.h): parents are written in batches of 64, each batch's
+** children from one query, then spliced into their parent objects. A batch is no larger than a
+** qb holds bound ids (QB_MAX_ARGS): with 100, a page of more than 64 rows made the children's
+** query overflow, and that failure used to be dropped (no owners on a page of 100). */
+#define ROW_BATCH QB_MAX_ARGS
 
 /* The children of a batch's parents (ids[n]) into kids[k], the buffer of ids[k]. */
 static kerr batch_children(ctx *c, const child_batch *cb, const int64_t *ids, const int64_t *pids, int n, buf *kids) {

@@ -291,8 +291,9 @@ typedef struct unit_old { char *entrance, *room, *bcode, *use, *structure, *hold
 static kerr load_unit(ctx *c, int64_t id, unit_old *o) {
     db_stmt *st = db_query(c->db, "SELECT u.entrance, u.room, b.code, u.use_type, u.structure, u.holder, u.status, u.remark, "
                                   "u.floor, u.area_build, u.area_use FROM " UNIT_FROM " WHERE u.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
     char **s[] = {&o->entrance, &o->room, &o->bcode, &o->use, &o->structure, &o->holder, &o->status, &o->remark};
     for (int i = 0; i < 8; i++) *s[i] = arena_strdup(&c->a, db_col_text(st, i));
     o->hf = !db_col_is_null(st, 8), o->floor = db_col_int(st, 8);
@@ -513,8 +514,9 @@ static kerr answer_small(ctx *c, int status, const char *table, int64_t id) {
                                         "WHERE v.id = ?", DI(id))
                       : db_query(c->db, "SELECT id, unit_id, kind, name, breed, vaccinated_on, remark, version, active "
                                         "FROM pets WHERE id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
     jw_int(w, "id", db_col_int(st, 0));

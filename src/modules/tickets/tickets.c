@@ -93,12 +93,15 @@ static kerr read_place(ctx *c, ticket_in *in) {
     int64_t body_pid = 0, upid = 0;
     if ((e = in_int(c, "project_id", "管理处", 0, 1, INT64_MAX, &body_pid, NULL))) return e;
     db_stmt *st = db_query(c->db, "SELECT project_id, building_id, code FROM units WHERE id = ?", DI(in->unit_id));
-    if (st && db_step(st) == DB_ROW) {
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         upid = db_col_int(st, 0);
         in->building_id = db_col_int(st, 1);
         in->unit_code = arena_strdup(&c->a, db_col_text(st, 2));
     }
-    if (st) db_finish(st);
+    db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
     if (!upid || !auth_sees_project(c->user, upid) || (body_pid && body_pid != upid))
         return ctx_fail(c, E_VALIDATION, "unit_id", "房屋不存在或不属于该管理处");
     in->pid = upid;
