@@ -115,7 +115,39 @@ bool db_bind_args(db_stmt *st, const db_arg *args) {
     return true;
 }
 
-int db_step(db_stmt *st) { return st->d->ops->step(st->b); }
+/* Whether this step is the one db_fault_arm chose. */
+static bool fault_now(db *d, const db_stmt *st) {
+    if (d->fault.match[0] && !strstr(st->sql, d->fault.match)) return false;
+    if (--d->fault.left > 0) return false;
+    d->fault.fired = true;
+    if (!d->step_err) d->step_err = d->fault.err;
+    return true;
+}
+
+int db_step(db_stmt *st) {
+    db *d = st->d;
+    if (d->fault.left > 0 && fault_now(d, st)) return DB_ERROR;
+    int rc = d->ops->step(st->b);
+    if (rc == DB_ERROR && !d->step_err) d->step_err = d->ops->last_kerr(d->conn);
+    return rc;
+}
+
+kerr db_step_error(const db *d) { return d->step_err; }
+void db_step_error_clear(db *d) { d->step_err = E_OK; }
+
+void db_fault_arm(db *d, int n, const char *match, kerr err) {
+    d->fault.left = n > 0 ? n : 0;
+    d->fault.err = err;
+    d->fault.fired = false;
+    snprintf(d->fault.match, sizeof d->fault.match, "%s", match ? match : "");
+}
+
+bool db_fault_disarm(db *d) {
+    bool fired = d->fault.fired;
+    d->fault.left = 0;
+    d->fault.fired = false;
+    return fired;
+}
 int64_t db_col_int(db_stmt *st, int c) { return st->d->ops->col_int(st->b, c); }
 const char *db_col_text(db_stmt *st, int c) { return st->d->ops->col_text(st->b, c); }
 bool db_col_is_null(db_stmt *st, int c) { return st->d->ops->col_is_null(st->b, c); }
@@ -154,6 +186,25 @@ bool db_int_a(db *d, int64_t *out, const char *sql, const db_arg *args) {
     if (found) *out = db_col_int(st, 0);
     db_finish(st);
     return found;
+}
+
+kerr db_read_int_a(db *d, int64_t *out, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return db_last_kerr(d);
+    int rc = db_step(st);
+    bool found = rc == DB_ROW && !db_col_is_null(st, 0);
+    if (found) *out = db_col_int(st, 0);
+    db_finish(st);
+    return found ? E_OK : rc == DB_ERROR ? db_last_kerr(d) : E_NOT_FOUND;
+}
+
+kerr db_read_exists_a(db *d, bool *found, const char *sql, const db_arg *args) {
+    db_stmt *st = db_query_a(d, sql, args);
+    if (!st) return db_last_kerr(d);
+    int rc = db_step(st);
+    *found = rc == DB_ROW;
+    db_finish(st);
+    return rc == DB_ERROR ? db_last_kerr(d) : E_OK;
 }
 
 /* SQLite: a RETURNING clause opens an ephemeral table on every execution (about 50 µs for an
@@ -232,8 +283,8 @@ void db_rollback(db *d) {
 bool db_in_tx(const db *d) { return d->in_tx; }
 int64_t db_changes(db *d) { return d->ops->changes(d->conn); }
 int64_t db_total_changes(db *d) { return d->ops->total_changes(d->conn); }
-const char *db_errmsg(db *d) { return d->ops->errmsg(d->conn); }
-kerr db_last_kerr(db *d) { return d->ops->last_kerr(d->conn); }
+const char *db_errmsg(db *d) { return d->fault.fired ? "injected fault (X-Kefu-Fault)" : d->ops->errmsg(d->conn); }
+kerr db_last_kerr(db *d) { return d->fault.fired ? d->fault.err : d->ops->last_kerr(d->conn); }
 kerr db_backup(db *d, const char *dest, char *err, size_t n) {
     return d->ops->backup(d->conn, dest, err, n);
 }

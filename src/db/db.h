@@ -102,6 +102,13 @@ char *db_text_a(db *d, arena *a, const char *sql, const db_arg *args);  /* NULL 
 ** it inserted nothing (an INSERT … SELECT that found no row). */
 kerr db_insert_a(db *d, int64_t *id, const char *sql, const db_arg *args);
 bool db_exists_a(db *d, const char *sql, const db_arg *args);
+/* The same for reads whose error must reach the answer: E_OK with *out set, E_NOT_FOUND when
+** there is no row (or its value is NULL), else the database's error (db_last_kerr). */
+kerr db_read_int_a(db *d, int64_t *out, const char *sql, const db_arg *args);
+kerr db_read_exists_a(db *d, bool *found, const char *sql, const db_arg *args);   /* E_OK or the error */
+#define db_read_int(d, out, sql, ...) db_read_int_a(d, out, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
+#define db_read_exists(d, found, sql, ...) \
+    db_read_exists_a(d, found, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_exec(d, sql, ...)   db_exec_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_query(d, sql, ...)  db_query_a(d, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
 #define db_int(d, out, sql, ...) db_int_a(d, out, sql, (const db_arg[]){__VA_ARGS__ __VA_OPT__(,) DEND_})
@@ -124,6 +131,18 @@ int64_t db_total_changes(db *d);   /* rows changed on this connection since it o
 /* ---- errors ---- */
 const char *db_errmsg(db *d);  /* for logs only, never for users */
 kerr db_last_kerr(db *d);      /* E_DUPLICATE on unique violation, E_BUSY, else E_INTERNAL */
+/* The first error a step returned on this connection since the last clear, as db_last_kerr
+** said then (E_OK if none): the server checks that a read request's handler returned it. */
+kerr db_step_error(const db *d);
+void db_step_error_clear(db *d);
+
+/* ---- fault injection, for tests (the server arms it only with --test-clock) ---- */
+/* The n-th db_step from now on this connection (n ≥ 1), counting only statements whose SQL
+** contains `match` when it is not NULL or empty, fails without reaching the backend: it returns
+** DB_ERROR and db_last_kerr says err (E_BUSY, E_INTERNAL) until disarmed. The steps before and
+** after it run normally (one transient fault, as SQLite's own fault-injection tests do). */
+void db_fault_arm(db *d, int n, const char *match, kerr err);
+bool db_fault_disarm(db *d);   /* true when the fault fired */
 
 /* ---- schema and maintenance ---- */
 kerr db_migrate(db *d, int *version_out);   /* applies embedded migrations in order */

@@ -70,6 +70,9 @@ struct db {
     /* By the address of the caller's SQL text (almost always a literal): a statement found there
     ** is taken once strcmp confirms the text, without hashing it. */
     struct { const char *at; db_stmt *st; } recent[DB_RECENT_SLOTS];
+    kerr step_err;      /* the first error a step returned since db_step_error_clear */
+    /* db_fault_arm: `left` steps (of statements whose SQL holds `match`) until one fails */
+    struct { int left; kerr err; bool fired; char match[64]; } fault;
 };
 
 extern const db_ops db_sqlite_ops;

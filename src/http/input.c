@@ -232,14 +232,16 @@ kerr list_open_counted(ctx *c, qb *b, const char *cols, const char *from, const 
 }
 
 bool list_next(listq *lq) {
-    if (!lq->st || db_step(lq->st) != DB_ROW) return false;
+    if (!lq->st || (lq->rc = db_step(lq->st)) != DB_ROW) return false;
     lq->rows++;
     return true;
 }
 
+/* A list whose rows stopped on an error answers the error, not a short page. */
 kerr list_close(ctx *c, listq *lq) {
     if (lq->st) db_finish(lq->st);
     lq->st = NULL;
+    if (lq->rc == DB_ERROR) return db_last_kerr(c->db);
     if (lq->rows < lq->per_page && (lq->rows > 0 || lq->offset == 0)) {
         lq->total = lq->offset + lq->rows;   /* the last page: it tells the total */
         return E_OK;

@@ -47,6 +47,7 @@ struct qb;
 typedef struct listq {
     db_stmt *st;
     int64_t total, rows, offset, per_page;
+    int rc;                       /* the last step: DB_ROW, DB_DONE or DB_ERROR (list_close returns it) */
     const char *count_sql;
     const db_arg *args;
 } listq;

@@ -304,6 +304,34 @@ static kerr render_export(ctx *c) {
     return E_OK;
 }
 
+/* Test servers only (--test-clock): "X-Kefu-Fault: N busy|io [SQL text]" makes the N-th
+** database step of a read request's handler fail (db_fault_arm), counting only statements
+** whose SQL holds the text when one is given. The answer says whether it fired in the same
+** header. A production server never reads the header. */
+static void fault_arm(ctx *c) {
+    const char *h = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
+    int n = 0, at = 0;
+    char kind[8] = "";
+    if (!h || sscanf(h, "%d %7s %n", &n, kind, &at) < 2 || n < 1) return;
+    db_fault_arm(c->db, n, at ? h + at : NULL, strcmp(kind, "io") ? E_BUSY : E_INTERNAL);
+}
+
+static void fault_disarm(ctx *c) {
+    if (cfg->test_clock && ctx_req_header(c, "X-Kefu-Fault"))
+        ctx_header(c, "X-Kefu-Fault", db_fault_disarm(c->db) ? "fired" : "unfired");
+}
+
+/* A read request during which a database step failed ends in that error, even when the code
+** that saw it answered anyway (a read error must never become a 200 or a 404). */
+static kerr read_error(ctx *c, kerr e) {
+    kerr se = db_step_error(c->db);
+    if (!se || (e && err_http_status(e) >= 500)) return e;
+    const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
+    fprintf(stderr, "kefu: %s %s: a failed read was not returned (handler said %s)%s%s\n", c->method, c->path,
+            e ? err_code(e) : "ok", f ? " at fault " : "", f ? f : "");
+    return se;
+}
+
 static kerr pipeline(ctx *c) {
     route_match m;
     router_match(&c->a, c->method, c->path, &m);
@@ -322,13 +350,16 @@ static kerr pipeline(ctx *c) {
     c->now = clock_now();
     c->db = db_pool_reader();
     if (!c->db) return E_BUSY;
-    bool read_only = !is_write_method(c->method) && !(c->route->flags & RF_PUBLIC);
+    db_step_error_clear(c->db);
+    bool reads = !is_write_method(c->method), read_only = reads && !(c->route->flags & RF_PUBLIC);
     if (read_only && db_begin_read(c->db)) return E_BUSY;
     e = check_access(c);
     if (!e) e = check_export(c);
-    if (!e && is_write_method(c->method) && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
+    if (!e && !reads && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
+    if (!e && reads) fault_arm(c);
     if (!e) e = run_handler(c);
     if (c->suspended) return E_OK;     /* the writer thread has the ctx now */
+    if (reads) fault_disarm(c), e = read_error(c, e);
     if (!e && c->export_format && strcmp(c->export_format, "pdf") && c->status == 200) e = render_export(c);
     if (read_only) db_end_read(c->db);
     return e;
@@ -342,7 +373,8 @@ static void write_error(ctx *c, kerr e) {
                 c->db ? db_errmsg(c->db) : "-");
     if (e == E_TOO_LARGE && !c->err_msg)
         c->err_msg = arena_printf(&c->a, "提交的内容过大（上限 %zu KB）", c->body_limit / 1024);
-    jw *w = ctx_json(c, status);
+    c->content_type = NULL;            /* whatever the handler began (a PDF) is dropped */
+    jw *w = ctx_json(c, status);       /* and so is the JSON it had written so far */
     jw_obj(w, NULL);
     jw_obj(w, "error");
     jw_str(w, "code", err_code(e));

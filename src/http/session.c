@@ -38,9 +38,9 @@ static bool load_roles(ctx *c, db *d, auth_user *u) {
     db_stmt *st = db_query(d, "SELECT COALESCE(project_id, 0), role FROM user_roles WHERE user_id = ? "
                               "ORDER BY COALESCE(project_id, 0), id", DI(u->id));
     if (!st) return false;
-    int cap = 8;
+    int cap = 8, rc = DB_DONE;
     u->roles = arena_alloc(&c->a, sizeof(user_role) * (size_t)cap);
-    while (u->roles && db_step(st) == DB_ROW) {
+    while (u->roles && (rc = db_step(st)) == DB_ROW) {
         unsigned r = role_from_name(db_col_text(st, 1));
         if (!r) continue;
         if (u->nroles == cap) {
@@ -53,7 +53,7 @@ static bool load_roles(ctx *c, db *d, auth_user *u) {
         u->roles[u->nroles++] = (user_role){db_col_int(st, 0), r};
     }
     db_finish(st);
-    return u->roles != NULL;
+    return u->roles != NULL && rc != DB_ERROR;   /* some roles missing would be a narrower user */
 }
 
 auth_user *session_load_user(ctx *c, db *d, int64_t user_id, bool *disabled) {
@@ -113,10 +113,12 @@ static kerr auth_bearer(ctx *c, const char *token) {
     uint64_t epoch = authcache_epoch();    /* before reading: a change after it invalidates */
     db_stmt *st = db_query(c->db, "SELECT id, user_id, COALESCE(last_used_at, 0) FROM api_tokens "
                                   "WHERE token_hash = ? AND revoked_at IS NULL", DT(h));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     int64_t tid = 0, uid = 0, last = 0;
-    if (db_step(st) == DB_ROW) { tid = db_col_int(st, 0); uid = db_col_int(st, 1); last = db_col_int(st, 2); }
+    int rc = db_step(st);
+    if (rc == DB_ROW) { tid = db_col_int(st, 0); uid = db_col_int(st, 1); last = db_col_int(st, 2); }
     db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);   /* a busy database is not a bad token */
     if (!tid) return E_UNAUTH;
     bool disabled = false;
     c->user = session_load_user(c, c->db, uid, &disabled);
@@ -138,10 +140,11 @@ kerr session_authenticate(ctx *c) {
     uint64_t epoch = authcache_epoch();
     db_stmt *st = db_query(c->db, "SELECT s.id, s.csrf_token, s.last_seen_at, s.expires_at, " USER_COLS
                                   " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", DT(h));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     int64_t sid = 0, last = 0, exp = 0;
     bool disabled = true;
-    if (db_step(st) == DB_ROW) {
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         sid = db_col_int(st, 0);
         c->csrf_token = arena_strdup(&c->a, db_col_text(st, 1));
         last = db_col_int(st, 2);
@@ -149,8 +152,9 @@ kerr session_authenticate(ctx *c) {
         c->user = user_from_row(c, st, 4, &disabled);
     }
     db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
     if (!sid || !c->user || disabled || c->now >= exp || c->now - last > SESSION_IDLE_S) return E_UNAUTH;
-    if (!load_roles(c, c->db, c->user)) return E_INTERNAL;
+    if (!load_roles(c, c->db, c->user)) return db_last_kerr(c->db);
     c->auth_kind = 1;
     c->session_id = sid;
     touch("UPDATE sessions SET last_seen_at = ? WHERE id = ?", sid, last, c->now);

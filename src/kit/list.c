@@ -65,4 +65,4 @@ kerr list_run(ctx *c, const list_def *l, void *arg) {
     return E_OK;
 }
 
-bool list_step(void *lq) { return list_next(lq); }
+int list_step(void *lq) { return list_next(lq) ? DB_ROW : ((listq *)lq)->rc; }

@@ -41,6 +41,7 @@ typedef struct list_def {
 } list_def;
 
 kerr list_run(ctx *c, const list_def *l, void *arg);
-/* list_next for writers that take a `bool (*next)(void *)` (json_rows_with_children). */
-bool list_step(void *lq);
+/* list_next for writers that step with `int (*next)(void *)` (json_rows_with_children):
+** DB_ROW, or how the rows ended (DB_DONE, DB_ERROR). */
+int list_step(void *lq);
 #endif

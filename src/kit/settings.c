@@ -51,15 +51,18 @@ static const char *select_sql(const setting_spec *s) {
     return out;
 }
 
-bool setting_get(db *d, arena *a, const setting_spec *s, int64_t pid, const char *key, setting_val *v) {
+kerr setting_get(db *d, arena *a, const setting_spec *s, int64_t pid, const char *key, setting_val *v, bool *own) {
     memset(v, 0, sizeof *v * SETTING_MAX_FIELDS);
     if (s->defaults) s->defaults(key, v);
+    *own = false;
     const char *sql = select_sql(s);
-    db_stmt *st = sql ? db_query(d, sql, DI(pid), DT(key ? key : "")) : NULL;
-    bool own = st && db_step(st) == DB_ROW;
-    if (own) read_vals(s, a, st, 0, v);
-    if (st) db_finish(st);
-    return own;
+    if (!sql) return E_NOMEM;
+    db_stmt *st = db_query(d, sql, DI(pid), DT(key ? key : ""));
+    if (!st) return db_last_kerr(d);
+    int rc = db_step(st);
+    if (rc == DB_ROW) read_vals(s, a, st, 0, v), *own = true;
+    db_finish(st);
+    return rc == DB_ERROR ? db_last_kerr(d) : E_OK;
 }
 
 static void val_json(jw *w, const setting_field *f, const setting_val *v) {
@@ -78,10 +81,12 @@ static void item_json(jw *w, const setting_spec *s, const char *key, const setti
 }
 
 /* A documented key as the project has it. */
-static void key_json(ctx *c, const setting_spec *s, int64_t pid, const char *key, jw *w) {
+static kerr key_json(ctx *c, const setting_spec *s, int64_t pid, const char *key, jw *w) {
     setting_val v[SETTING_MAX_FIELDS];
-    bool own = setting_get(c->db, &c->a, s, pid, key, v);
-    item_json(w, s, key, v, s->open_keys ? !code_in(s->keys, key) : own);
+    bool own;
+    kerr e = setting_get(c->db, &c->a, s, pid, key, v, &own);
+    if (!e) item_json(w, s, key, v, s->open_keys ? !code_in(s->keys, key) : own);
+    return e;
 }
 
 /* The keys a project added (open_keys), after the documented ones. */
@@ -111,7 +116,8 @@ kerr settings_list(ctx *c, const setting_spec *s) {
     jw_obj(w, NULL);
     jw_int(w, "project_id", pid);
     jw_arr(w, "items");
-    for (const code_label *k = s->keys; k->code; k++) key_json(c, s, pid, k->code, w);
+    for (const code_label *k = s->keys; !e && k->code; k++) e = key_json(c, s, pid, k->code, w);
+    if (e) return e;
     if (s->open_keys && (e = added_json(c, s, pid, w))) return e;
     jw_end(w);
     jw_end(w);
@@ -199,8 +205,8 @@ kerr setting_put(ctx *c, const setting_spec *s) {
     if ((e = check_key(c, s, key)) || (e = query_project(c, s->write_perm, &pid)) || (e = read_body(c, s, v)) ||
         (s->check && (e = s->check(c, v))))
         return e;
-    setting_get(c->db, &c->a, s, pid, key, old);
-    if ((e = store(c, s, pid, key, v))) return e;
+    bool own;
+    if ((e = setting_get(c->db, &c->a, s, pid, key, old, &own)) || (e = store(c, s, pid, key, v))) return e;
     if ((e = ctx_audit(c, pid, s->audit_entity, pid, "update", changes_json(c, s, key, old, v)))) return e;
     item_json(ctx_json(c, 200), s, key, v, s->open_keys ? !code_in(s->keys, key) : true);
     return E_OK;

@@ -50,8 +50,8 @@ typedef struct setting_spec {
 } setting_spec;
 
 /* The values of key in the project into v (text in arena a): the project's own when it has
-** them (true), else the defaults (false). */
-bool setting_get(db *d, arena *a, const setting_spec *s, int64_t pid, const char *key, setting_val *v);
+** them (*own true), else the defaults. A database error is returned (v then holds defaults). */
+kerr setting_get(db *d, arena *a, const setting_spec *s, int64_t pid, const char *key, setting_val *v, bool *own);
 /* GET: ?project_id (or the user's only project) → {"project_id", "items": [ … ]}. */
 kerr settings_list(ctx *c, const setting_spec *s);
 /* PUT …/{key_param}?project_id=: validates, replaces the project's row, audits, answers the item. */

@@ -361,10 +361,45 @@ static void wal_starts_over_under_continuous_writes(void **state) {
     assert_true(most < 4 * 1024 * 1024);
 }
 
+/* db_fault_arm: the n-th step (of statements holding the text) fails once, as E_BUSY or
+** E_INTERNAL, and is remembered as the connection's step error; the others run. */
+static void injected_fault_fails_one_step(void **state) {
+    db *d = D(state);
+    assert_int_equal(db_exec(d, "INSERT INTO kv(k, n) VALUES ('a', 1), ('b', 2), ('c', 3)"), E_OK);
+    db_step_error_clear(d);
+    db_fault_arm(d, 2, NULL, E_BUSY);
+    db_stmt *st = db_query(d, "SELECT n FROM kv ORDER BY n");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_int_equal(db_step(st), DB_ERROR);            /* the second step */
+    assert_int_equal(db_last_kerr(d), E_BUSY);
+    assert_int_equal(db_step_error(d), E_BUSY);
+    assert_int_equal(db_step(st), DB_ROW);              /* transient: the next one runs */
+    db_finish(st);
+    assert_true(db_fault_disarm(d));
+    assert_int_equal(db_last_kerr(d), E_INTERNAL);      /* SQLite's own word again (no error) */
+    int64_t n = 0;
+    db_fault_arm(d, 1, "WHERE k = ?", E_INTERNAL);
+    assert_int_equal(db_read_int(d, &n, "SELECT COUNT(*) FROM kv"), E_OK);   /* not matching: runs */
+    assert_int_equal(n, 3);
+    assert_int_equal(db_read_int(d, &n, "SELECT n FROM kv WHERE k = ?", DT("b")), E_INTERNAL);
+    assert_true(db_fault_disarm(d));
+    assert_int_equal(db_read_int(d, &n, "SELECT n FROM kv WHERE k = ?", DT("b")), E_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(db_read_int(d, &n, "SELECT n FROM kv WHERE k = ?", DT("zz")), E_NOT_FOUND);
+    bool found = true;
+    assert_int_equal(db_read_exists(d, &found, "SELECT 1 FROM kv WHERE k = ?", DT("zz")), E_OK);
+    assert_false(found);
+    db_fault_arm(d, 5, NULL, E_BUSY);
+    assert_false(db_fault_disarm(d));                   /* armed, never reached */
+    db_step_error_clear(d);
+    assert_int_equal(db_step_error(d), E_OK);
+}
+
 int test_db(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(exec_and_read_back_typed_values, kv_setup, tdb_teardown),
         cmocka_unit_test_setup_teardown(query_columns_and_null, kv_setup, tdb_teardown),
+        cmocka_unit_test_setup_teardown(injected_fault_fails_one_step, kv_setup, tdb_teardown),
         cmocka_unit_test_setup_teardown(bad_sql_returns_null_and_internal, kv_setup, tdb_teardown),
         cmocka_unit_test_setup_teardown(cached_statement_is_reused_after_finish, kv_setup, tdb_teardown),
         cmocka_unit_test_setup_teardown(nested_use_of_same_sql_works, kv_setup, tdb_teardown),

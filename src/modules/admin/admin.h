@@ -17,7 +17,7 @@ extern const char ADMIN_DEMO_NOTE[];   /* the demo logins, printed by kefu demo 
 
 /* Shared helpers of the foundation modules. */
 typedef struct project_name { int64_t id; const char *name; } project_name;
-void user_json(ctx *c, db *d, int64_t id, jw *w, const char *key);   /* full user object */
+kerr user_json(ctx *c, db *d, int64_t id, jw *w, const char *key);   /* full user object */
 /* The user object's fields (no braces) from a loaded user; role project names from names[]. */
 void user_write_fields(jw *w, const auth_user *u, const project_name *names, int n);
 kerr password_policy(ctx *c, const char *field, const char *pw);

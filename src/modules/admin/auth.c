@@ -41,22 +41,26 @@ static kerr in_password(ctx *c, const char *key, const char *label, const char *
     return E_OK;
 }
 
-/* Seconds the caller must still wait, 0 if not throttled. */
-static int throttled(ctx *c, const char *username) {
+/* Seconds the caller must still wait into *wait, 0 if not throttled. */
+static kerr throttled(ctx *c, const char *username, int *wait) {
     int64_t since = c->now - THROTTLE_WINDOW_S, n = 0, last = 0;
     const char *sql_u = "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = ? AND at > ?";
     const char *sql_ip = "SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = ? AND at > ?";
+    *wait = 0;
     for (int pass = 0; pass < 2; pass++) {
         db_stmt *st = db_query(c->db, pass ? sql_ip : sql_u, DT(pass ? c->ip : username), DI(since));
-        if (!st) return 0;
-        if (db_step(st) == DB_ROW) { n = db_col_int(st, 0); last = db_col_int(st, 1); }
+        if (!st) return db_last_kerr(c->db);
+        int rc = db_step(st);
+        if (rc == DB_ROW) { n = db_col_int(st, 0); last = db_col_int(st, 1); }
         db_finish(st);
+        if (rc == DB_ERROR) return db_last_kerr(c->db);
         if (n >= (pass ? THROTTLE_PER_IP : THROTTLE_PER_USER)) {
-            int64_t wait = last + THROTTLE_WINDOW_S - c->now;
-            return wait > 0 ? (int)wait : 1;
+            int64_t left = last + THROTTLE_WINDOW_S - c->now;
+            *wait = left > 0 ? (int)left : 1;
+            return E_OK;
         }
     }
-    return 0;
+    return E_OK;
 }
 
 static kerr refuse_throttled(ctx *c, int wait) {
@@ -96,7 +100,7 @@ static kerr login_succeeded(ctx *c, int64_t uid) {
     if (e) return e;
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
-    user_json(c, c->db, uid, w, "user");
+    if ((e = user_json(c, c->db, uid, w, "user"))) return e;
     jw_str(w, "csrf_token", csrf);
     jw_end(w);
     return E_OK;
@@ -109,19 +113,22 @@ static kerr login(ctx *c) {
     if ((e = in_only(c, fields)) || (e = in_str(c, "username", "用户名", IN_REQUIRED, 64, &username)) ||
         (e = in_password(c, "password", "密码", &password)))
         return e;
-    int wait = throttled(c, username);
+    int wait = 0;
+    if ((e = throttled(c, username, &wait))) return e;
     if (wait) return refuse_throttled(c, wait);
     int64_t uid = 0, disabled = 0;
     char hash[256] = "";
     db_stmt *st = db_query(c->db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
                            DT(username));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) == DB_ROW) {
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         uid = db_col_int(st, 0);
         snprintf(hash, sizeof hash, "%s", db_col_text(st, 1));
         disabled = db_col_int(st, 2);
     }
     db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);   /* not a failed login */
     if (!uid || !crypto_password_verify(hash, password)) return login_failed(c, username, uid);
     if (disabled) return E_DISABLED;
     c->user = session_load_user(c, c->db, uid, NULL);
@@ -160,7 +167,8 @@ static int all_projects(ctx *c, project_info **out) {
     project_info *p = arena_alloc(&c->a, sizeof *p * (size_t)cap);
     db_stmt *st = db_query(c->db, "SELECT id, code, name, active FROM projects ORDER BY id");
     if (!st || !p) { if (st) db_finish(st); return -1; }
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         if (n == cap) {
             project_info *q = arena_alloc(&c->a, sizeof *q * (size_t)cap * 2);
             if (!q) { db_finish(st); return -1; }
@@ -172,6 +180,7 @@ static int all_projects(ctx *c, project_info **out) {
                                 arena_strdup(&c->a, db_col_text(st, 2)), db_col_int(st, 3) != 0};
     }
     db_finish(st);
+    if (rc != DB_DONE) return -1;   /* me() answers db_step_error's kind */
     projcache_put(p, n, epoch);
     *out = p;
     return n;
@@ -191,7 +200,7 @@ static int me_load_projects(ctx *c, project_info **out) {
 static kerr me(ctx *c) {
     project_info *p = NULL;
     int n = me_load_projects(c, &p);
-    if (n < 0) return E_INTERNAL;
+    if (n < 0) return db_step_error(c->db) ? db_step_error(c->db) : E_INTERNAL;
     project_name *names = arena_alloc(&c->a, sizeof *names * (size_t)(n + 1));
     if (!names) return E_NOMEM;
     for (int i = 0; i < n; i++) names[i] = (project_name){p[i].id, p[i].name};
@@ -258,11 +267,12 @@ static kerr change_password(ctx *c) {
 static kerr tokens_list(ctx *c) {
     db_stmt *st = db_query(c->db, "SELECT id, name, created_at, last_used_at FROM api_tokens "
                                   "WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", DI(c->user->id));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_str(w, "name", db_col_text(st, 1));
@@ -273,7 +283,7 @@ static kerr tokens_list(ctx *c) {
     db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 static kerr token_create(ctx *c) {

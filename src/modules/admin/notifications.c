@@ -9,19 +9,22 @@ static kerr notifications_list(ctx *c) {
     page pg;
     int64_t unread = 0, nunread = 0;
     kerr e;
-    if ((e = q_page(c, &pg)) || (e = q_int(c, "unread", "未读", 0, 1, 0, &unread))) return e;
-    db_int(c->db, &nunread, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", DI(c->user->id));
+    if ((e = q_page(c, &pg)) || (e = q_int(c, "unread", "未读", 0, 1, 0, &unread)) ||
+        (e = db_read_int(c->db, &nunread, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+                         DI(c->user->id))))
+        return e;
     db_stmt *st = db_query(c->db, unread ? "SELECT id, project_id, entity, entity_id, kind, title, created_at, read_at FROM "
                                            "notifications WHERE user_id = ? AND read_at IS NULL ORDER BY id DESC LIMIT ? OFFSET ?"
                                          : "SELECT id, project_id, entity, entity_id, kind, title, created_at, read_at FROM "
                                            "notifications WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
                            DI(c->user->id), DI(pg.per_page), DI(pg.offset));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_int(w, "unread", nunread);
     jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_int(w, "project_id", db_col_int(st, 1));
@@ -36,7 +39,7 @@ static kerr notifications_list(ctx *c) {
     db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 /* Marks one notification (or, without {id}, all of the user's) as read. */

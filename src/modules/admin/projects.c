@@ -28,10 +28,11 @@ static void project_row(db_stmt *st, jw *w) {
 
 static kerr answer_project(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " PROJECT_COLS " FROM projects WHERE id = ?", DI(id));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     kerr e = E_OK;
-    if (db_step(st) == DB_ROW) project_row(st, ctx_json(c, status));
-    else e = ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    int rc = db_step(st);
+    if (rc == DB_ROW) project_row(st, ctx_json(c, status));
+    else e = rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db);
     db_finish(st);
     return e;
 }

@@ -44,37 +44,53 @@ void user_write_fields(jw *w, const auth_user *u, const project_name *names, int
 }
 
 /* Loads user `id` and the names of the projects of their roles, then writes the fields. */
-static void user_fields(ctx *c, db *d, int64_t id, jw *w) {
+static kerr user_fields(ctx *c, db *d, int64_t id, jw *w) {
     auth_user *u = session_load_user(c, d, id, NULL);
-    if (!u) return;
+    if (!u) return db_last_kerr(d);   /* the user is known to exist: a failed read */
     project_name names[64];
-    int n = 0;
+    int n = 0, rc = DB_DONE;
     db_stmt *st = db_query(d, "SELECT DISTINCT p.id, p.name FROM user_roles r JOIN projects p "
                               "ON p.id = r.project_id WHERE r.user_id = ?", DI(id));
-    while (st && n < 64 && db_step(st) == DB_ROW)
+    if (!st) return db_last_kerr(d);
+    while (n < 64 && (rc = db_step(st)) == DB_ROW)
         names[n++] = (project_name){db_col_int(st, 0), arena_strdup(&c->a, db_col_text(st, 1))};
-    if (st) db_finish(st);
+    db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(d);
     user_write_fields(w, u, names, n);
+    return E_OK;
 }
 
-void user_json(ctx *c, db *d, int64_t id, jw *w, const char *key) {
+kerr user_json(ctx *c, db *d, int64_t id, jw *w, const char *key) {
     jw_obj(w, key);
-    user_fields(c, d, id, w);
+    kerr e = user_fields(c, d, id, w);
     jw_end(w);
+    return e;
+}
+
+/* Whether the caller holds perm in a project of one of user id's roles. */
+static kerr holds_in_roles(ctx *c, int64_t id, const char *perm, bool *found) {
+    db_stmt *st = db_query(c->db, "SELECT project_id FROM user_roles WHERE user_id = ? AND project_id IS NOT NULL",
+                           DI(id));
+    if (!st) return db_last_kerr(c->db);
+    int rc;
+    *found = false;
+    while ((rc = db_step(st)) == DB_ROW)
+        if (auth_can(c->user, perm, db_col_int(st, 0))) *found = true;
+    db_finish(st);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 /* May the caller see user `id`? (404 otherwise). Sets *company when the target holds a
 ** company-wide role. */
 static kerr user_visible(ctx *c, int64_t id, const char *perm, bool *company) {
-    if (!db_exists(c->db, "SELECT 1 FROM users WHERE id = ?", DI(id))) return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
-    *company = db_exists(c->db, "SELECT 1 FROM user_roles WHERE user_id = ? AND project_id IS NULL", DI(id));
+    bool exists = false, seen = false;
+    kerr e = db_read_exists(c->db, &exists, "SELECT 1 FROM users WHERE id = ?", DI(id));
+    if (e) return e;
+    if (!exists) return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    if ((e = db_read_exists(c->db, company, "SELECT 1 FROM user_roles WHERE user_id = ? AND project_id IS NULL", DI(id))))
+        return e;
     if (auth_can_company(c->user, perm)) return E_OK;
-    db_stmt *st = db_query(c->db, "SELECT project_id FROM user_roles WHERE user_id = ? AND project_id IS NOT NULL",
-                           DI(id));
-    bool seen = false;
-    while (st && db_step(st) == DB_ROW)
-        if (auth_can(c->user, "users.read", db_col_int(st, 0))) seen = true;
-    if (st) db_finish(st);
+    if ((e = holds_in_roles(c, id, "users.read", &seen))) return e;
     return seen || id == c->user->id ? E_OK : ctx_fail(c, E_NOT_FOUND, NULL, NULL);
 }
 
@@ -85,12 +101,8 @@ static kerr user_manageable(ctx *c, int64_t id) {
     if (e) return e;
     if (auth_can_company(c->user, "users.manage")) return E_OK;
     if (company) return ctx_fail(c, E_FORBIDDEN, NULL, "该用户由公司系统管理员管理");
-    db_stmt *st = db_query(c->db, "SELECT project_id FROM user_roles WHERE user_id = ? AND project_id IS NOT NULL",
-                           DI(id));
     bool ok = false;
-    while (st && db_step(st) == DB_ROW)
-        if (auth_can(c->user, "users.manage", db_col_int(st, 0))) ok = true;
-    if (st) db_finish(st);
+    if ((e = holds_in_roles(c, id, "users.manage", &ok))) return e;
     return ok ? E_OK : ctx_fail(c, E_FORBIDDEN, NULL, NULL);
 }
 
@@ -193,8 +205,9 @@ static kerr users_page(ctx *c, listq *lq, jw *w, void *arg) {
     int n = 0;
     while (ids && n < lq->per_page && list_next(lq)) ids[n++] = db_col_int(lq->st, 0);
     if (!ids) return E_NOMEM;
-    for (int i = 0; i < n; i++) user_json(c, c->db, ids[i], w, NULL);
-    return E_OK;
+    kerr e = E_OK;
+    for (int i = 0; i < n && !e; i++) e = user_json(c, c->db, ids[i], w, NULL);
+    return e;
 }
 
 static const list_def USERS = {
@@ -210,18 +223,17 @@ static kerr user_get(ctx *c) {
     bool company;
     kerr e;
     if ((e = ctx_param_id(c, "id", &id)) || (e = user_visible(c, id, "users.read", &company))) return e;
-    user_json(c, c->db, id, ctx_json(c, 200), NULL);
-    return E_OK;
+    return user_json(c, c->db, id, ctx_json(c, 200), NULL);
 }
 
 /* Writes the user object after a change, plus an optional one-time password. */
 static kerr answer_user(ctx *c, int status, int64_t id, const char *pw_key, const char *pw) {
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    user_fields(c, c->db, id, w);
+    kerr e = user_fields(c, c->db, id, w);
     if (pw) jw_str(w, pw_key, pw);
     jw_end(w);
-    return E_OK;
+    return e;
 }
 
 typedef struct new_user { const char *username, *display_name, *phone, *password; } new_user;

@@ -35,7 +35,7 @@ kerr archive_row(ctx *c, const char *table, int64_t id, const char *perm, int64_
 
 /* Lookup grams: kind 'n' name (1–2 chars), 't' phone (4 digits), 'v' plate (1–3 chars). */
 kerr grams_set(db *d, int64_t project_id, char kind, int64_t ref_id, const char *const *texts, int n);
-void history_json(ctx *c, const char *entity, int64_t id, jw *w);   /* audit rows, newest first */
+kerr history_json(ctx *c, const char *entity, int64_t id, jw *w);   /* audit rows, newest first */
 
 /* The unit "complete" test as SQL over `u` (units) — used by lists and 建档率. */
 #define UNIT_COMPLETE_SQL \
@@ -119,9 +119,11 @@ typedef struct child_batch {
     const char *select, *parent_in, *filter, *order;                  /* the child query */
     void (*child)(ctx *c, db_stmt *o, jw *w, int64_t parent_project); /* fields of one child */
 } child_batch;
-void json_rows_with_children(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg, const child_batch *cb);
-bool step_stmt(void *st);   /* next() for a plain statement */
+/* next() returns DB_ROW, DB_DONE or DB_ERROR (db_step); the first error of the rows or their
+** children is returned, and the batch it happened in is not written. */
+kerr json_rows_with_children(ctx *c, db_stmt *st, jw *w, int (*next)(void *), void *arg, const child_batch *cb);
+int step_stmt(void *st);   /* next() for a plain statement: db_step */
 
 /* Rows of st (UNIT_COLS), each with its owners, as array items; next() steps st. */
-void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg);
+kerr units_json_rows(ctx *c, db_stmt *st, jw *w, int (*next)(void *), void *arg);
 #endif

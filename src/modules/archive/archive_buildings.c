@@ -29,8 +29,10 @@ static void building_row(db_stmt *st, jw *w) {
 
 static kerr answer_building(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " BUILDING_COLS " FROM buildings b WHERE b.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    kerr e = db_step(st) == DB_ROW ? (building_row(st, ctx_json(c, status)), E_OK) : ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    kerr e = rc == DB_ROW ? (building_row(st, ctx_json(c, status)), E_OK)
+           : rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db);
     db_finish(st);
     return e;
 }

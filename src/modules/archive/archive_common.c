@@ -136,7 +136,8 @@ const char *mask_id(ctx *c, int64_t pid, const char *s) {
 kerr archive_row(ctx *c, const char *table, int64_t id, const char *perm, int64_t *pid) {
     char *sql = arena_printf(&c->a, "SELECT project_id FROM %s WHERE id = ?", table);
     if (!sql) return E_NOMEM;
-    if (!db_int(c->db, pid, sql, DI(id))) return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    kerr e = db_read_int(c->db, pid, sql, DI(id));
+    if (e) return e == E_NOT_FOUND ? ctx_fail(c, e, NULL, NULL) : e;
     return ctx_require(c, perm, *pid);
 }
 
@@ -223,11 +224,13 @@ static const char *masked_changes(ctx *c, int64_t pid, const char *changes) {
     return r;
 }
 
-void history_json(ctx *c, const char *entity, int64_t id, jw *w) {
+kerr history_json(ctx *c, const char *entity, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT id, at, actor_name, action, changes, COALESCE(project_id, 0) FROM audit_log "
                                   "WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 200", DT(entity), DI(id));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "history");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_time(w, "at", db_col_int(st, 1));
@@ -236,61 +239,82 @@ void history_json(ctx *c, const char *entity, int64_t id, jw *w) {
         jw_raw(w, "changes", masked_changes(c, db_col_int(st, 5), db_col_text(st, 4)));
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
-/* Rows with their children (see archive.h): parents are written in batches of 100, each batch's
-** children from one query, then spliced into their parent objects. */
-#define ROW_BATCH 100
-void json_rows_with_children(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg, const child_batch *cb) {
-    for (;;) {
-        buf part[ROW_BATCH], kids[ROW_BATCH];
-        int64_t ids[ROW_BATCH], pids[ROW_BATCH];
-        int n = 0;
-        while (n < ROW_BATCH && next(arg)) {
-            buf_init(&part[n]);
-            buf_init(&kids[n]);
-            jw pw;
-            jw_init(&pw, &part[n]);
-            jw_obj(&pw, NULL);
-            cb->row(c, st, &pw);
-            ids[n] = db_col_int(st, 0);
-            pids[n] = db_col_int(st, 1);
-            n++;
-        }
-        if (!n) return;
-        qb q;
-        qb_init(&q);
-        qb_in_ids(&q, cb->parent_in, ids, n);
-        qb_and(&q, cb->filter);
-        char *sql = qb_sql(&q, &c->a, cb->select, cb->order);
-        db_stmt *o = sql ? db_query_a(c->db, sql, qb_args(&q, 0, DN, DN)) : NULL;
-        while (o && db_step(o) == DB_ROW) {
-            int64_t parent = db_col_int(o, 0);
-            for (int k = 0; k < n; k++) {
-                if (ids[k] != parent) continue;
-                jw kw;
-                jw_init(&kw, &kids[k]);
-                kw.need_comma[0] = kids[k].len > 0;
-                jw_obj(&kw, NULL);
-                cb->child(c, o, &kw, pids[k]);
-                jw_end(&kw);
-                break;
-            }
-        }
-        if (o) db_finish(o);
-        qb_free(&q);
+/* Rows with their children (see archive.h): parents are written in batches of 64, each batch's
+** children from one query, then spliced into their parent objects. A batch is no larger than a
+** qb holds bound ids (QB_MAX_ARGS): with 100, a page of more than 64 rows made the children's
+** query overflow, and that failure used to be dropped (no owners on a page of 100). */
+#define ROW_BATCH QB_MAX_ARGS
+
+/* The children of a batch's parents (ids[n]) into kids[k], the buffer of ids[k]. */
+static kerr batch_children(ctx *c, const child_batch *cb, const int64_t *ids, const int64_t *pids, int n, buf *kids) {
+    qb q;
+    qb_init(&q);
+    qb_in_ids(&q, cb->parent_in, ids, n);
+    qb_and(&q, cb->filter);
+    char *sql = qb_sql(&q, &c->a, cb->select, cb->order);
+    db_stmt *o = sql ? db_query_a(c->db, sql, qb_args(&q, 0, DN, DN)) : NULL;
+    qb_free(&q);
+    if (!o) return sql ? db_last_kerr(c->db) : E_NOMEM;
+    int rc;
+    while ((rc = db_step(o)) == DB_ROW) {
+        int64_t parent = db_col_int(o, 0);
         for (int k = 0; k < n; k++) {
+            if (ids[k] != parent) continue;
+            jw kw;
+            jw_init(&kw, &kids[k]);
+            kw.need_comma[0] = kids[k].len > 0;
+            jw_obj(&kw, NULL);
+            cb->child(c, o, &kw, pids[k]);
+            jw_end(&kw);
+            break;
+        }
+    }
+    db_finish(o);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+}
+
+/* One batch: up to ROW_BATCH parents read by next(), their children, written into w. *more
+** says whether a full batch was read (there may be more). */
+static kerr rows_batch(ctx *c, db_stmt *st, jw *w, int (*next)(void *), void *arg, const child_batch *cb, bool *more) {
+    buf part[ROW_BATCH], kids[ROW_BATCH];
+    int64_t ids[ROW_BATCH], pids[ROW_BATCH];
+    int n = 0, rc = DB_DONE;
+    while (n < ROW_BATCH && (rc = next(arg)) == DB_ROW) {
+        buf_init(&part[n]);
+        buf_init(&kids[n]);
+        jw pw;
+        jw_init(&pw, &part[n]);
+        jw_obj(&pw, NULL);
+        cb->row(c, st, &pw);
+        ids[n] = db_col_int(st, 0);
+        pids[n] = db_col_int(st, 1);
+        n++;
+    }
+    kerr e = rc == DB_ERROR ? db_last_kerr(c->db) : n ? batch_children(c, cb, ids, pids, n, kids) : E_OK;
+    for (int k = 0; k < n; k++) {
+        if (!e) {
             buf_printf(&part[k], ",\"%s\":[", cb->key);
             buf_append(&part[k], kids[k].data ? kids[k].data : "", kids[k].len);
             buf_puts(&part[k], "]}");
             jw_raw(w, NULL, buf_cstr(&part[k]));
-            buf_free(&part[k]);
-            buf_free(&kids[k]);
         }
-        if (n < ROW_BATCH) return;
+        buf_free(&part[k]);
+        buf_free(&kids[k]);
     }
+    *more = n == ROW_BATCH;
+    return e;
 }
 
-bool step_stmt(void *st) { return db_step(st) == DB_ROW; }
+kerr json_rows_with_children(ctx *c, db_stmt *st, jw *w, int (*next)(void *), void *arg, const child_batch *cb) {
+    bool more = true;
+    kerr e = E_OK;
+    while (!e && more) e = rows_batch(c, st, w, next, arg, cb, &more);
+    return e;
+}
+
+int step_stmt(void *st) { return db_step(st); }

@@ -175,17 +175,23 @@ static kerr read_job(ctx *c, const sheet *s, import_job *j, problems *p) {
         !(bids = arena_alloc(&c->a, sizeof *bids * 4096)))
         return E_NOMEM;
     db_stmt *st = db_query(c->db, "SELECT id, code FROM buildings WHERE project_id = ?", DI(j->pid));
-    while (st && nb < 2048 && db_step(st) == DB_ROW) {
+    if (!st) return db_last_kerr(c->db);
+    int rc = DB_DONE;
+    while (nb < 2048 && (rc = db_step(st)) == DB_ROW) {
         bids[nb] = db_col_int(st, 0);
         smap_get(&bmap, arena_strdup(&c->a, db_col_text(st, 1)), nb++);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     int64_t have = 0;
-    db_int(c->db, &have, "SELECT COUNT(*) FROM units WHERE project_id = ?", DI(j->pid));
+    kerr e = rc == DB_ERROR ? db_last_kerr(c->db)
+           : db_read_int(c->db, &have, "SELECT COUNT(*) FROM units WHERE project_id = ?", DI(j->pid));
+    if (e) return e;
     if (!smap_init(&existing, &c->a, (int)have + 1)) return E_NOMEM;
     st = db_query(c->db, "SELECT code FROM units WHERE project_id = ?", DI(j->pid));
-    for (int k = 0; st && db_step(st) == DB_ROW; k++) smap_get(&existing, arena_strdup(&c->a, db_col_text(st, 0)), k);
-    if (st) db_finish(st);
+    if (!st) return db_last_kerr(c->db);
+    for (int k = 0; (rc = db_step(st)) == DB_ROW; k++) smap_get(&existing, arena_strdup(&c->a, db_col_text(st, 0)), k);
+    db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
     for (int r = 1; r < n; r++) {
         bool empty = true;
         for (int k = 0; k < s->ncols[r] && empty; k++) empty = !*s->cells[r][k];

@@ -27,16 +27,19 @@ static void unit_child(ctx *c, db_stmt *o, jw *w, int64_t pid) {
 }
 
 /* The units a person currently relates to, as "units". */
-static void person_units(ctx *c, int64_t id, jw *w) {
+static kerr person_units(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, PERSON_UNITS_SQL " WHERE r.person_id = ? AND r.active = 1 ORDER BY r.id", DI(id));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "units");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         unit_child(c, st, w, 0);
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 void person_rec_read(db_stmt *st, person_rec *r) {
@@ -80,34 +83,32 @@ static void person_fields(ctx *c, db_stmt *st, jw *w, bool reveal) {
 
 static void person_row(ctx *c, db_stmt *st, jw *w) { person_fields(c, st, w, false); }
 
-
 /* Rows of st (PERSON_COLS) with the units each person relates to, as array items. */
-static void people_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
+static kerr people_json_rows(ctx *c, db_stmt *st, jw *w, int (*next)(void *), void *arg) {
     static const child_batch units = {
         person_row, "units", PERSON_UNITS_SQL, "r.person_id IN ?*", "r.active = 1", "ORDER BY r.person_id, r.id", unit_child,
     };
-    json_rows_with_children(c, st, w, next, arg, &units);
+    return json_rows_with_children(c, st, w, next, arg, &units);
 }
-
 
 static kerr answer_person(ctx *c, int status, int64_t id, bool reveal) {
     db_stmt *st = db_query(c->db, "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
     person_fields(c, st, w, reveal);
     db_finish(st);
-    person_units(c, id, w);
-    history_json(c, "person", id, w);
+    kerr e;
+    if ((e = person_units(c, id, w)) || (e = history_json(c, "person", id, w))) return e;
     jw_end(w);
     return E_OK;
 }
 
 static kerr people_page(ctx *c, listq *lq, jw *w, void *arg) {
     (void)arg;
-    people_json_rows(c, lq->st, w, list_step, lq);
-    return E_OK;
+    return people_json_rows(c, lq->st, w, list_step, lq);
 }
 
 static const list_def PEOPLE = {
@@ -165,9 +166,10 @@ static kerr read_person(ctx *c, json_t *obj, const char *path, person_in *p, boo
 
 static kerr person_grams(ctx *c, int64_t pid, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT name, phone, phone2 FROM people WHERE id = ?", DI(id));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     kerr e = E_OK;
-    if (db_step(st) == DB_ROW) {
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         const char *name[] = {arena_strdup(&c->a, db_col_text(st, 0))};
         const char *phones[] = {arena_strdup(&c->a, db_col_text(st, 1)), arena_strdup(&c->a, db_col_text(st, 2))};
         db_finish(st);
@@ -175,7 +177,7 @@ static kerr person_grams(ctx *c, int64_t pid, int64_t id) {
         return e;
     }
     db_finish(st);
-    return E_NOT_FOUND;
+    return rc == DB_DONE ? E_NOT_FOUND : db_last_kerr(c->db);
 }
 
 kerr person_create_from(ctx *c, json_t *obj, const char *path, int64_t pid, int64_t *id) {
@@ -229,7 +231,8 @@ static kerr person_patch(ctx *c) {
     json_decref(copy);
     if (e) return e;
     db_stmt *st = db_query(c->db, "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?", DI(id));
-    if (!st || db_step(st) != DB_ROW) { if (st) db_finish(st); return E_INTERNAL; }
+    int rc = st ? db_step(st) : DB_ERROR;
+    if (rc != DB_ROW) { if (st) db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
     const char *old[12];
     for (int i = 0; i < 12; i++) old[i] = arena_strdup(&c->a, db_col_text(st, i + 2));
     db_finish(st);
@@ -309,9 +312,9 @@ lookup_terms lookup_terms_of(arena *a, const char *q) {
                           .vehicles = up && !(digits && n < 3), .plate = up};
 }
 
-static void lookup_units(ctx *c, qb *scope, const char *q, const lookup_terms *t, jw *w) {
+static kerr lookup_units(ctx *c, qb *scope, const char *q, const lookup_terms *t, jw *w) {
     jw_arr(w, "units");
-    if (!t->units) { jw_end(w); qb_free(scope); return; }
+    if (!t->units) { jw_end(w); qb_free(scope); return E_OK; }
     /* 1502: that room in any building; 3-1502: building 3, any entrance; 3-2-1502: that code */
     const char *dash = strchr(q, '-'), *last = strrchr(q, '-');
     char *bcode = dash ? arena_strndup(&c->a, q, (size_t)(dash - q)) : NULL;
@@ -331,10 +334,12 @@ static void lookup_units(ctx *c, qb *scope, const char *q, const lookup_terms *t
     while (sargs[na - 1].type) { all[na] = sargs[na - 1]; na++; }
     all[na] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
-    if (st) units_json_rows(c, st, w, step_stmt, st);
+    kerr e = sql && !st ? db_last_kerr(c->db) : E_OK;
+    if (st) e = units_json_rows(c, st, w, step_stmt, st);
     if (st) db_finish(st);
     qb_free(scope);
     jw_end(w);
+    return e;
 }
 
 /* The grams that together find q (names are indexed by 1 and 2 characters, plates also by 3,
@@ -380,10 +385,10 @@ static const char *cand_sql(ctx *c, const char *kind, const char *q, db_arg *arg
 
 /* People by name or by phone digits, ranked: the exact name or number, then those starting
 ** with the term, then the shorter names. */
-static void lookup_people(ctx *c, const char *q, const lookup_terms *t, jw *w) {
+static kerr lookup_people(ctx *c, const char *q, const lookup_terms *t, jw *w) {
     bool phone = t->by_phone;
     jw_arr(w, "people");
-    if (!t->people) { jw_end(w); return; }
+    if (!t->people) { jw_end(w); return E_OK; }
     db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
     const char *cand = cand_sql(c, phone ? "t" : "n", q, all, &n);
@@ -400,14 +405,16 @@ static void lookup_people(ctx *c, const char *q, const lookup_terms *t, jw *w) {
     all[n++] = DT(arena_printf(&c->a, "%s%%", q));
     all[n] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
-    if (st) people_json_rows(c, st, w, step_stmt, st);
+    kerr e = sql && !st ? db_last_kerr(c->db) : E_OK;
+    if (st) e = people_json_rows(c, st, w, step_stmt, st);
     if (st) db_finish(st);
     jw_end(w);
+    return e;
 }
 
-static void lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
+static kerr lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
     jw_arr(w, "vehicles");
-    if (!t->vehicles) { jw_end(w); return; }
+    if (!t->vehicles) { jw_end(w); return E_OK; }
     const char *up = t->plate;
     db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
@@ -419,7 +426,8 @@ static void lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
     all[n++] = DT(up);
     all[n] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
-    while (st && db_step(st) == DB_ROW) {
+    int rc = sql && !st ? DB_ERROR : DB_DONE;
+    while (st && (rc = db_step(st)) == DB_ROW) {
         vehicle_rec v;
         vehicle_rec_read(st, &v);
         jw_obj(w, NULL);
@@ -428,6 +436,7 @@ static void lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
     }
     if (st) db_finish(st);
     jw_end(w);
+    return rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;
 }
 
 /* The lookup from memory (archive_mirror.c) over the projects archive_scope admitted: those the
@@ -464,11 +473,8 @@ static kerr lookup(ctx *c) {
     } else {
         lookup_terms t = lookup_terms_of(&c->a, q);
         if (lookup_in_memory(c, q, &t, w)) qb_free(&s);
-        else {
-            lookup_units(c, &s, q, &t, w);
-            lookup_people(c, q, &t, w);
-            lookup_vehicles(c, &t, w);
-        }
+        else if ((e = lookup_units(c, &s, q, &t, w)) || (e = lookup_people(c, q, &t, w)) || (e = lookup_vehicles(c, &t, w)))
+            return e;
     }
     jw_end(w);
     return E_OK;
@@ -492,12 +498,13 @@ static kerr completeness(ctx *c) {
                                   "COALESCE(SUM(CASE WHEN " UNIT_COMPLETE_SQL " THEN 1 ELSE 0 END), 0) "
                                   "FROM buildings b LEFT JOIN units u ON u.building_id = b.id WHERE b.project_id = ? "
                                   "GROUP BY b.id, b.code, b.name ORDER BY LENGTH(b.code), b.code", DI(pid));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     int64_t total = 0, done = 0;
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_arr(w, "buildings");
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         int64_t n = db_col_int(st, 3), k = db_col_int(st, 4);
         total += n, done += k;
         jw_obj(w, NULL);
@@ -510,6 +517,7 @@ static kerr completeness(ctx *c) {
         jw_end(w);
     }
     db_finish(st);
+    if (rc != DB_DONE) return db_last_kerr(c->db);
     jw_end(w);
     jw_obj(w, "project");
     jw_int(w, "project_id", pid);
@@ -519,16 +527,17 @@ static kerr completeness(ctx *c) {
     jw_end(w);
     st = db_query(c->db, "SELECT " UNIT_COLS " FROM " UNIT_FROM " WHERE u.project_id = ? AND NOT " UNIT_COMPLETE_SQL
                          " ORDER BY LENGTH(b.code), b.code, u.code LIMIT 500", DI(pid));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "incomplete");
-    while (st && db_step(st) == DB_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         unit_fields(c, st, w);
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 /* ---- vehicles list ---- */

@@ -9,7 +9,6 @@
 #include "http/input.h"
 #include <string.h>
 
-
 void owner_rec_read(db_stmt *st, owner_rec *o) {
     *o = (owner_rec){db_col_int(st, 0), db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4)};
 }
@@ -28,17 +27,27 @@ static void owner_child(ctx *c, db_stmt *st, jw *w, int64_t pid) {
     owner_rec_json(c, &o, pid, w);
 }
 
-/* The current owners (业主/共有人) of one unit, as "owners". */
-static void unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
-    db_stmt *st = db_query(c->db, OWNERS_SQL " WHERE r.unit_id = ? AND " OWNERS_FILTER " ORDER BY r.id", DI(uid));
-    jw_arr(w, "owners");
-    while (st && db_step(st) == DB_ROW) {
+/* Writes the rows of a section's query (bound, not stepped) as the array `key`, each by row();
+** returns how the rows ended (E_OK, or the database's error). */
+static kerr section_rows(ctx *c, db_stmt *st, const char *key, int64_t pid, jw *w,
+                         void (*row)(ctx *c, db_stmt *st, jw *w, int64_t pid)) {
+    if (!st) return db_last_kerr(c->db);
+    jw_arr(w, key);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
-        owner_child(c, st, w, pid);
+        row(c, st, w, pid);
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+}
+
+/* The current owners (业主/共有人) of one unit, as "owners". */
+static kerr unit_owners(ctx *c, int64_t uid, int64_t pid, jw *w) {
+    return section_rows(c, db_query(c->db, OWNERS_SQL " WHERE r.unit_id = ? AND " OWNERS_FILTER " ORDER BY r.id", DI(uid)),
+                        "owners", pid, w, owner_child);
 }
 
 void unit_rec_read(db_stmt *st, unit_rec *r) {
@@ -94,15 +103,13 @@ void unit_fields(ctx *c, db_stmt *st, jw *w) {
     unit_rec_json(&r, w);
 }
 
-
 /* Unit rows (UNIT_COLS) with their owners, written as a JSON array's items. */
-void units_json_rows(ctx *c, db_stmt *st, jw *w, bool (*next)(void *), void *arg) {
+kerr units_json_rows(ctx *c, db_stmt *st, jw *w, int (*next)(void *), void *arg) {
     static const child_batch owners = {
         unit_fields, "owners", OWNERS_SQL, "r.unit_id IN ?*", OWNERS_FILTER, "ORDER BY r.unit_id, r.id", owner_child,
     };
-    json_rows_with_children(c, st, w, next, arg, &owners);
+    return json_rows_with_children(c, st, w, next, arg, &owners);
 }
-
 
 static kerr units_filter(ctx *c, list_q *f) {
     qb *b = &f->b;
@@ -124,8 +131,7 @@ static kerr units_filter(ctx *c, list_q *f) {
 ** backends allow it (SQLite steps statements side by side; libpq holds whole results). */
 static kerr units_page(ctx *c, listq *lq, jw *w, void *arg) {
     (void)arg;
-    units_json_rows(c, lq->st, w, list_step, lq);
-    return E_OK;
+    return units_json_rows(c, lq->st, w, list_step, lq);
 }
 
 static const list_def UNITS = {
@@ -140,102 +146,94 @@ static const list_def UNITS = {
 };
 static kerr units_list(ctx *c) { return list_run(c, &UNITS, NULL); }
 
-static void residents_json(ctx *c, int64_t uid, int64_t pid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT r.id, r.person_id, p.name, p.phone, r.relation, r.since, r.until, r.active "
-                                  "FROM residents r JOIN people p ON p.id = r.person_id WHERE r.unit_id = ? "
-                                  "ORDER BY r.active DESC, r.id", DI(uid));
-    jw_arr(w, "residents");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_int(w, "person_id", db_col_int(st, 1));
-        jw_str(w, "name", db_col_text(st, 2));
-        jw_str(w, "phone", mask_phone(c, pid, db_col_text(st, 3)));
-        jw_str(w, "relation", db_col_text(st, 4));
-        jw_str(w, "since", db_col_text(st, 5));
-        jw_str(w, "until", db_col_text(st, 6));
-        jw_bool(w, "active", db_col_int(st, 7) != 0);
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static void resident_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_int(w, "person_id", db_col_int(st, 1));
+    jw_str(w, "name", db_col_text(st, 2));
+    jw_str(w, "phone", mask_phone(c, pid, db_col_text(st, 3)));
+    jw_str(w, "relation", db_col_text(st, 4));
+    jw_str(w, "since", db_col_text(st, 5));
+    jw_str(w, "until", db_col_text(st, 6));
+    jw_bool(w, "active", db_col_int(st, 7) != 0);
 }
 
-static void vehicles_json(ctx *c, int64_t uid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT v.id, v.plate, v.model, v.color, v.space, v.person_id, p.name, v.remark, v.version "
-                                  "FROM vehicles v LEFT JOIN people p ON p.id = v.person_id "
-                                  "WHERE v.unit_id = ? AND v.active = 1 ORDER BY v.id", DI(uid));
-    jw_arr(w, "vehicles");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_str(w, "plate", db_col_text(st, 1));
-        jw_str(w, "model", db_col_text(st, 2));
-        jw_str(w, "color", db_col_text(st, 3));
-        jw_str(w, "space", db_col_text(st, 4));
-        if (db_col_is_null(st, 5)) jw_null(w, "person_id"); else jw_int(w, "person_id", db_col_int(st, 5));
-        jw_str(w, "owner", db_col_text(st, 6));
-        jw_str(w, "remark", db_col_text(st, 7));
-        jw_int(w, "version", db_col_int(st, 8));
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static kerr residents_json(ctx *c, int64_t uid, int64_t pid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT r.id, r.person_id, p.name, p.phone, r.relation, r.since, r.until, r.active "
+                                           "FROM residents r JOIN people p ON p.id = r.person_id WHERE r.unit_id = ? "
+                                           "ORDER BY r.active DESC, r.id", DI(uid)),
+                        "residents", pid, w, resident_row);
 }
 
-static void pets_json(ctx *c, int64_t uid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT id, kind, name, breed, vaccinated_on, remark, version FROM pets "
-                                  "WHERE unit_id = ? AND active = 1 ORDER BY id", DI(uid));
-    jw_arr(w, "pets");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_str(w, "kind", db_col_text(st, 1));
-        jw_str(w, "name", db_col_text(st, 2));
-        jw_str(w, "breed", db_col_text(st, 3));
-        jw_str(w, "vaccinated_on", db_col_text(st, 4));
-        jw_str(w, "remark", db_col_text(st, 5));
-        jw_int(w, "version", db_col_int(st, 6));
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static void vehicle_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_str(w, "plate", db_col_text(st, 1));
+    jw_str(w, "model", db_col_text(st, 2));
+    jw_str(w, "color", db_col_text(st, 3));
+    jw_str(w, "space", db_col_text(st, 4));
+    if (db_col_is_null(st, 5)) jw_null(w, "person_id"); else jw_int(w, "person_id", db_col_int(st, 5));
+    jw_str(w, "owner", db_col_text(st, 6));
+    jw_str(w, "remark", db_col_text(st, 7));
+    jw_int(w, "version", db_col_int(st, 8));
 }
 
-static void status_history_json(ctx *c, int64_t uid, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT h.from_status, h.to_status, h.at, COALESCE(u.display_name, '系统'), h.note "
-                                  "FROM unit_status_history h LEFT JOIN users u ON u.id = h.actor_id "
-                                  "WHERE h.unit_id = ? ORDER BY h.id DESC", DI(uid));
-    jw_arr(w, "status_history");
-    while (st && db_step(st) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_str(w, "from", db_col_text(st, 0));
-        jw_str(w, "to", db_col_text(st, 1));
-        jw_time(w, "at", db_col_int(st, 2));
-        jw_str(w, "actor_name", db_col_text(st, 3));
-        jw_str(w, "note", db_col_text(st, 4));
-        jw_end(w);
-    }
-    if (st) db_finish(st);
-    jw_end(w);
+static kerr vehicles_json(ctx *c, int64_t uid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT v.id, v.plate, v.model, v.color, v.space, v.person_id, p.name, v.remark, "
+                                           "v.version FROM vehicles v LEFT JOIN people p ON p.id = v.person_id "
+                                           "WHERE v.unit_id = ? AND v.active = 1 ORDER BY v.id", DI(uid)),
+                        "vehicles", 0, w, vehicle_row);
+}
+
+static void pet_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_str(w, "kind", db_col_text(st, 1));
+    jw_str(w, "name", db_col_text(st, 2));
+    jw_str(w, "breed", db_col_text(st, 3));
+    jw_str(w, "vaccinated_on", db_col_text(st, 4));
+    jw_str(w, "remark", db_col_text(st, 5));
+    jw_int(w, "version", db_col_int(st, 6));
+}
+
+static kerr pets_json(ctx *c, int64_t uid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT id, kind, name, breed, vaccinated_on, remark, version FROM pets "
+                                           "WHERE unit_id = ? AND active = 1 ORDER BY id", DI(uid)),
+                        "pets", 0, w, pet_row);
+}
+
+static void status_row(ctx *c, db_stmt *st, jw *w, int64_t pid) {
+    (void)c, (void)pid;
+    jw_str(w, "from", db_col_text(st, 0));
+    jw_str(w, "to", db_col_text(st, 1));
+    jw_time(w, "at", db_col_int(st, 2));
+    jw_str(w, "actor_name", db_col_text(st, 3));
+    jw_str(w, "note", db_col_text(st, 4));
+}
+
+static kerr status_history_json(ctx *c, int64_t uid, jw *w) {
+    return section_rows(c, db_query(c->db, "SELECT h.from_status, h.to_status, h.at, COALESCE(u.display_name, '系统'), h.note "
+                                           "FROM unit_status_history h LEFT JOIN users u ON u.id = h.actor_id "
+                                           "WHERE h.unit_id = ? ORDER BY h.id DESC", DI(uid)),
+                        "status_history", 0, w, status_row);
 }
 
 /* The whole unit page: fields, owners, residents, vehicles, pets, status history, history. */
 static kerr answer_unit(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " UNIT_COLS " FROM " UNIT_FROM " WHERE u.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
-    int64_t pid = db_col_int(st, 1);
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
+    unit_rec u;
+    unit_rec_read(st, &u);
+    int64_t pid = u.project_id;
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    unit_fields(c, st, w);
+    unit_rec_json(&u, w);
     db_finish(st);
-    unit_owners(c, id, pid, w);
-    residents_json(c, id, pid, w);
-    vehicles_json(c, id, w);
-    pets_json(c, id, w);
-    status_history_json(c, id, w);
-    history_json(c, "unit", id, w);
+    kerr e;
+    if ((e = unit_owners(c, id, pid, w)) || (e = residents_json(c, id, pid, w)) || (e = vehicles_json(c, id, w)) ||
+        (e = pets_json(c, id, w)) || (e = status_history_json(c, id, w)) || (e = history_json(c, "unit", id, w)))
+        return e;
     jw_end(w);
     return E_OK;
 }
@@ -289,8 +287,9 @@ typedef struct unit_old { char *entrance, *room, *bcode, *use, *structure, *hold
 static kerr load_unit(ctx *c, int64_t id, unit_old *o) {
     db_stmt *st = db_query(c->db, "SELECT u.entrance, u.room, b.code, u.use_type, u.structure, u.holder, u.status, u.remark, "
                                   "u.floor, u.area_build, u.area_use FROM " UNIT_FROM " WHERE u.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
     char **s[] = {&o->entrance, &o->room, &o->bcode, &o->use, &o->structure, &o->holder, &o->status, &o->remark};
     for (int i = 0; i < 8; i++) *s[i] = arena_strdup(&c->a, db_col_text(st, i));
     o->hf = !db_col_is_null(st, 8), o->floor = db_col_int(st, 8);
@@ -511,8 +510,9 @@ static kerr answer_small(ctx *c, int status, const char *table, int64_t id) {
                                         "WHERE v.id = ?", DI(id))
                       : db_query(c->db, "SELECT id, unit_id, kind, name, breed, vaccinated_on, remark, version, active "
                                         "FROM pets WHERE id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
     jw_int(w, "id", db_col_int(st, 0));

@@ -51,10 +51,12 @@ static const setting_spec RULES = {
     .unknown_key = "严重程度应为 normal 或 major",
 };
 
-complaint_rule complaint_rule_of(db *d, int64_t pid, const char *severity) {
+kerr complaint_rule_of(db *d, int64_t pid, const char *severity, complaint_rule *out) {
     setting_val v[SETTING_MAX_FIELDS];
-    bool own = setting_get(d, NULL, &RULES, pid, severity && !strcmp(severity, "major") ? "major" : "normal", v);
-    return (complaint_rule){v[0].n, v[1].n, v[2].n, v[3].n, own};
+    bool own;
+    kerr e = setting_get(d, NULL, &RULES, pid, severity && !strcmp(severity, "major") ? "major" : "normal", v, &own);
+    *out = (complaint_rule){v[0].n, v[1].n, v[2].n, v[3].n, own};
+    return e;
 }
 
 static void type_defaults(const char *code, setting_val *v) {
@@ -74,18 +76,22 @@ static const setting_spec TYPES = {
     .open_keys = true, .added_order = "sort, code",
 };
 
-/* Label of type `code` in the project; *active says whether new complaints may use it. */
-static const char *type_label(ctx *c, int64_t pid, const char *code, bool *active) {
+/* Label of type `code` in the project (NULL when unknown) in *label; *active says whether new
+** complaints may use it. */
+static kerr type_label(ctx *c, int64_t pid, const char *code, const char **label, bool *active) {
     setting_val v[SETTING_MAX_FIELDS];
-    setting_get(c->db, &c->a, &TYPES, pid, code, v);
+    bool own;
+    kerr e = setting_get(c->db, &c->a, &TYPES, pid, code, v, &own);
+    *label = v[0].s;
     *active = v[0].s && v[1].n;
-    return v[0].s;
+    return e;
 }
 
-const char *complaint_type_label(ctx *c, int64_t pid, const char *code) {
+kerr complaint_type_label(ctx *c, int64_t pid, const char *code, const char **label) {
     bool active;
-    const char *l = type_label(c, pid, code, &active);
-    return l ? l : code;
+    kerr e = type_label(c, pid, code, label, &active);
+    if (!e && !*label) *label = code;
+    return e;
 }
 
 static kerr types_list(ctx *c) { return settings_list(c, &TYPES); }
@@ -106,9 +112,11 @@ static kerr read_staff(ctx *c, int64_t pid, complaint_in *in) {
         const char *field = arena_printf(&c->a, "staff_ids[%zu]", i);
         if (!json_is_integer(v)) return ctx_fail(c, E_VALIDATION, field, "被投诉人应为用户编号");
         int64_t id = json_integer_value(v);
-        if (!db_exists(c->db, "SELECT 1 FROM user_roles WHERE user_id = ? AND (project_id = ? OR project_id IS NULL)",
-                       DI(id), DI(pid)))
-            return ctx_fail(c, E_VALIDATION, field, "被投诉人不是本管理处的员工");
+        bool staff = false;
+        kerr e = db_read_exists(c->db, &staff, "SELECT 1 FROM user_roles WHERE user_id = ? AND (project_id = ? OR "
+                                               "project_id IS NULL)", DI(id), DI(pid));
+        if (e) return e;
+        if (!staff) return ctx_fail(c, E_VALIDATION, field, "被投诉人不是本管理处的员工");
         bool dup = false;
         for (int k = 0; k < in->nstaff; k++) dup |= in->staff[k] == id;
         if (!dup) in->staff[in->nstaff++] = id;
@@ -128,7 +136,9 @@ kerr complaint_read_given(ctx *c, int64_t pid, complaint_in *in) {
     if (type && alias && strcmp(type, alias)) return ctx_fail(c, E_VALIDATION, "type", "type 与 complaint_type 不一致");
     in->type = type ? type : alias;
     bool active;
-    if (in->type && (!type_label(c, pid, in->type, &active) || !active))
+    const char *label = NULL;
+    if (in->type && (e = type_label(c, pid, in->type, &label, &active))) return e;
+    if (in->type && (!label || !active))
         return ctx_fail(c, E_VALIDATION, type ? "complaint_type" : "type", "投诉类型「%s」不存在或已停用", in->type);
     in->staff_given = json_object_get(c->json, "staff_ids") != NULL;
     return E_OK;
@@ -151,9 +161,11 @@ kerr complaint_read(ctx *c, const char *kind, int64_t pid, complaint_in *in) {
 }
 
 kerr complaint_register(ctx *c, int64_t pid, int64_t id, const char *number, const complaint_in *in) {
-    complaint_rule r = complaint_rule_of(c->db, pid, in->severity);
+    complaint_rule r;
+    kerr e = complaint_rule_of(c->db, pid, in->severity, &r);
+    if (e) return e;
     int64_t reply_due = c->now + r.reply * 3600, handle_due = c->now + r.handle * 3600;
-    kerr e = db_exec(c->db, "INSERT INTO complaints(ticket_id, project_id, type, severity, reply_due_at, handle_due_at, "
+    e = db_exec(c->db, "INSERT INTO complaints(ticket_id, project_id, type, severity, reply_due_at, handle_due_at, "
                             "created_at) VALUES (?,?,?,?,?,?,?)",
                      DI(id), DI(pid), DT(in->type), DT(in->severity), DI(reply_due), DI(handle_due), DI(c->now));
     for (int i = 0; !e && i < in->nstaff; i++)
@@ -170,44 +182,51 @@ kerr complaint_register(ctx *c, int64_t pid, int64_t id, const char *number, con
 
 /* ---- who sees and acts ---- */
 
-bool complaint_hides(ctx *c, int64_t id) {
-    return db_exists(c->db, "SELECT 1 FROM complaint_staff WHERE ticket_id = ? AND user_id = ?", DI(id), DI(c->user->id));
+kerr complaint_hides(ctx *c, int64_t id, bool *hides) {
+    return db_read_exists(c->db, hides, "SELECT 1 FROM complaint_staff WHERE ticket_id = ? AND user_id = ?", DI(id),
+                          DI(c->user->id));
 }
 
-bool complaint_user_named(ctx *c) {
-    return db_exists(c->db, "SELECT 1 FROM complaint_staff WHERE user_id = ?", DI(c->user->id));
+kerr complaint_user_named(ctx *c, bool *named) {
+    return db_read_exists(c->db, named, "SELECT 1 FROM complaint_staff WHERE user_id = ?", DI(c->user->id));
 }
 
-unsigned complaint_roles(ctx *c, int64_t pid, int64_t id) {
-    unsigned r = auth_roles_in(c->user, pid);
-    if (db_exists(c->db, "SELECT 1 FROM complaints WHERE ticket_id = ? AND handler_id = ?", DI(id), DI(c->user->id)))
-        r |= ROLE_HANDLER;
-    return r;
+kerr complaint_roles(ctx *c, int64_t pid, int64_t id, unsigned *roles) {
+    bool handler = false;
+    kerr e = db_read_exists(c->db, &handler, "SELECT 1 FROM complaints WHERE ticket_id = ? AND handler_id = ?", DI(id),
+                            DI(c->user->id));
+    *roles = auth_roles_in(c->user, pid) | (handler ? ROLE_HANDLER : 0);
+    return e;
 }
 
 /* ---- the ticket page's complaint section ---- */
 
-static void staff_json(ctx *c, int64_t id, jw *w) {
+static kerr staff_json(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name FROM complaint_staff s JOIN users u ON u.id = s.user_id "
                                   "WHERE s.ticket_id = ? ORDER BY u.id", DI(id));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "staff");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_str(w, "display_name", db_col_text(st, 1));
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 #define DETAIL "cp.type, cp.severity, cp.department, cp.handler_id, hu.display_name, cp.assigned_at, cp.reply_due_at, " \
                "cp.handle_due_at, cp.reply, cp.reply_method, cp.replied_at, cp.cause, cp.corrective, cp.preventive, " \
                "cp.result, cp.valid, cp.handled_at, cp.escalation_level, cp.escalated_at, cp.project_id"
 
-static void detail_fields(ctx *c, db_stmt *st, jw *w) {
+static kerr detail_fields(ctx *c, db_stmt *st, jw *w) {
     bool active;
-    const char *tl = type_label(c, db_col_int(st, 19), db_col_text(st, 0), &active);
+    const char *tl;
+    kerr e = type_label(c, db_col_int(st, 19), db_col_text(st, 0), &tl, &active);
+    if (e) return e;
     jw_str(w, "type", db_col_text(st, 0));
     jw_str(w, "type_label", tl ? tl : db_col_text(st, 0));
     jw_str(w, "severity", db_col_text(st, 1));
@@ -232,21 +251,23 @@ static void detail_fields(ctx *c, db_stmt *st, jw *w) {
     int64_t lv = db_col_int(st, 17);
     jw_str(w, "escalation_label", levels[lv >= 0 && lv <= 2 ? lv : 0]);
     jw_time(w, "escalated_at", db_col_int(st, 18));
+    return E_OK;
 }
 
-void complaint_details(ctx *c, int64_t id, jw *w) {
+kerr complaint_details(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT " DETAIL " FROM complaints cp LEFT JOIN users hu ON hu.id = cp.handler_id "
                                   "WHERE cp.ticket_id = ?", DI(id));
-    if (!st) return;
-    if (db_step(st) == DB_ROW) {
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    kerr e = rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;
+    if (rc == DB_ROW) {
         jw_obj(w, "complaint");
-        detail_fields(c, st, w);
-        db_finish(st);
-        staff_json(c, id, w);
-        jw_end(w);
-        return;
+        e = detail_fields(c, st, w);
     }
     db_finish(st);
+    if (rc == DB_ROW && !e) e = staff_json(c, id, w);
+    if (rc == DB_ROW) jw_end(w);
+    return e;
 }
 
 /* ---- notifications ---- */

@@ -17,7 +17,7 @@ const wf_def *ticket_wf(const char *kind);
 
 /* Time limits of a severity in a project, in hours (the project's own or the defaults). */
 typedef struct complaint_rule { int64_t reply, handle, callback, escalate; bool custom; } complaint_rule;
-complaint_rule complaint_rule_of(db *d, int64_t project_id, const char *severity);
+kerr complaint_rule_of(db *d, int64_t project_id, const char *severity, complaint_rule *out);
 
 /* What POST /tickets carries for a complaint: type, severity, staff named. */
 typedef struct complaint_in {
@@ -36,16 +36,16 @@ kerr complaint_read(ctx *c, const char *kind, int64_t pid, complaint_in *in);
 kerr complaint_register(ctx *c, int64_t pid, int64_t id, const char *number, const complaint_in *in);
 
 /* The label of a complaint type in a project (the code itself when unknown). */
-const char *complaint_type_label(ctx *c, int64_t project_id, const char *code);
+kerr complaint_type_label(ctx *c, int64_t project_id, const char *code, const char **label);
 /* The ticket page's complaint section ("complaint": {…}); nothing for other kinds. */
-void complaint_details(ctx *c, int64_t id, jw *w);
+kerr complaint_details(ctx *c, int64_t id, jw *w);
 /* Whether the user is named in complaint `id` (and so may not see it). */
-bool complaint_hides(ctx *c, int64_t id);
+kerr complaint_hides(ctx *c, int64_t id, bool *hides);
 /* Whether any complaint names the user (lists then hide those: complaint_staff cs). */
-bool complaint_user_named(ctx *c);
+kerr complaint_user_named(ctx *c, bool *named);
 /* The roles that count for `action` on complaint id: the handler gets ROLE_HANDLER. */
 #define ROLE_HANDLER (1u << 20)
-unsigned complaint_roles(ctx *c, int64_t pid, int64_t id);
+kerr complaint_roles(ctx *c, int64_t pid, int64_t id, unsigned *roles);
 
 /* POST /tickets/{id}/actions/{action} for a complaint (complaints_flow.c). */
 kerr complaint_action(ctx *c, int64_t id, const char *action, int64_t version);

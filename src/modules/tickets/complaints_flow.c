@@ -190,8 +190,8 @@ static kerr handle_effect(wf_run *r) {
     if (!e) e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET completed_at = ?, work_done = ? WHERE id = ?",
                                     DI(r->now), DT(a->result), DI(r->id));
     if (!e) e = deadline_meet(r->db, "ticket", r->id, "handle", r->now, NULL);
-    if (e) return e;
-    complaint_rule rule = complaint_rule_of(r->db, r->project_id, a->severity);
+    complaint_rule rule;
+    if (e || (e = complaint_rule_of(r->db, r->project_id, a->severity, &rule))) return e;
     return deadline_open_warn(r->db, r->project_id, "ticket", r->id, "callback", arena_printf(r->a, "%s 回访", a->number),
                               r->now + rule.callback * 3600, r->now + rule.callback * 2400, r->now);
 }
@@ -235,16 +235,20 @@ static kerr reopen_guard(wf_run *r) { return ((cp_act *)r->user)->auto_reopen ? 
 ** figures are about how the complaint was first dealt with. */
 static kerr reopen_effect(wf_run *r) {
     cp_act *a = r->user;
-    complaint_rule rule = complaint_rule_of(r->db, r->project_id, a->severity);
+    complaint_rule rule;
+    kerr e = complaint_rule_of(r->db, r->project_id, a->severity, &rule);
+    if (e) return e;
     int64_t rd = r->now + rule.reply * 3600, hd = r->now + rule.handle * 3600;
-    kerr e = db_exec(r->db, "UPDATE tickets SET reopen_count = reopen_count + 1, closed_at = NULL WHERE id = ?", DI(r->id));
+    e = db_exec(r->db, "UPDATE tickets SET reopen_count = reopen_count + 1, closed_at = NULL WHERE id = ?", DI(r->id));
     if (!e) e = deadline_meet(r->db, "ticket", r->id, NULL, r->now, NULL);
     if (!e) e = deadline_open_warn(r->db, r->project_id, "ticket", r->id, "reply", arena_printf(r->a, "%s 答复", a->number),
                                    rd, r->now + rule.reply * 2400, r->now);
     if (!e) e = deadline_open_warn(r->db, r->project_id, "ticket", r->id, "handle", arena_printf(r->a, "%s 处理", a->number),
                                    hd, r->now + rule.handle * 2400, r->now);
     int64_t handler = 0;
-    if (!e && db_int(r->db, &handler, "SELECT handler_id FROM complaints WHERE ticket_id = ?", DI(r->id)) && handler)
+    if (!e && (e = db_read_int(r->db, &handler, "SELECT handler_id FROM complaints WHERE ticket_id = ?", DI(r->id))) == E_NOT_FOUND)
+        e = E_OK, handler = 0;
+    if (!e && handler)
         e = complaint_notify(r->db, r->project_id, r->id, 0, handler, "reopened", arena_printf(r->a, "投诉 %s 已重新打开，请再次处理", a->number),
                    r->now);
     return e;
@@ -338,7 +342,7 @@ static kerr classify_guard(wf_run *r) {
     for (int i = 0; i < a->cls.nstaff; i++)
         if (db_exists(r->db, "SELECT 1 FROM complaints WHERE ticket_id = ? AND handler_id = ?", DI(r->id), DI(a->cls.staff[i])))
             return refuse(r, arena_printf(r->a, "staff_ids[%d]", i), "处理人不能同时是被投诉人，请先改派");
-    if (a->cls.type) a->type_label = complaint_type_label(a->c, r->project_id, a->cls.type);
+    if (a->cls.type && (e = complaint_type_label(a->c, r->project_id, a->cls.type, &a->type_label))) return e;
     if (a->cls.staff_given) a->staff_names = staff_names(r, &a->cls);
     r->data_json = wf_data(r, classify_data);
     return E_OK;
@@ -347,9 +351,11 @@ static kerr classify_guard(wf_run *r) {
 /* A new severity moves the open reply and handling limits to the new rule's hours from when
 ** each limit started (registration, or the last reopen). */
 static kerr move_limits(wf_run *r, const char *severity) {
-    complaint_rule rule = complaint_rule_of(r->db, r->project_id, severity);
+    complaint_rule rule;
     static const char *const kinds[] = {"reply", "handle"};
-    kerr e = db_exec(r->db, "UPDATE complaints SET severity = ?, reply_due_at = created_at + ?, handle_due_at = created_at + ? "
+    kerr e = complaint_rule_of(r->db, r->project_id, severity, &rule);
+    if (e) return e;
+    e = db_exec(r->db, "UPDATE complaints SET severity = ?, reply_due_at = created_at + ?, handle_due_at = created_at + ? "
                             "WHERE ticket_id = ?", DT(severity), DI(rule.reply * 3600), DI(rule.handle * 3600), DI(r->id));
     for (int i = 0; !e && i < 2; i++) {
         int64_t secs = (i ? rule.handle : rule.reply) * 3600;
@@ -404,33 +410,41 @@ const wf_def COMPLAINT_WF = {"ticket", "tickets", COMPLAINT_STATES, COMPLAINT_TR
 
 /* ---- running an action ---- */
 
-static bool load_act(db *d, arena *ar, int64_t id, cp_act *a) {
+/* The complaint's number, severity and level; E_NOT_FOUND when it is not a complaint. */
+static kerr load_act(db *d, arena *ar, int64_t id, cp_act *a) {
     db_stmt *st = db_query(d, "SELECT t.number, cp.severity, cp.escalation_level FROM tickets t "
                               "JOIN complaints cp ON cp.ticket_id = t.id WHERE t.id = ?", DI(id));
-    bool found = st && db_step(st) == DB_ROW;
-    if (found) {
+    if (!st) return db_last_kerr(d);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         a->number = arena_strdup(ar, db_col_text(st, 0));
         a->severity = arena_strdup(ar, db_col_text(st, 1));
         a->level = db_col_int(st, 2);
     }
-    if (st) db_finish(st);
-    return found;
+    db_finish(st);
+    return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOT_FOUND : db_last_kerr(d);
 }
 
-typedef struct who_id { ctx *c; int64_t id; } who_id;
+/* The roles on the complaint; a failed read gives none and is kept in err for the caller. */
+typedef struct who_id { ctx *c; int64_t id; kerr err; } who_id;
 static unsigned roles_on(void *who, int64_t pid) {
     who_id *w = who;
-    return complaint_roles(w->c, pid, w->id);
+    unsigned roles = 0;
+    kerr e = complaint_roles(w->c, pid, w->id, &roles);
+    if (e && !w->err) w->err = e;
+    return e ? 0 : roles;
 }
 
 kerr complaint_action(ctx *c, int64_t id, const char *action, int64_t version) {
     cp_act a = {.c = c};
-    if (!load_act(c->db, &c->a, id, &a)) return ctx_fail(c, E_NOT_FOUND, NULL, "投诉不存在");
+    kerr e = load_act(c->db, &c->a, id, &a);
+    if (e) return e == E_NOT_FOUND ? ctx_fail(c, e, NULL, "投诉不存在") : e;
     if (!wf_find(&COMPLAINT_WF, action) || !strcmp(action, "create"))
         return ctx_fail(c, E_NOT_FOUND, "action", "投诉不支持的操作「%s」", action);
     wf_run r = {.def = &COMPLAINT_WF, .db = c->db, .a = &c->a, .id = id, .now = c->now, .actor = &c->actor, .user = &a};
-    who_id w = {c, id};
-    kerr e = wf_act(&r, action, version, roles_on, &w);
+    who_id w = {c, id, E_OK};
+    e = wf_act(&r, action, version, roles_on, &w);
+    if (w.err) return w.err;
     if (e == E_FORBIDDEN && !r.err_msg && !strcmp(action, "handle"))
         r.err_msg = "只有该投诉的处理人、客服主管或经理可以记录处理结果";
     return ctx_wf_fail(c, e, &r);
@@ -461,15 +475,18 @@ static int collect_late(db *d, buf *out) {
 
 /* One level at a time, so a complaint late for long still passes the supervisor first. */
 static kerr escalate_one(db *d, const late *l, int64_t now) {
-    complaint_rule rule = complaint_rule_of(d, l->pid, l->severity);
+    complaint_rule rule;
+    kerr e = complaint_rule_of(d, l->pid, l->severity, &rule);
+    if (e) return e;
     int64_t target = l->due < now - rule.escalate * 3600 ? 2 : 1;
     static const audit_actor sys = {0, "系统", ""};
-    kerr e = E_OK;
     for (int64_t lv = l->level + 1; !e && lv <= target; lv++) {
         arena ar;
         arena_init(&ar, 4096);
         cp_act a = {.new_level = lv};
-        if (load_act(d, &ar, l->id, &a)) {
+        e = load_act(d, &ar, l->id, &a);
+        if (e == E_NOT_FOUND) e = E_OK;
+        else if (!e) {
             wf_run r = {.def = &COMPLAINT_WF, .db = d, .a = &ar, .id = l->id, .now = now, .actor = &sys, .user = &a,
                         .note = lv == 2 ? "超时未办结，升级至管理处经理" : "超时未办结，升级至客服主管"};
             e = wf_act(&r, "escalate", 0, wf_system_roles, NULL);

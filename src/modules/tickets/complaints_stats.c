@@ -21,22 +21,29 @@ static kerr month_scope(ctx *c, qb *b, const month *m) {
     kerr e = scope_projects(c, b, "tickets.read", "cp.project_id");   /* read over complaints_month */
     if (e) return e;
     qb_and(b, "cp.created_at >= ? AND cp.created_at < ?", DI(m->from), DI(m->to));
-    if (complaint_user_named(c)) qb_and(b, "NOT EXISTS (SELECT 1 FROM complaint_staff cs WHERE cs.ticket_id = t.id AND cs.user_id = ?)",
+    bool named = false;
+    if ((e = complaint_user_named(c, &named))) return e;
+    if (named) qb_and(b, "NOT EXISTS (SELECT 1 FROM complaint_staff cs WHERE cs.ticket_id = t.id AND cs.user_id = ?)",
                        DI(c->user->id));
     return E_OK;
 }
 
 #define FROM_CP "complaints cp JOIN tickets t ON t.id = cp.ticket_id "
 
-static db_stmt *run(ctx *c, const month *m, const char *select, const char *from, const char *tail) {
+/* The month's query in *st, or the error (the scope's, or the database's). */
+static kerr run(ctx *c, const month *m, const char *select, const char *from, const char *tail, db_stmt **st) {
     qb b;
     qb_init(&b);
-    if (month_scope(c, &b, m)) { qb_free(&b); return NULL; }
-    char *sql = qb_sql(&b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s", select, from), tail);
-    db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
+    kerr e = month_scope(c, &b, m);
+    char *sql = e ? NULL : qb_sql(&b, &c->a, arena_printf(&c->a, "SELECT %s FROM %s", select, from), tail);
+    *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     qb_free(&b);
-    return st;
+    if (!e && !*st) e = sql ? db_last_kerr(c->db) : E_NOMEM;
+    return e;
 }
+
+/* A statement's rows ended: E_OK when done, else the database's error. */
+static kerr ended(ctx *c, int rc) { return rc == DB_DONE ? E_OK : db_last_kerr(c->db); }
 
 enum { T_COUNT, T_VOIDED, T_MAJOR, T_VALID, T_INVALID, T_REPLIED, T_REPLIED_OT, T_HANDLED, T_HANDLED_OT, T_CALLED,
        T_VALID_CALLED, T_VALID_SAT, T_ESCALATED, T_OPEN, T_N };
@@ -55,12 +62,15 @@ enum { T_COUNT, T_VOIDED, T_MAJOR, T_VALID, T_INVALID, T_REPLIED, T_REPLIED_OT, 
 
 
 static kerr totals(ctx *c, const month *m, jw *w, int64_t *t) {
-    db_stmt *st = run(c, m, TOTAL_COLS, FROM_CP, NULL);
-    if (!st) return db_last_kerr(c->db) ? db_last_kerr(c->db) : E_INTERNAL;
+    db_stmt *st;
+    kerr e = run(c, m, TOTAL_COLS, FROM_CP, NULL, &st);
+    if (e) return e;
     memset(t, 0, sizeof(int64_t) * T_N);
-    if (db_step(st) == DB_ROW)
+    int rc = db_step(st);
+    if (rc == DB_ROW)
         for (int i = 0; i < T_N; i++) t[i] = db_col_int(st, i);
     db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
     static const char *const keys[T_N] = {"count", "voided", "major", "valid", "invalid", "replied", "replied_on_time",
                                           "handled", "handled_on_time", "called_back", "valid_called_back",
                                           "valid_satisfied", "escalated", "open"};
@@ -86,33 +96,41 @@ static const group GROUPS[] = {
     {"by_department", "cp.department", "cp.department", ""},
 };
 
-static const char *group_label(ctx *c, int g, const char *key, const char *label, int64_t pid) {
-    if (g == 0) {
-        const char *l = NULL;
-        db_stmt *st = pid ? db_query(c->db, "SELECT label FROM complaint_types WHERE project_id = ? AND code = ?", DI(pid), DT(key))
-                          : NULL;
-        if (st && db_step(st) == DB_ROW) l = arena_strdup(&c->a, db_col_text(st, 0));
-        if (st) db_finish(st);
-        return l ? l : code_label_of(COMPLAINT_TYPES_DEFAULT, key) ? code_label_of(COMPLAINT_TYPES_DEFAULT, key) : key;
-    }
-    if (g == 1) return code_label_of(COMPLAINT_SEVERITIES, key);
-    if (g == 3 && !*key) return "未分派";
-    return label;
+/* A type's label in the project (without one, the default's), or the code itself. */
+static kerr type_label(ctx *c, const char *key, int64_t pid, const char **out) {
+    const char *def = code_label_of(COMPLAINT_TYPES_DEFAULT, key);
+    *out = def ? def : key;
+    if (!pid) return E_OK;
+    db_stmt *st = db_query(c->db, "SELECT label FROM complaint_types WHERE project_id = ? AND code = ?", DI(pid), DT(key));
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc == DB_ROW) *out = arena_strdup(&c->a, db_col_text(st, 0));
+    db_finish(st);
+    return rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;
+}
+
+static kerr group_label(ctx *c, int g, const char *key, const char *label, int64_t pid, const char **out) {
+    if (g == 0) return type_label(c, key, pid, out);
+    *out = g == 1 ? code_label_of(COMPLAINT_SEVERITIES, key) : g == 3 && !*key ? "未分派" : label;
+    return E_OK;
 }
 
 static kerr breakdown(ctx *c, const month *m, int g, int64_t pid, jw *w) {
     const char *sel = arena_printf(&c->a, "%s, %s, COUNT(*), COUNT(*) FILTER (WHERE cp.valid = 1), "
                                           "COUNT(*) FILTER (WHERE cp.handled_at <= cp.handle_due_at)",
                                    GROUPS[g].key, GROUPS[g].label_sql);
-    db_stmt *st = run(c, m, sel, arena_printf(&c->a, FROM_CP "%s", GROUPS[g].joins),
-                      arena_printf(&c->a, "AND " LIVE " GROUP BY %s ORDER BY 3 DESC, 1", GROUPS[g].key));
-    if (!st) return E_INTERNAL;
+    db_stmt *st;
+    kerr e = run(c, m, sel, arena_printf(&c->a, FROM_CP "%s", GROUPS[g].joins),
+                 arena_printf(&c->a, "AND " LIVE " GROUP BY %s ORDER BY 3 DESC, 1", GROUPS[g].key), &st);
+    if (e) return e;
     jw_arr(w, GROUPS[g].name);
-    while (db_step(st) == DB_ROW) {
-        const char *key = arena_strdup(&c->a, db_col_text(st, 0));
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *key = arena_strdup(&c->a, db_col_text(st, 0)), *label;
+        if ((e = group_label(c, g, key, db_col_text(st, 1), pid, &label))) break;
         jw_obj(w, NULL);
         jw_str(w, "key", key);
-        jw_str(w, "label", group_label(c, g, key, db_col_text(st, 1), pid));
+        jw_str(w, "label", label);
         jw_int(w, "count", db_col_int(st, 2));
         jw_int(w, "valid", db_col_int(st, 3));
         jw_int(w, "handled_on_time", db_col_int(st, 4));
@@ -120,14 +138,16 @@ static kerr breakdown(ctx *c, const month *m, int g, int64_t pid, jw *w) {
     }
     db_finish(st);
     jw_end(w);
-    return E_OK;
+    return e ? e : ended(c, rc);
 }
 
 static kerr top_causes(ctx *c, const month *m, jw *w) {
-    db_stmt *st = run(c, m, "cp.cause, COUNT(*)", FROM_CP, "AND cp.cause <> '' GROUP BY cp.cause ORDER BY 2 DESC, 1 LIMIT 5");
-    if (!st) return E_INTERNAL;
+    db_stmt *st;
+    kerr e = run(c, m, "cp.cause, COUNT(*)", FROM_CP, "AND cp.cause <> '' GROUP BY cp.cause ORDER BY 2 DESC, 1 LIMIT 5", &st);
+    if (e) return e;
     jw_arr(w, "top_causes");
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_str(w, "cause", db_col_text(st, 0));
         jw_int(w, "count", db_col_int(st, 1));
@@ -135,17 +155,19 @@ static kerr top_causes(ctx *c, const month *m, jw *w) {
     }
     db_finish(st);
     jw_end(w);
-    return E_OK;
+    return ended(c, rc);
 }
 
 /* Staff named in the month; two or more complaints is flagged (001 第1篇 员工解雇条例 4). */
 static kerr staff_named(ctx *c, const month *m, jw *w) {
-    db_stmt *st = run(c, m, "u.id, u.display_name, COUNT(*), COUNT(*) FILTER (WHERE cp.valid = 1)",
-                      FROM_CP "JOIN complaint_staff s ON s.ticket_id = cp.ticket_id JOIN users u ON u.id = s.user_id ",
-                      "AND " LIVE " GROUP BY u.id, u.display_name ORDER BY 3 DESC, 1");
-    if (!st) return E_INTERNAL;
+    db_stmt *st;
+    kerr e = run(c, m, "u.id, u.display_name, COUNT(*), COUNT(*) FILTER (WHERE cp.valid = 1)",
+                 FROM_CP "JOIN complaint_staff s ON s.ticket_id = cp.ticket_id JOIN users u ON u.id = s.user_id ",
+                 "AND " LIVE " GROUP BY u.id, u.display_name ORDER BY 3 DESC, 1", &st);
+    if (e) return e;
     jw_arr(w, "staff");
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "user_id", db_col_int(st, 0));
         jw_str(w, "display_name", db_col_text(st, 1));
@@ -156,28 +178,31 @@ static kerr staff_named(ctx *c, const month *m, jw *w) {
     }
     db_finish(st);
     jw_end(w);
-    return E_OK;
+    return ended(c, rc);
 }
 
 /* Type × building counts for the hot-spot chart: [building label, type code, count]. */
 static kerr hotspots(ctx *c, const month *m, int64_t pid, jw *w) {
-    db_stmt *st = run(c, m, "COALESCE(MAX(b.name), '公共区域'), cp.type, COUNT(*)",
-                      FROM_CP "LEFT JOIN buildings b ON b.id = t.building_id ",
-                      "AND " LIVE " GROUP BY COALESCE(t.building_id, 0), cp.type ORDER BY 3 DESC LIMIT 400");
-    if (!st) return E_INTERNAL;
+    db_stmt *st;
+    kerr e = run(c, m, "COALESCE(MAX(b.name), '公共区域'), cp.type, COUNT(*)",
+                 FROM_CP "LEFT JOIN buildings b ON b.id = t.building_id ",
+                 "AND " LIVE " GROUP BY COALESCE(t.building_id, 0), cp.type ORDER BY 3 DESC LIMIT 400", &st);
+    if (e) return e;
     jw_arr(w, "hotspots");
-    while (db_step(st) == DB_ROW) {
-        const char *type = arena_strdup(&c->a, db_col_text(st, 1));
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *type = arena_strdup(&c->a, db_col_text(st, 1)), *label;
+        if ((e = type_label(c, type, pid, &label))) break;
         jw_obj(w, NULL);
         jw_str(w, "building", db_col_text(st, 0));
         jw_str(w, "type", type);
-        jw_str(w, "type_label", group_label(c, 0, type, type, pid));
+        jw_str(w, "type_label", label);
         jw_int(w, "count", db_col_int(st, 2));
         jw_end(w);
     }
     db_finish(st);
     jw_end(w);
-    return E_OK;
+    return e ? e : ended(c, rc);
 }
 
 /* ---- the month's complaints, one row each (the worksheet) ---- */
@@ -186,15 +211,17 @@ static kerr hotspots(ctx *c, const month *m, int64_t pid, jw *w) {
                   "hu.display_name, cp.reply, cp.replied_at, cp.reply_due_at, cp.cause, cp.corrective, cp.result, " \
                   "cp.valid, cp.handled_at, cp.handle_due_at, t.satisfaction, t.state, cp.escalation_level, cp.project_id"
 
-static void item_json(ctx *c, db_stmt *st, jw *w) {
+static kerr item_json(ctx *c, db_stmt *st, jw *w) {
+    const char *type = arena_strdup(&c->a, db_col_text(st, 5)), *label;
+    kerr e = type_label(c, type, db_col_int(st, 22), &label);
+    if (e) return e;
     jw_obj(w, NULL);
     jw_int(w, "id", db_col_int(st, 0));
     jw_str(w, "number", db_col_text(st, 1));
     jw_time(w, "created_at", db_col_int(st, 2));
     jw_str(w, "unit_code", db_col_text(st, 3));
     jw_str(w, "caller", db_col_text(st, 4));
-    const char *type = arena_strdup(&c->a, db_col_text(st, 5));
-    jw_str(w, "type_label", group_label(c, 0, type, type, db_col_int(st, 22)));
+    jw_str(w, "type_label", label);
     jw_str(w, "severity_label", code_label_of(COMPLAINT_SEVERITIES, db_col_text(st, 6)));
     jw_str(w, "content", db_col_text(st, 7));
     jw_str(w, "department", db_col_text(st, 8));
@@ -213,18 +240,21 @@ static void item_json(ctx *c, db_stmt *st, jw *w) {
     jw_str(w, "state_label", wf_state_label(&COMPLAINT_WF, db_col_text(st, 20)));
     jw_int(w, "escalation_level", db_col_int(st, 21));
     jw_end(w);
+    return E_OK;
 }
 
 static kerr items(ctx *c, const month *m, jw *w) {
-    db_stmt *st = run(c, m, ITEM_COLS,
-                      FROM_CP "LEFT JOIN units un ON un.id = t.unit_id LEFT JOIN users hu ON hu.id = cp.handler_id ",
-                      arena_printf(&c->a, "ORDER BY cp.created_at, t.id LIMIT %d", EXPORT_MAX_ROWS));
-    if (!st) return E_INTERNAL;
+    db_stmt *st;
+    kerr e = run(c, m, ITEM_COLS,
+                 FROM_CP "LEFT JOIN units un ON un.id = t.unit_id LEFT JOIN users hu ON hu.id = cp.handler_id ",
+                 arena_printf(&c->a, "ORDER BY cp.created_at, t.id LIMIT %d", EXPORT_MAX_ROWS), &st);
+    if (e) return e;
     jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) item_json(c, st, w);
+    int rc = DB_DONE;
+    while (!e && (rc = db_step(st)) == DB_ROW) e = item_json(c, st, w);
     db_finish(st);
     jw_end(w);
-    return E_OK;
+    return e ? e : ended(c, rc);
 }
 
 static kerr summary_json(ctx *c, const month *m, int64_t pid, bool with_items, jw *w, int64_t *t) {

@@ -77,16 +77,20 @@ const setting_spec REPAIR_SLA = {
     .unknown_key = "没有这个报修类别",
 };
 
-repair_sla repair_sla_of(db *d, int64_t pid, const char *category) {
+kerr repair_sla_of(db *d, int64_t pid, const char *category, repair_sla *out) {
     setting_val v[SETTING_MAX_FIELDS];
-    bool own = setting_get(d, NULL, &REPAIR_SLA, pid, category, v);
-    return (repair_sla){v[0].n, v[1].n, v[2].n, own};
+    bool own;
+    kerr e = setting_get(d, NULL, &REPAIR_SLA, pid, category, v, &own);
+    *out = (repair_sla){v[0].n, v[1].n, v[2].n, own};
+    return e;
 }
 
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid) {
-    if (!db_int(c->db, pid, "SELECT project_id FROM tickets WHERE id = ?", DI(id)))
-        return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
-    if (!auth_sees_project(c->user, *pid) || complaint_hides(c, id)) return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
+    bool hidden = false;
+    kerr e = db_read_int(c->db, pid, "SELECT project_id FROM tickets WHERE id = ?", DI(id));
+    if (e == E_NOT_FOUND || (!e && !auth_sees_project(c->user, *pid))) return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
+    if (e || (e = complaint_hides(c, id, &hidden))) return e;
+    if (hidden) return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
     return ctx_require(c, perm, *pid);
 }
 
@@ -109,12 +113,15 @@ static kerr read_place(ctx *c, ticket_in *in) {
     int64_t body_pid = 0, upid = 0;
     if ((e = in_int(c, "project_id", "管理处", 0, 1, INT64_MAX, &body_pid, NULL))) return e;
     db_stmt *st = db_query(c->db, "SELECT project_id, building_id, code FROM units WHERE id = ?", DI(in->unit_id));
-    if (st && db_step(st) == DB_ROW) {
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
         upid = db_col_int(st, 0);
         in->building_id = db_col_int(st, 1);
         in->unit_code = arena_strdup(&c->a, db_col_text(st, 2));
     }
-    if (st) db_finish(st);
+    db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
     if (!upid || !auth_sees_project(c->user, upid) || (body_pid && body_pid != upid))
         return ctx_fail(c, E_VALIDATION, "unit_id", "房屋不存在或不属于该管理处");
     in->pid = upid;
@@ -234,6 +241,10 @@ static void jw_opt_int(jw *w, const char *key, db_stmt *st, int col) {
     if (db_col_is_null(st, col)) jw_null(w, key); else jw_int(w, key, db_col_int(st, col));
 }
 
+static void jw_int_or_null(jw *w, const char *key, bool has, int64_t v) {
+    if (has) jw_int(w, key, v); else jw_null(w, key);
+}
+
 static void jw_code(jw *w, const char *key, const code_label *t, const char *code) {
     char lk[32];
     snprintf(lk, sizeof lk, "%s_label", key);
@@ -251,45 +262,47 @@ const char *ticket_phone(ctx *c, int64_t pid, int64_t tech, const char *phone, b
     return mask_phone(c, pid, phone);
 }
 
-/* The fields every list item and the ticket page share (TICKET_COLS). */
-void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page) {
-    int64_t pid = db_col_int(st, 1);
-    jw_int(w, "id", db_col_int(st, 0));
-    jw_int(w, "project_id", pid);
-    jw_str(w, "number", db_col_text(st, 2));
-    jw_code(w, "kind", TICKET_KINDS, db_col_text(st, 3));
-    jw_code(w, "channel", TICKET_CHANNELS, db_col_text(st, 4));
-    jw_str(w, "state", db_col_text(st, 5));
-    jw_str(w, "state_label", wf_state_label(ticket_wf(db_col_text(st, 3)), db_col_text(st, 5)));
-    jw_opt_int(w, "unit_id", st, 6);
-    jw_str(w, "unit_code", db_col_text(st, 7));
-    jw_opt_int(w, "building_id", st, 8);
-    jw_str(w, "location", db_col_text(st, 9));
-    jw_str(w, "caller", db_col_text(st, 10));
-    jw_str(w, "phone", ticket_phone(c, pid, db_col_int(st, 18), db_col_text(st, 11), on_page));
-    jw_str(w, "content", db_col_text(st, 12));
-    jw_code(w, "category", REPAIR_CATEGORIES, db_col_text(st, 13));
-    jw_bool(w, "paid", db_col_int(st, 14));
-    jw_time(w, "appointment_at", db_col_int(st, 15));
-    jw_int(w, "received_by", db_col_int(st, 16));
-    jw_str(w, "received_by_name", db_col_text(st, 17));
-    jw_opt_int(w, "technician_id", st, 18);
-    jw_str(w, "technician_name", db_col_text(st, 19));
-    jw_code(w, "satisfaction", SATISFACTIONS, db_col_text(st, 20));
-    jw_int(w, "reopen_count", db_col_int(st, 21));
-    jw_int(w, "version", db_col_int(st, 22));
-    jw_time(w, "created_at", db_col_int(st, 23));
-    jw_time(w, "updated_at", db_col_int(st, 24));
-    jw_time(w, "completed_at", db_col_int(st, 25));
-    jw_time(w, "called_back_at", db_col_int(st, 26));
+/* The fields every list item and the ticket page share (a ticket_rec). */
+void ticket_summary(ctx *c, const ticket_rec *t, jw *w, bool on_page) {
+    jw_int(w, "id", t->id);
+    jw_int(w, "project_id", t->project_id);
+    jw_str(w, "number", t->number);
+    jw_code(w, "kind", TICKET_KINDS, t->kind);
+    jw_code(w, "channel", TICKET_CHANNELS, t->channel);
+    jw_str(w, "state", t->state);
+    jw_str(w, "state_label", wf_state_label(ticket_wf(t->kind), t->state));
+    jw_int_or_null(w, "unit_id", t->has_unit, t->unit_id);
+    jw_str(w, "unit_code", t->unit_code);
+    jw_int_or_null(w, "building_id", t->has_building, t->building_id);
+    jw_str(w, "location", t->location);
+    jw_str(w, "caller", t->caller);
+    jw_str(w, "phone", ticket_phone(c, t->project_id, t->technician_id, t->phone, on_page));
+    jw_str(w, "content", t->content);
+    jw_code(w, "category", REPAIR_CATEGORIES, t->category);
+    jw_bool(w, "paid", t->paid);
+    jw_time(w, "appointment_at", t->appointment_at);
+    jw_int(w, "received_by", t->received_by);
+    jw_str(w, "received_by_name", t->received_by_name);
+    jw_int_or_null(w, "technician_id", t->has_technician, t->technician_id);
+    jw_str(w, "technician_name", t->technician_name);
+    jw_code(w, "satisfaction", SATISFACTIONS, t->satisfaction);
+    jw_int(w, "reopen_count", t->reopen_count);
+    jw_int(w, "version", t->version);
+    jw_time(w, "created_at", t->created_at);
+    jw_time(w, "updated_at", t->updated_at);
+    jw_time(w, "completed_at", t->completed_at);
+    jw_time(w, "called_back_at", t->called_back_at);
 }
 
 #define DETAIL_COLS "dispatched_at, accepted_at, started_at, closed_at, work_done, materials, labour_minutes, charge, " \
                     "confirm_kind, callback_method, callback_result, reply, related_id"
 
-static void ticket_details(ctx *c, int64_t id, jw *w) {
+/* The columns only the page shows; E_NOT_FOUND if the ticket is gone. */
+static kerr ticket_details(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT " DETAIL_COLS " FROM tickets WHERE id = ?", DI(id));
-    if (!st || db_step(st) != DB_ROW) { if (st) db_finish(st); return; }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? E_NOT_FOUND : db_last_kerr(c->db); }
     jw_time(w, "dispatched_at", db_col_int(st, 0));
     jw_time(w, "accepted_at", db_col_int(st, 1));
     jw_time(w, "started_at", db_col_int(st, 2));
@@ -312,13 +325,16 @@ static void ticket_details(ctx *c, int64_t id, jw *w) {
     jw_str(w, "reply", db_col_text(st, 11));
     jw_opt_int(w, "related_id", st, 12);
     db_finish(st);
+    return E_OK;
 }
 
-static void ticket_deadlines(ctx *c, int64_t id, jw *w) {
+static kerr ticket_deadlines(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT kind, due_at, warn_at, met_at, overdue_at, warned_at FROM deadlines "
                                   "WHERE entity = 'ticket' AND entity_id = ? ORDER BY id", DI(id));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "deadlines");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_str(w, "kind", db_col_text(st, 0));
         jw_time(w, "due_at", db_col_int(st, 1));
@@ -329,17 +345,20 @@ static void ticket_deadlines(ctx *c, int64_t id, jw *w) {
         jw_str(w, "state", met ? "met" : over ? "overdue" : !db_col_is_null(st, 5) ? "due_soon" : "open");
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id, const char *action);   /* tickets_flow.c */
 
 /* The buttons: the engine's allowed actions, less 接单 once the technician has accepted. */
-static void allowed_json(ctx *c, int64_t id, int64_t pid, int64_t tech, const char *kind, const char *state, jw *w) {
-    bool accepted = db_exists(c->db, "SELECT 1 FROM tickets WHERE id = ? AND accepted_at IS NOT NULL", DI(id));
+static kerr allowed_json(ctx *c, int64_t id, int64_t pid, int64_t tech, const char *kind, const char *state, jw *w) {
+    bool accepted = false;
     const wf_def *def = ticket_wf(kind);
-    unsigned croles = def == &COMPLAINT_WF ? complaint_roles(c, pid, id) : 0;
+    unsigned croles = 0;
+    kerr e = db_read_exists(c->db, &accepted, "SELECT 1 FROM tickets WHERE id = ? AND accepted_at IS NOT NULL", DI(id));
+    if (e || (def == &COMPLAINT_WF && (e = complaint_roles(c, pid, id, &croles)))) return e;
     jw_arr(w, "allowed_actions");
     for (const wf_transition *t = def->transitions; t->action; t++) {
         unsigned roles = def == &COMPLAINT_WF ? croles : ticket_roles(c, pid, tech, t->action);
@@ -350,25 +369,34 @@ static void allowed_json(ctx *c, int64_t id, int64_t pid, int64_t tech, const ch
         jw_end(w);
     }
     jw_end(w);
+    return E_OK;
+}
+
+/* The sections after the summary; the first error ends the page (the server answers it). */
+static kerr ticket_sections(ctx *c, const ticket_rec *t, const char *kind, const char *state, jw *w) {
+    kerr e;
+    if ((e = ticket_details(c, t->id, w)) || (e = ticket_deadlines(c, t->id, w)) ||
+        (!strcmp(kind, "complaint") && (e = complaint_details(c, t->id, w))) ||
+        (e = wf_history_json(c->db, ticket_wf(kind), t->id, w, "events")))
+        return e == E_NOT_FOUND ? ctx_fail(c, e, NULL, "工单不存在") : e;
+    return allowed_json(c, t->id, t->project_id, t->technician_id, kind, state, w);
 }
 
 kerr ticket_answer(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " TICKET_COLS " FROM " TICKET_FROM " WHERE t.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在"); }
-    int64_t pid = db_col_int(st, 1), tech = db_col_int(st, 18);
-    const char *state = arena_strdup(&c->a, db_col_text(st, 5)), *kind = arena_strdup(&c->a, db_col_text(st, 3));
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在") : db_last_kerr(c->db); }
+    ticket_rec t;
+    ticket_rec_read(st, &t);
+    const char *state = arena_strdup(&c->a, t.state), *kind = arena_strdup(&c->a, t.kind);
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    ticket_summary(c, st, w, true);
+    ticket_summary(c, &t, w, true);
     db_finish(st);
-    ticket_details(c, id, w);
-    ticket_deadlines(c, id, w);
-    if (!strcmp(kind, "complaint")) complaint_details(c, id, w);
-    wf_history_json(c->db, ticket_wf(kind), id, w, "events");
-    allowed_json(c, id, pid, tech, kind, state, w);
+    kerr e = ticket_sections(c, &t, kind, state, w);
     jw_end(w);
-    return E_OK;
+    return e;
 }
 
 static kerr ticket_get(ctx *c) {
@@ -385,8 +413,9 @@ static kerr signature_get(ctx *c) {
     if ((e = ctx_param_id(c, "id", &id)) || (e = ticket_row(c, id, "tickets.read", &pid))) return e;
     db_stmt *st = db_query(c->db, "SELECT mime, data FROM ticket_signatures WHERE ticket_id = ? ORDER BY id DESC LIMIT 1",
                            DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "该工单没有签名"); }
+    if (!st) return db_last_kerr(c->db);
+    int step = db_step(st);
+    if (step != DB_ROW) { db_finish(st); return step == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, "该工单没有签名") : db_last_kerr(c->db); }
     const char *mime = arena_strdup(&c->a, db_col_text(st, 0)), *b64 = db_col_text(st, 1);
     size_t cap = strlen(b64), len = 0;
     unsigned char *img = arena_alloc(&c->a, cap + 1);

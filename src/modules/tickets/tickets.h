@@ -21,7 +21,7 @@ extern const wf_def TICKET_WF;
 
 /* Dispatch / completion / warning minutes of a category in a project (own or default). */
 typedef struct repair_sla { int64_t dispatch, complete, warn; bool custom; } repair_sla;
-repair_sla repair_sla_of(db *d, int64_t project_id, const char *category);
+kerr repair_sla_of(db *d, int64_t project_id, const char *category, repair_sla *out);
 struct setting_spec;
 extern const struct setting_spec REPAIR_SLA;   /* the repair time limits as project settings */
 
@@ -30,16 +30,60 @@ extern const struct setting_spec REPAIR_SLA;   /* the repair time limits as proj
 kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid);
 /* Answers the whole ticket (fields, deadlines, events, allowed actions). */
 kerr ticket_answer(ctx *c, int status, int64_t id);
-/* Ticket list columns (TICKET_COLS FROM TICKET_FROM), written by ticket_summary. */
+/* A ticket as lists and its page show it: the columns TICKET_COLS (FROM TICKET_FROM) and the
+** one reader of them, ticket_rec_read, side by side: a new column is added to both, here, and
+** nowhere else reads these columns by position. Text is borrowed from the statement (valid
+** until its next step). */
 #define TICKET_COLS "t.id, t.project_id, t.number, t.kind, t.channel, t.state, t.unit_id, un.code, t.building_id, " \
                     "t.location, t.caller, t.phone, t.content, t.category, t.paid, t.appointment_at, " \
                     "t.received_by, ru.display_name, t.technician_id, tu.display_name, t.satisfaction, " \
                     "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at"
+typedef struct ticket_rec {
+    int64_t id, project_id, unit_id, building_id, appointment_at, received_by, technician_id, reopen_count, version,
+        created_at, updated_at, completed_at, called_back_at;
+    bool has_unit, has_building, has_technician, paid;
+    const char *number, *kind, *channel, *state, *unit_code, *location, *caller, *phone, *content, *category,
+        *received_by_name, *technician_name, *satisfaction;
+} ticket_rec;
+/* Reads a row that starts with TICKET_COLS; returns the number of columns read (the index of
+** the first column a query adds after them). */
+static inline int ticket_rec_read(db_stmt *st, ticket_rec *t) {
+    int i = 0;
+    t->id = db_col_int(st, i++);
+    t->project_id = db_col_int(st, i++);
+    t->number = db_col_text(st, i++);
+    t->kind = db_col_text(st, i++);
+    t->channel = db_col_text(st, i++);
+    t->state = db_col_text(st, i++);
+    t->has_unit = !db_col_is_null(st, i), t->unit_id = db_col_int(st, i++);
+    t->unit_code = db_col_text(st, i++);
+    t->has_building = !db_col_is_null(st, i), t->building_id = db_col_int(st, i++);
+    t->location = db_col_text(st, i++);
+    t->caller = db_col_text(st, i++);
+    t->phone = db_col_text(st, i++);
+    t->content = db_col_text(st, i++);
+    t->category = db_col_text(st, i++);
+    t->paid = db_col_int(st, i++) != 0;
+    t->appointment_at = db_col_int(st, i++);
+    t->received_by = db_col_int(st, i++);
+    t->received_by_name = db_col_text(st, i++);
+    t->has_technician = !db_col_is_null(st, i), t->technician_id = db_col_int(st, i++);
+    t->technician_name = db_col_text(st, i++);
+    t->satisfaction = db_col_text(st, i++);
+    t->reopen_count = db_col_int(st, i++);
+    t->version = db_col_int(st, i++);
+    t->created_at = db_col_int(st, i++);
+    t->updated_at = db_col_int(st, i++);
+    t->completed_at = db_col_int(st, i++);
+    t->called_back_at = db_col_int(st, i++);
+    return i;
+}
 /* all LEFT JOINs on primary keys: a COUNT(*) of a list skips the joins it does not filter on */
 #define TICKET_JOINS "LEFT JOIN units un ON un.id = t.unit_id LEFT JOIN users ru ON ru.id = t.received_by " \
                      "LEFT JOIN users tu ON tu.id = t.technician_id"
 #define TICKET_FROM "tickets t " TICKET_JOINS
-void ticket_summary(ctx *c, db_stmt *st, jw *w, bool on_page);   /* on_page: the ticket page's phone rule */
+/* The fields every list item and the ticket page share; on_page: the ticket page's phone rule. */
+void ticket_summary(ctx *c, const ticket_rec *t, jw *w, bool on_page);
 const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool whole_ok);
 
 /* The system's roles when a rule acts (an automatic reopen, an escalation). */

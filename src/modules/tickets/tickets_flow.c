@@ -58,14 +58,18 @@ static kerr refuse(wf_run *r, const char *field, const char *msg) {
 /* ---- deadlines ---- */
 
 kerr ticket_open_dispatch_deadline(ctx *c, int64_t pid, int64_t id, const char *number, const char *category) {
-    repair_sla s = repair_sla_of(c->db, pid, category);
+    repair_sla s;
+    kerr e = repair_sla_of(c->db, pid, category, &s);
+    if (e) return e;
     int64_t due = c->now + s.dispatch * 60, warn = c->now + s.dispatch * 40;   /* warned at two thirds of the time */
     return deadline_open_warn(c->db, pid, "ticket", id, "dispatch", arena_printf(&c->a, "%s 派工", number), due, warn,
                               c->now);
 }
 
 static kerr open_complete_deadline(wf_run *r, tk_act *a) {
-    repair_sla s = repair_sla_of(r->db, r->project_id, a->category);
+    repair_sla s;
+    kerr e = repair_sla_of(r->db, r->project_id, a->category, &s);
+    if (e) return e;
     int64_t from = a->appointment_at > r->now ? a->appointment_at : r->now;
     int64_t due = from + s.complete * 60, warn = s.warn < s.complete ? due - s.warn * 60 : 0;
     return deadline_open_warn(r->db, r->project_id, "ticket", r->id, "complete",
@@ -93,12 +97,12 @@ static kerr repair_only(wf_run *r) {
 static kerr read_technician(wf_run *r, const char *key) {
     tk_act *a = r->user;
     kerr e = in_int(a->c, key, "维修人员", IN_REQUIRED, 1, INT64_MAX, &a->new_tech, NULL);
-    if (e) return e;
-    if (!db_exists(r->db, "SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE ur.user_id = ? "
-                          "AND ur.role = 'technician' AND (ur.project_id = ? OR ur.project_id IS NULL) AND u.disabled = 0",
-                   DI(a->new_tech), DI(r->project_id)))
-        return refuse(r, key, "请选择本管理处的维修人员");
-    return E_OK;
+    bool ok = false;
+    if (e || (e = db_read_exists(r->db, &ok, "SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE "
+                                             "ur.user_id = ? AND ur.role = 'technician' AND (ur.project_id = ? OR "
+                                             "ur.project_id IS NULL) AND u.disabled = 0", DI(a->new_tech), DI(r->project_id))))
+        return e;
+    return ok ? E_OK : refuse(r, key, "请选择本管理处的维修人员");
 }
 
 static void tech_data(void *u, jw *w) {
@@ -394,8 +398,9 @@ const wf_def TICKET_WF = {"ticket", "tickets", TICKET_STATES, TICKET_TRANSITIONS
 static kerr load_act(ctx *c, int64_t id, tk_act *a) {
     db_stmt *st = db_query(c->db, "SELECT kind, category, number, COALESCE(technician_id, 0), "
                                   "COALESCE(appointment_at, 0), accepted_at IS NOT NULL FROM tickets WHERE id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    bool found = db_step(st) == DB_ROW;
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    bool found = rc == DB_ROW;
     if (found) {
         a->kind = arena_strdup(&c->a, db_col_text(st, 0));
         a->category = arena_strdup(&c->a, db_col_text(st, 1));
@@ -405,6 +410,7 @@ static kerr load_act(ctx *c, int64_t id, tk_act *a) {
         a->accepted = db_col_int(st, 5);
     }
     db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
     return found ? E_OK : ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在");
 }
 
@@ -424,8 +430,11 @@ kerr ticket_action(ctx *c) {
     int64_t id, pid, version = 0;
     const char *action = ctx_param(c, "action");
     kerr e;
-    if ((e = ctx_param_id(c, "id", &id)) || (e = ticket_row(c, id, "tickets.read", &pid))) return e;
-    if (db_exists(c->db, "SELECT 1 FROM complaints WHERE ticket_id = ?", DI(id))) {
+    bool complaint = false;
+    if ((e = ctx_param_id(c, "id", &id)) || (e = ticket_row(c, id, "tickets.read", &pid)) ||
+        (e = db_read_exists(c->db, &complaint, "SELECT 1 FROM complaints WHERE ticket_id = ?", DI(id))))
+        return e;
+    if (complaint) {
         if ((e = in_int(c, "version", "版本", 0, 1, INT64_MAX, &version, NULL)) || (e = complaint_action(c, id, action, version)))
             return e;
         return ctx_answer_after_commit(c, ticket_answer, 200, id);

@@ -23,6 +23,28 @@ static const char *const OVERDUE_KINDS[] = {"dispatch", "complete", "callback", 
 /* The nearest open deadline of each row (one index seek per row): when, which, late or close. */
 #define LIST_COLS TICKET_COLS ", nd.due_at AS due_at, nd.kind, nd.overdue_at, nd.warned_at, cp.type, cp.severity, " \
                   "cp.escalation_level, cp.handler_id, hu.display_name, cp.department"
+/* A LIST_COLS row: the ticket, its nearest deadline and, for a complaint, the complaint's own
+** columns (its type is NULL for other kinds). Text borrowed until the next step. */
+typedef struct list_rec {
+    ticket_rec t;
+    int64_t due_at, escalation_level, handler_id;
+    bool has_due, overdue, warned, complaint, has_handler;
+    const char *due_kind, *type, *severity, *handler_name, *department;
+} list_rec;
+
+static void list_rec_read(db_stmt *st, list_rec *r) {
+    int i = ticket_rec_read(st, &r->t);
+    r->has_due = !db_col_is_null(st, i), r->due_at = db_col_int(st, i++);
+    r->due_kind = db_col_text(st, i++);
+    r->overdue = !db_col_is_null(st, i++);
+    r->warned = !db_col_is_null(st, i++);
+    r->complaint = !db_col_is_null(st, i), r->type = db_col_text(st, i++);
+    r->severity = db_col_text(st, i++);
+    r->escalation_level = db_col_int(st, i++);
+    r->has_handler = !db_col_is_null(st, i), r->handler_id = db_col_int(st, i++);
+    r->handler_name = db_col_text(st, i++);
+    r->department = db_col_text(st, i++);
+}
 /* a complaint's own columns (NULL for other kinds) */
 #define COMPLAINT_JOINS "LEFT JOIN complaints cp ON cp.ticket_id = t.id LEFT JOIN users hu ON hu.id = cp.handler_id "
 #define NEAREST "LEFT JOIN deadlines nd ON nd.id = (SELECT d.id FROM deadlines d WHERE d.entity = 'ticket' " \
@@ -109,7 +131,9 @@ static kerr filter_complaints(ctx *c, qb *b, bool *on_cp) {
     *on_cp = q_str(c, "severity") || type || escalated || handler || handling;
     /* the few escalated or handled-by complaints are read from the complaints, not the project's tickets */
     if ((escalated || handler || handling) && (e = scope_projects(c, b, "tickets.read", "cp.project_id"))) return e;
-    if (complaint_user_named(c))   /* a complaint naming the user is not shown to them (C7) */
+    bool named = false;
+    if ((e = complaint_user_named(c, &named))) return e;
+    if (named)   /* a complaint naming the user is not shown to them (C7) */
         qb_and(b, "NOT EXISTS (SELECT 1 FROM complaint_staff cs WHERE cs.ticket_id = t.id AND cs.user_id = ?)",
                DI(c->user->id));
     return E_OK;
@@ -188,32 +212,45 @@ static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
     return E_OK;
 }
 
-/* A complaint's severity, type, escalation and handler in the list (col 31 on). */
-static void complaint_fields(ctx *c, db_stmt *st, jw *w) {
-    int col = 31;
-    if (db_col_is_null(st, col)) return;
-    const char *type = db_col_text(st, col);
+/* A complaint's severity, type, escalation and handler in the list. */
+static kerr complaint_fields(ctx *c, const list_rec *r, jw *w) {
+    const char *label;
+    if (!r->complaint) return E_OK;
+    kerr e = complaint_type_label(c, r->t.project_id, r->type, &label);
+    if (e) return e;
     jw_obj(w, "complaint");
-    jw_str(w, "type", type);
-    jw_str(w, "type_label", complaint_type_label(c, db_col_int(st, 1), type));
-    jw_str(w, "severity", db_col_text(st, col + 1));
-    jw_str(w, "severity_label", code_label_of(COMPLAINT_SEVERITIES, db_col_text(st, col + 1)));
-    jw_int(w, "escalation_level", db_col_int(st, col + 2));
-    if (db_col_is_null(st, col + 3)) jw_null(w, "handler_id"); else jw_int(w, "handler_id", db_col_int(st, col + 3));
-    jw_str(w, "handler_name", db_col_text(st, col + 4));
-    jw_str(w, "department", db_col_text(st, col + 5));
+    jw_str(w, "type", r->type);
+    jw_str(w, "type_label", label);
+    jw_str(w, "severity", r->severity);
+    jw_str(w, "severity_label", code_label_of(COMPLAINT_SEVERITIES, r->severity));
+    jw_int(w, "escalation_level", r->escalation_level);
+    if (r->has_handler) jw_int(w, "handler_id", r->handler_id); else jw_null(w, "handler_id");
+    jw_str(w, "handler_name", r->handler_name);
+    jw_str(w, "department", r->department);
+    jw_end(w);
+    return E_OK;
+}
+
+static void due_fields(const list_rec *r, jw *w) {
+    jw_time(w, "due_at", r->due_at);
+    jw_str(w, "due_kind", r->due_kind);
+    jw_str(w, "due_state", !r->has_due ? "" : r->overdue ? "overdue" : r->warned ? "due_soon" : "open");
+    jw_arr(w, "overdue");
+    if (r->overdue) jw_str(w, NULL, r->due_kind);
     jw_end(w);
 }
 
-static void due_fields(db_stmt *st, jw *w) {
-    int col = 27;   /* after TICKET_COLS */
-    jw_time(w, "due_at", db_col_int(st, col));
-    jw_str(w, "due_kind", db_col_text(st, col + 1));
-    bool over = !db_col_is_null(st, col + 2), soon = !db_col_is_null(st, col + 3);
-    jw_str(w, "due_state", db_col_is_null(st, col) ? "" : over ? "overdue" : soon ? "due_soon" : "open");
-    jw_arr(w, "overdue");
-    if (over) jw_str(w, NULL, db_col_text(st, col + 1));
+/* One list item. */
+static kerr ticket_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)arg;
+    list_rec r;
+    list_rec_read(st, &r);
+    jw_obj(w, NULL);
+    ticket_summary(c, &r.t, w, false);
+    due_fields(&r, w);
+    kerr e = complaint_fields(c, &r, w);
     jw_end(w);
+    return e;
 }
 
 /* How the page is read, from the filters: a list picks its page's tickets first (the filters'
@@ -237,16 +274,6 @@ static kerr tickets_view(ctx *c, list_q *f) {
     f->spec = (list_spec){.cols = LIST_COLS, .from = from, .order = sh.order, .count_from = count_from,
                           .key = sh.by_deadline ? NULL : "t.id", .pick_from = pick_from,
                           .count_expr = counted ? COUNTED_COUNT : NULL};
-    return E_OK;
-}
-
-static kerr ticket_item(ctx *c, db_stmt *st, jw *w, void *arg) {
-    (void)arg;
-    jw_obj(w, NULL);
-    ticket_summary(c, st, w, false);
-    due_fields(st, w);
-    complaint_fields(c, st, w);
-    jw_end(w);
     return E_OK;
 }
 
@@ -305,11 +332,12 @@ kerr technicians_list(ctx *c) {
                                   "FROM users u WHERE u.disabled = 0 AND u.id IN (SELECT user_id FROM user_roles WHERE "
                                   "role = 'technician' AND (project_id = ? OR project_id IS NULL)) "
                                   "ORDER BY busy, u.display_name, u.id", DI(pid));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_str(w, "display_name", db_col_text(st, 1));
@@ -320,7 +348,7 @@ kerr technicians_list(ctx *c) {
     db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 /* The project's staff (active users with a role there or company-wide) and their roles, for
@@ -333,14 +361,15 @@ kerr staff_list(ctx *c) {
     db_stmt *st = db_query(c->db, "SELECT u.id, u.display_name, ur.role FROM users u JOIN user_roles ur ON ur.user_id = u.id "
                                   "WHERE u.disabled = 0 AND (ur.project_id = ? OR ur.project_id IS NULL) "
                                   "ORDER BY u.display_name, u.id, ur.role", DI(pid));
-    if (!st) return E_INTERNAL;
+    if (!st) return db_last_kerr(c->db);
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_arr(w, "items");
     int64_t last = 0;
     buf labels;
     buf_init(&labels);
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         int64_t id = db_col_int(st, 0);
         const char *label = role_label(role_from_name(db_col_text(st, 2)));
         if (id == last) { buf_printf(&labels, "、%s", label); continue; }
@@ -357,7 +386,7 @@ kerr staff_list(ctx *c) {
     db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 /* ---- repair categories: dispatch / completion times per project ---- */

@@ -59,7 +59,8 @@ static kerr review_collect_effect(wf_run *r) {
     ctx *c = r->user;
     int64_t start = 0;
     char *week = db_text(r->db, r->a, "SELECT week FROM callback_reviews WHERE id = ?", DI(r->id));
-    if (!week || !clock_parse_iso(week, &start)) return E_INTERNAL;
+    if (!week) return db_last_kerr(r->db);
+    if (!clock_parse_iso(week, &start)) return E_INTERNAL;
     return collect(r->db, r->id, r->project_id, clock_day_start(start), c->now);
 }
 
@@ -131,31 +132,37 @@ static void review_fields(db_stmt *st, jw *w) {
     jw_time(w, "updated_at", db_col_int(st, 11));
 }
 
-static void review_items(ctx *c, int64_t id, jw *w) {
+static kerr review_items(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT " TICKET_COLS " FROM callback_review_items i JOIN tickets t ON t.id = i.ticket_id "
                                   TICKET_JOINS " WHERE i.review_id = ? ORDER BY t.called_back_at, t.id", DI(id));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "items");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        ticket_rec t;
+        ticket_rec_read(st, &t);
         jw_obj(w, NULL);
-        ticket_summary(c, st, w, false);
+        ticket_summary(c, &t, w, false);
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 kerr review_answer(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " REVIEW_COLS " FROM " REVIEW_FROM " WHERE r.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "没有这份回访周报"); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, "没有这份回访周报") : db_last_kerr(c->db); }
     int64_t pid = db_col_int(st, 1);
     const char *state = arena_strdup(&c->a, db_col_text(st, 3));
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
     review_fields(st, w);
     db_finish(st);
-    review_items(c, id, w);
-    wf_history_json(c->db, &REVIEW_WF, id, w, "events");
+    kerr e;
+    if ((e = review_items(c, id, w)) || (e = wf_history_json(c->db, &REVIEW_WF, id, w, "events"))) return e;
     wf_actions_json(&REVIEW_WF, state, auth_roles_in(c->user, pid), w, "allowed_actions");
     jw_end(w);
     return E_OK;
@@ -164,9 +171,9 @@ kerr review_answer(ctx *c, int status, int64_t id) {
 static kerr review_row(ctx *c, int64_t *id, int64_t *pid) {
     kerr e = ctx_param_id(c, "id", id);
     if (e) return e;
-    if (!db_int(c->db, pid, "SELECT project_id FROM callback_reviews WHERE id = ?", DI(*id)) ||
-        !auth_sees_project(c->user, *pid))
-        return ctx_fail(c, E_NOT_FOUND, NULL, "没有这份回访周报");
+    e = db_read_int(c->db, pid, "SELECT project_id FROM callback_reviews WHERE id = ?", DI(*id));
+    if (e == E_NOT_FOUND || (!e && !auth_sees_project(c->user, *pid))) return ctx_fail(c, E_NOT_FOUND, NULL, "没有这份回访周报");
+    if (e) return e;
     return ctx_require(c, "tickets.stats", *pid);
 }
 

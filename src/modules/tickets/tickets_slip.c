@@ -48,8 +48,9 @@ kerr ticket_slip(ctx *c) {
     if (size && strcmp(size, "a4") && strcmp(size, "a5")) return ctx_fail(c, E_BAD_REQUEST, "size", "纸张应为 a4 或 a5");
     db_stmt *st = db_query(c->db, "SELECT " SLIP_COLS " FROM " TICKET_FROM " JOIN projects p ON p.id = t.project_id "
                                   "WHERE t.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在"); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, "工单不存在") : db_last_kerr(c->db); }
     pf_field f[16];
     static const char *const signs[] = {"维修人员签字", "业主签字确认", "客服回访"};
     pf_doc d = {.title = "维修任务单", .org = arena_strdup(&c->a, db_col_text(st, 0)),

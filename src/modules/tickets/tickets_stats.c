@@ -59,11 +59,14 @@ static void figures_json(jw *w, const int64_t *s) {
 ** probing every repair of the range. */
 typedef struct keyed { const char *key; int64_t n; } keyed;
 
-static int repair_complaints(ctx *c, int g, int64_t from, int64_t to, keyed **out) {
+/* The repairs complaints name, per key of group g, into *out (*n of them). */
+static kerr repair_complaints(ctx *c, int g, int64_t from, int64_t to, keyed **out, int *count) {
     qb b;
     qb_init(&b);
     *out = NULL;
-    if (tickets_scope(c, &b)) { qb_free(&b); return -1; }
+    *count = 0;
+    kerr e = tickets_scope(c, &b);
+    if (e) { qb_free(&b); return e; }
     /* from the few complaints that name a repair (partial index tickets_related), never by
     ** walking the range's repairs */
     qb_and(&b, "t.id IN (SELECT x.related_id FROM tickets x WHERE x.related_id IS NOT NULL AND x.kind = 'complaint') "
@@ -72,19 +75,20 @@ static int repair_complaints(ctx *c, int g, int64_t from, int64_t to, keyed **ou
                        arena_printf(&c->a, "GROUP BY %s", GROUPS[g].key));
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     qb_free(&b);
-    if (!st) return -1;
-    int n = 0, cap = 0;
-    while (db_step(st) == DB_ROW) {
+    if (!st) return sql ? db_last_kerr(c->db) : E_NOMEM;
+    int n = 0, cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         if (n == cap) {
             keyed *k = arena_alloc(&c->a, sizeof *k * (size_t)(cap = cap ? cap * 2 : 16));
-            if (!k) break;
+            if (!k) { rc = DB_DONE; e = E_NOMEM; break; }
             if (n) memcpy(k, *out, sizeof *k * (size_t)n);
             *out = k;
         }
         (*out)[n++] = (keyed){arena_strdup(&c->a, db_col_text(st, 0)), db_col_int(st, 1)};
     }
     db_finish(st);
-    return n;
+    *count = n;
+    return e ? e : rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 static int64_t keyed_get(const keyed *k, int n, const char *key) {
@@ -142,14 +146,14 @@ kerr tickets_stats(ctx *c) {
     if (!e) e = scope_projects(c, &b, "tickets.read", "a.project_id");
     if (e) { qb_free(&b); return e; }
     keyed *rcs = NULL;
-    int nrc = repair_complaints(c, g, from, to, &rcs);
-    if (nrc < 0) { qb_free(&b); return E_INTERNAL; }
+    int nrc = 0;
+    if ((e = repair_complaints(c, g, from, to, &rcs, &nrc))) { qb_free(&b); return e; }
     qb_and(&b, "a.dim = ? AND a.day >= ? AND a.day < ?", DT(GROUPS[g].name), DI(from), DI(to));
     char *sql = qb_sql(&b, &c->a, "SELECT a.key, " DAY_COLS " FROM ticket_day_stats a",
                        "GROUP BY a.key HAVING SUM(a.n_count) > 0 ORDER BY SUM(a.n_count) DESC, a.key");
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     qb_free(&b);
-    if (!st) return E_INTERNAL;
+    if (!st) return sql ? db_last_kerr(c->db) : E_NOMEM;
     int64_t total[S_N] = {0};
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
@@ -170,7 +174,7 @@ kerr tickets_stats(ctx *c) {
         jw_end(w);
     }
     db_finish(st);
-    if (rc != DB_DONE) return E_INTERNAL;
+    if (rc != DB_DONE) return db_last_kerr(c->db);
     jw_end(w);
     jw_obj(w, "total");
     figures_json(w, total);

@@ -43,7 +43,7 @@ kerr worklog(ctx *c) {
                                   "LEFT JOIN units un ON un.id = t.unit_id", "ORDER BY e.at, e.id LIMIT 2000");
     db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     qb_free(&b);
-    if (!st) return E_INTERNAL;
+    if (!st) return sql ? db_last_kerr(c->db) : E_NOMEM;
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_str(w, "date", day);
@@ -51,7 +51,8 @@ kerr worklog(ctx *c) {
     jw_str(w, "user_name", name);
     jw_arr(w, "items");
     int64_t counts[32] = {0};   /* per transition of TICKET_WF (fewer than 32) */
-    while (db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         const char *action = db_col_text(st, 4);
         const wf_transition *t = wf_find(&TICKET_WF, action);
         if (t && t - TICKET_WF.transitions < 32) counts[t - TICKET_WF.transitions]++;
@@ -69,6 +70,7 @@ kerr worklog(ctx *c) {
         jw_end(w);
     }
     db_finish(st);
+    if (rc != DB_DONE) return db_last_kerr(c->db);
     jw_end(w);
     jw_obj(w, "summary");
     for (int i = 0; i < 32 && TICKET_WF.transitions[i].action; i++)

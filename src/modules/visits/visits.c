@@ -52,22 +52,25 @@ bool visits_user_has_role(db *d, int64_t uid, int64_t pid, const char *roles_sql
 }
 
 /* Is the visit's unit in one of the user's districts? */
-static bool in_my_district(ctx *c, int64_t id) {
-    return db_exists(c->db, "SELECT 1 FROM visits v JOIN units u ON u.id = v.unit_id JOIN visit_plan_buildings pb "
-                            "ON pb.building_id = u.building_id JOIN visit_plans p ON p.id = pb.plan_id "
-                            "WHERE v.id = ? AND p.steward_id = ?", DI(id), DI(c->user->id));
+static kerr in_my_district(ctx *c, int64_t id, bool *in) {
+    return db_read_exists(c->db, in, "SELECT 1 FROM visits v JOIN units u ON u.id = v.unit_id JOIN visit_plan_buildings pb "
+                                     "ON pb.building_id = u.building_id JOIN visit_plans p ON p.id = pb.plan_id "
+                                     "WHERE v.id = ? AND p.steward_id = ?", DI(id), DI(c->user->id));
 }
 
 kerr visit_row(ctx *c, int64_t id, int64_t *pid, int64_t *steward) {
     db_stmt *st = db_query(c->db, "SELECT project_id, steward_id FROM visits WHERE id = ?", DI(id));
     if (!st) return db_last_kerr(c->db);
-    bool found = db_step(st) == DB_ROW;
+    int rc = db_step(st);
+    bool found = rc == DB_ROW, mine = false;
     if (found) { *pid = db_col_int(st, 0); *steward = db_col_int(st, 1); }
     db_finish(st);
-    if (!found || !auth_can(c->user, "visits.read", *pid) ||
-        !(visits_sees_all(c, *pid) || *steward == c->user->id || in_my_district(c, id)))
-        return ctx_fail(c, E_NOT_FOUND, NULL, "没有这条拜访记录");
-    return E_OK;
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
+    found = found && auth_can(c->user, "visits.read", *pid);
+    mine = found && (visits_sees_all(c, *pid) || *steward == c->user->id);
+    kerr e = found && !mine ? in_my_district(c, id, &mine) : E_OK;
+    if (e) return e;
+    return mine ? E_OK : ctx_fail(c, E_NOT_FOUND, NULL, "没有这条拜访记录");
 }
 
 unsigned visit_roles(ctx *c, int64_t pid, int64_t steward) {

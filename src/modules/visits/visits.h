@@ -63,15 +63,42 @@ kerr plan_figures(db *d, int64_t plan, int64_t pid, int64_t steward, int64_t sta
 bool plan_met(const plan_fig *f, int64_t target_percent);   /* households > 0 and rate >= target */
 const char *rate_text(arena *a, json_t *item);   /* export: the item's "rate" as "83.3%" */
 
-/* A plan row: PLAN_COLS FROM PLAN_FROM, written with its buildings and figures by plan_fields. */
+/* A plan: the columns PLAN_COLS (FROM PLAN_FROM) and their one reader, plan_item_read, side by
+** side (a new column is added to both, here); written with its buildings and figures by
+** plan_fields. Text borrowed from the statement until its next step. */
 #define PLAN_COLS "p.id, p.project_id, p.steward_id, su.display_name, p.month, p.target_percent, p.note, p.version, " \
                   "p.created_by, cu.display_name, p.created_at, p.updated_at, pr.name"
+typedef struct plan_item {
+    int64_t id, project_id, steward_id, target_percent, version, created_by, created_at, updated_at;
+    const char *steward_name, *month, *note, *created_by_name, *project_name;
+} plan_item;
+static inline int plan_item_read(db_stmt *st, plan_item *p) {
+    int i = 0;
+    p->id = db_col_int(st, i++);
+    p->project_id = db_col_int(st, i++);
+    p->steward_id = db_col_int(st, i++);
+    p->steward_name = db_col_text(st, i++);
+    p->month = db_col_text(st, i++);
+    p->target_percent = db_col_int(st, i++);
+    p->note = db_col_text(st, i++);
+    p->version = db_col_int(st, i++);
+    p->created_by = db_col_int(st, i++);
+    p->created_by_name = db_col_text(st, i++);
+    p->created_at = db_col_int(st, i++);
+    p->updated_at = db_col_int(st, i++);
+    p->project_name = db_col_text(st, i++);
+    return i;
+}
 #define PLAN_FROM "visit_plans p JOIN users su ON su.id = p.steward_id JOIN users cu ON cu.id = p.created_by " \
                   "JOIN projects pr ON pr.id = p.project_id"
 #define PLAN_OWN "p.steward_id = ?"   /* a steward's own plans (visits_scope) */
-void plan_fields(ctx *c, db_stmt *st, jw *w, plan_fig *f);   /* f: the figures, or NULL */
+/* The plan's fields, buildings and figures (also into *f unless NULL); p's text is used first,
+** before the queries of its sections. */
+kerr plan_fields(ctx *c, const plan_item *p, jw *w, plan_fig *f);
 
-/* A visit row: VISIT_COLS FROM VISIT_FROM, written by visit_summary (list items and the page). */
+/* A visit as lists and its page show it: the columns VISIT_COLS (FROM VISIT_FROM) and their one
+** reader, visit_item_read, side by side (a new column is added to both, here); written by
+** visit_summary. Text borrowed from the statement until its next step. */
 #define VISIT_COLS "v.id, v.project_id, v.plan_id, v.steward_id, su.display_name, v.unit_id, un.code, un.building_id, " \
                    "b.name, v.person_id, pe.name, v.kind, v.state, v.at, v.appointment_at, v.visited_at, v.topic, " \
                    "v.met_person, v.opinions, v.suggestions, v.summary, v.reason, v.created_by, cu.display_name, " \
@@ -81,7 +108,42 @@ void plan_fields(ctx *c, db_stmt *st, jw *w, plan_fig *f);   /* f: the figures, 
 #define VISIT_FROM "visits v JOIN users su ON su.id = v.steward_id JOIN units un ON un.id = v.unit_id " \
                    "JOIN buildings b ON b.id = un.building_id LEFT JOIN people pe ON pe.id = v.person_id " \
                    "JOIN users cu ON cu.id = v.created_by"
-void visit_summary(db_stmt *st, jw *w);
+typedef struct visit_item {
+    int64_t id, project_id, plan_id, steward_id, unit_id, building_id, person_id, at, appointment_at, visited_at,
+        created_by, version, created_at, updated_at, requests, open_requests;
+    bool has_plan, has_person;
+    const char *steward_name, *unit_code, *building_name, *person_name, *kind, *state, *created_by_name;
+    const char *texts[6];   /* topic, met_person, opinions, suggestions, summary, reason */
+} visit_item;
+static inline int visit_item_read(db_stmt *st, visit_item *v) {
+    int i = 0;
+    v->id = db_col_int(st, i++);
+    v->project_id = db_col_int(st, i++);
+    v->has_plan = !db_col_is_null(st, i), v->plan_id = db_col_int(st, i++);
+    v->steward_id = db_col_int(st, i++);
+    v->steward_name = db_col_text(st, i++);
+    v->unit_id = db_col_int(st, i++);
+    v->unit_code = db_col_text(st, i++);
+    v->building_id = db_col_int(st, i++);
+    v->building_name = db_col_text(st, i++);
+    v->has_person = !db_col_is_null(st, i), v->person_id = db_col_int(st, i++);
+    v->person_name = db_col_text(st, i++);
+    v->kind = db_col_text(st, i++);
+    v->state = db_col_text(st, i++);
+    v->at = db_col_int(st, i++);
+    v->appointment_at = db_col_int(st, i++);
+    v->visited_at = db_col_int(st, i++);
+    for (int k = 0; k < 6; k++) v->texts[k] = db_col_text(st, i++);
+    v->created_by = db_col_int(st, i++);
+    v->created_by_name = db_col_text(st, i++);
+    v->version = db_col_int(st, i++);
+    v->created_at = db_col_int(st, i++);
+    v->updated_at = db_col_int(st, i++);
+    v->requests = db_col_int(st, i++);
+    v->open_requests = db_col_int(st, i++);
+    return i;
+}
+void visit_summary(const visit_item *v, jw *w);
 kerr visit_answer(ctx *c, int status, int64_t id);
 kerr visits_demo(db *d, int64_t now);   /* the visits, plan and callback quotas of project 1 (demo.c) */
 extern const route visits_routes[];

@@ -106,7 +106,8 @@ static kerr load_request(ctx *c, int64_t id, req_row *q) {
                                   "LEFT JOIN tickets t ON t.id = r.ticket_id LEFT JOIN people p ON p.id = v.person_id "
                                   "WHERE r.visit_id = ? AND r.seq = ?", DI(id), DI(q->seq));
     if (!st) return db_last_kerr(c->db);
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, "seq", "没有这条诉求"); }
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, "seq", "没有这条诉求") : db_last_kerr(c->db); }
     bool answered = db_col_int(st, 1), ticketed = !db_col_is_null(st, 2);
     const char *number = arena_strdup(&c->a, db_col_text(st, 2));
     q->content = arena_strdup(&c->a, db_col_text(st, 0));

@@ -56,10 +56,12 @@ static kerr visits_list_filter(ctx *c, list_q *f) {
     return e;
 }
 
-static kerr visit_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+static kerr visit_list_item(ctx *c, db_stmt *st, jw *w, void *arg) {
     (void)c, (void)arg;
+    visit_item v;
+    visit_item_read(st, &v);
     jw_obj(w, NULL);
-    visit_summary(st, w);
+    visit_summary(&v, w);
     jw_end(w);
     return E_OK;
 }
@@ -68,7 +70,7 @@ static const list_def VISITS = {
     .filter = visits_list_filter,   /* its own scope: visits_scope */
     .sorts = (const list_sort[]){{"-at", "ORDER BY v.at DESC, v.id DESC"}, {"at", "ORDER BY v.at, v.id"}, {NULL, NULL}},
     .spec = {.cols = VISIT_COLS, .from = VISIT_FROM, .count_from = "visits v"},
-    .row = visit_item,
+    .row = visit_list_item,
 };
 kerr visits_list(ctx *c) { return list_run(c, &VISITS, NULL); }
 

@@ -16,13 +16,15 @@ typedef struct id_list { int64_t *v; int n; } id_list;   /* n = -1: not given */
 
 /* ---- reading a plan ---- */
 
-static void buildings_json(ctx *c, int64_t plan, jw *w) {
+static kerr buildings_json(ctx *c, int64_t plan, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT b.id, b.code, b.name FROM visit_plan_buildings pb JOIN buildings b ON "
                                   "b.id = pb.building_id WHERE pb.plan_id = ? ORDER BY b.id", DI(plan));
+    if (!st) return db_last_kerr(c->db);
     buf names;
     buf_init(&names);
     jw_arr(w, "buildings");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_str(w, "code", db_col_text(st, 1));
@@ -30,17 +32,19 @@ static void buildings_json(ctx *c, int64_t plan, jw *w) {
         jw_end(w);
         buf_printf(&names, "%s%s", names.len ? "、" : "", db_col_text(st, 2));
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
     jw_str(w, "district", buf_ok(&names) ? buf_cstr(&names) : "");
     buf_free(&names);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
-static void figures_json(ctx *c, int64_t plan, int64_t pid, int64_t steward, const char *month, int64_t target, jw *w,
+static kerr figures_json(ctx *c, int64_t plan, int64_t pid, int64_t steward, const char *month, int64_t target, jw *w,
                          plan_fig *f) {
     int64_t start = 0, end = 0;
     *f = (plan_fig){0};
-    if (month_parse(month, &start, &end)) (void)plan_figures(c->db, plan, pid, steward, start, end, f);
+    kerr e = month_parse(month, &start, &end) ? plan_figures(c->db, plan, pid, steward, start, end, f) : E_OK;
+    if (e) return e;
     jw_int(w, "households", f->households);
     jw_int(w, "visited", f->visited);
     jw_fraction(w, "rate", f->visited, f->households);
@@ -48,33 +52,35 @@ static void figures_json(ctx *c, int64_t plan, int64_t pid, int64_t steward, con
     jw_bool(w, "met", plan_met(f, target));
     jw_int(w, "visits_done", f->done);
     jw_int(w, "visits_planned", f->planned);
+    return E_OK;
 }
 
-/* The fields of a plan row (PLAN_COLS) with its buildings and figures (also into *f if given). */
-void plan_fields(ctx *c, db_stmt *st, jw *w, plan_fig *out) {
+/* The fields of a plan with its buildings and figures (also into *f if given). */
+kerr plan_fields(ctx *c, const plan_item *p, jw *w, plan_fig *out) {
     plan_fig f;
-    int64_t id = db_col_int(st, 0), pid = db_col_int(st, 1), steward = db_col_int(st, 2), target = db_col_int(st, 5);
-    const char *month = arena_strdup(&c->a, db_col_text(st, 4));
-    jw_int(w, "id", id);
-    jw_int(w, "project_id", pid);
-    jw_str(w, "project_name", db_col_text(st, 12));
-    jw_int(w, "steward_id", steward);
-    jw_str(w, "steward_name", db_col_text(st, 3));
+    const char *month = arena_strdup(&c->a, p->month);
+    jw_int(w, "id", p->id);
+    jw_int(w, "project_id", p->project_id);
+    jw_str(w, "project_name", p->project_name);
+    jw_int(w, "steward_id", p->steward_id);
+    jw_str(w, "steward_name", p->steward_name);
     jw_str(w, "month", month);
-    jw_int(w, "target_percent", target);
-    jw_str(w, "note", db_col_text(st, 6));
-    jw_int(w, "version", db_col_int(st, 7));
-    jw_int(w, "created_by", db_col_int(st, 8));
-    jw_str(w, "created_by_name", db_col_text(st, 9));
-    jw_time(w, "created_at", db_col_int(st, 10));
-    jw_time(w, "updated_at", db_col_int(st, 11));
-    buildings_json(c, id, w);
-    figures_json(c, id, pid, steward, month, target, w, &f);
+    jw_int(w, "target_percent", p->target_percent);
+    jw_str(w, "note", p->note);
+    jw_int(w, "version", p->version);
+    jw_int(w, "created_by", p->created_by);
+    jw_str(w, "created_by_name", p->created_by_name);
+    jw_time(w, "created_at", p->created_at);
+    jw_time(w, "updated_at", p->updated_at);
+    int64_t id = p->id, pid = p->project_id, steward = p->steward_id, target = p->target_percent;   /* p's text ends here */
+    kerr e;
+    if ((e = buildings_json(c, id, w)) || (e = figures_json(c, id, pid, steward, month, target, w, &f))) return e;
     if (out) *out = f;
+    return E_OK;
 }
 
 /* The district's households, each with the steward's last visit in the month. */
-static void households_json(ctx *c, int64_t plan, int64_t steward, const char *month, jw *w) {
+static kerr households_json(ctx *c, int64_t plan, int64_t steward, const char *month, jw *w) {
     int64_t start = 0, end = 0;
     (void)month_parse(month, &start, &end);
     db_stmt *st = db_query(c->db, "SELECT u.id, u.code, b.name, u.status, (SELECT pe.name FROM residents r JOIN people pe ON "
@@ -84,8 +90,10 @@ static void households_json(ctx *c, int64_t plan, int64_t steward, const char *m
                                   "visit_plan_buildings pb JOIN units u ON u.building_id = pb.building_id JOIN buildings b "
                                   "ON b.id = u.building_id WHERE pb.plan_id = ? AND " HOUSEHOLD_SQL
                                   " ORDER BY b.id, u.entrance, u.floor, u.room", DI(steward), DI(start), DI(end), DI(plan));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "units");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "id", db_col_int(st, 0));
         jw_str(w, "code", db_col_text(st, 1));
@@ -96,21 +104,25 @@ static void households_json(ctx *c, int64_t plan, int64_t steward, const char *m
         jw_time(w, "last_visit_at", db_col_int(st, 5));
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 static kerr plan_answer(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " PLAN_COLS " FROM " PLAN_FROM " WHERE p.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "没有这份拜访计划"); }
-    int64_t steward = db_col_int(st, 2);
-    const char *month = arena_strdup(&c->a, db_col_text(st, 4));
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, "没有这份拜访计划") : db_last_kerr(c->db); }
+    plan_item p;
+    plan_item_read(st, &p);
+    int64_t steward = p.steward_id;
+    const char *month = arena_strdup(&c->a, p.month);
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    plan_fields(c, st, w, NULL);
+    kerr e = plan_fields(c, &p, w, NULL);   /* the statement stays open while the plan's sections are read */
     db_finish(st);
-    households_json(c, id, steward, month, w);
+    if (e || (e = households_json(c, id, steward, month, w))) return e;
     jw_end(w);
     return E_OK;
 }
@@ -120,9 +132,11 @@ static kerr plan_row(ctx *c, int64_t id, int64_t *pid, const char **month) {
     db_stmt *st = db_query(c->db, "SELECT project_id, steward_id, month FROM visit_plans WHERE id = ?", DI(id));
     if (!st) return db_last_kerr(c->db);
     int64_t steward = 0;
-    bool found = db_step(st) == DB_ROW;
+    int rc = db_step(st);
+    bool found = rc == DB_ROW;
     if (found) { *pid = db_col_int(st, 0); steward = db_col_int(st, 1); *month = arena_strdup(&c->a, db_col_text(st, 2)); }
     db_finish(st);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
     if (!found || !auth_can(c->user, "visits.read", *pid) || !(visits_sees_all(c, *pid) || steward == c->user->id))
         return ctx_fail(c, E_NOT_FOUND, NULL, "没有这份拜访计划");
     return E_OK;
@@ -146,12 +160,14 @@ static kerr plans_filter(ctx *c, list_q *f) {
     return e;
 }
 
-static kerr plan_item(ctx *c, db_stmt *st, jw *w, void *arg) {
+static kerr plan_list_item(ctx *c, db_stmt *st, jw *w, void *arg) {
     (void)arg;
+    plan_item p;
+    plan_item_read(st, &p);
     jw_obj(w, NULL);
-    plan_fields(c, st, w, NULL);
+    kerr e = plan_fields(c, &p, w, NULL);
     jw_end(w);
-    return E_OK;
+    return e;
 }
 
 static const list_def PLANS = {
@@ -160,7 +176,7 @@ static const list_def PLANS = {
     .sorts = (const list_sort[]){{"-month", "ORDER BY p.month DESC, p.project_id, su.display_name, p.id"},
                                  {"month", "ORDER BY p.month, p.project_id, su.display_name, p.id"}, {NULL, NULL}},
     .spec = {.cols = PLAN_COLS, .from = PLAN_FROM, .count_from = "visit_plans p"},
-    .row = plan_item,
+    .row = plan_list_item,
 };
 kerr plans_list(ctx *c) { return list_run(c, &PLANS, NULL); }
 

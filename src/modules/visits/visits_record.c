@@ -228,43 +228,45 @@ static void jw_opt_int(jw *w, const char *key, db_stmt *st, int col) {
     if (db_col_is_null(st, col)) jw_null(w, key); else jw_int(w, key, db_col_int(st, col));
 }
 
-void visit_summary(db_stmt *st, jw *w) {
-    const char *kind = db_col_text(st, 11), *state = db_col_text(st, 12);
-    jw_int(w, "id", db_col_int(st, 0));
-    jw_int(w, "project_id", db_col_int(st, 1));
-    jw_opt_int(w, "plan_id", st, 2);
-    jw_int(w, "steward_id", db_col_int(st, 3));
-    jw_str(w, "steward_name", db_col_text(st, 4));
-    jw_int(w, "unit_id", db_col_int(st, 5));
-    jw_str(w, "unit_code", db_col_text(st, 6));
-    jw_int(w, "building_id", db_col_int(st, 7));
-    jw_str(w, "building_name", db_col_text(st, 8));
-    jw_opt_int(w, "person_id", st, 9);
-    jw_str(w, "person_name", db_col_text(st, 10) ? db_col_text(st, 10) : "");
-    jw_str(w, "kind", kind);
-    jw_str(w, "kind_label", code_label_of(VISIT_KINDS, kind) ? code_label_of(VISIT_KINDS, kind) : "");
-    jw_str(w, "state", state);
-    jw_str(w, "state_label", wf_state_label(&VISIT_WF, state));
-    jw_time(w, "at", db_col_int(st, 13));
-    jw_time(w, "appointment_at", db_col_int(st, 14));
-    jw_time(w, "visited_at", db_col_int(st, 15));
+void visit_summary(const visit_item *v, jw *w) {
+    const char *kind_label = code_label_of(VISIT_KINDS, v->kind);
+    jw_int(w, "id", v->id);
+    jw_int(w, "project_id", v->project_id);
+    if (v->has_plan) jw_int(w, "plan_id", v->plan_id); else jw_null(w, "plan_id");
+    jw_int(w, "steward_id", v->steward_id);
+    jw_str(w, "steward_name", v->steward_name);
+    jw_int(w, "unit_id", v->unit_id);
+    jw_str(w, "unit_code", v->unit_code);
+    jw_int(w, "building_id", v->building_id);
+    jw_str(w, "building_name", v->building_name);
+    if (v->has_person) jw_int(w, "person_id", v->person_id); else jw_null(w, "person_id");
+    jw_str(w, "person_name", v->person_name ? v->person_name : "");
+    jw_str(w, "kind", v->kind);
+    jw_str(w, "kind_label", kind_label ? kind_label : "");
+    jw_str(w, "state", v->state);
+    jw_str(w, "state_label", wf_state_label(&VISIT_WF, v->state));
+    jw_time(w, "at", v->at);
+    jw_time(w, "appointment_at", v->appointment_at);
+    jw_time(w, "visited_at", v->visited_at);
     static const char *const texts[] = {"topic", "met_person", "opinions", "suggestions", "summary", "reason"};
-    for (int i = 0; i < 6; i++) jw_str(w, texts[i], db_col_text(st, 16 + i));
-    jw_int(w, "created_by", db_col_int(st, 22));
-    jw_str(w, "created_by_name", db_col_text(st, 23));
-    jw_int(w, "version", db_col_int(st, 24));
-    jw_time(w, "created_at", db_col_int(st, 25));
-    jw_time(w, "updated_at", db_col_int(st, 26));
-    jw_int(w, "requests_count", db_col_int(st, 27));
-    jw_int(w, "open_requests", db_col_int(st, 28));
+    for (int i = 0; i < 6; i++) jw_str(w, texts[i], v->texts[i]);
+    jw_int(w, "created_by", v->created_by);
+    jw_str(w, "created_by_name", v->created_by_name);
+    jw_int(w, "version", v->version);
+    jw_time(w, "created_at", v->created_at);
+    jw_time(w, "updated_at", v->updated_at);
+    jw_int(w, "requests_count", v->requests);
+    jw_int(w, "open_requests", v->open_requests);
 }
 
-static void requests_json(ctx *c, int64_t id, jw *w) {
+static kerr requests_json(ctx *c, int64_t id, jw *w) {
     db_stmt *st = db_query(c->db, "SELECT r.seq, r.content, r.answered, r.answer, r.ticket_id, t.number, t.state, t.kind "
                                   "FROM visit_requests r LEFT JOIN tickets t ON t.id = r.ticket_id WHERE r.visit_id = ? "
                                   "ORDER BY r.seq", DI(id));
+    if (!st) return db_last_kerr(c->db);
     jw_arr(w, "requests");
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
         jw_int(w, "seq", db_col_int(st, 0));
         jw_str(w, "content", db_col_text(st, 1));
@@ -277,24 +279,29 @@ static void requests_json(ctx *c, int64_t id, jw *w) {
                db_col_is_null(st, 6) ? NULL : ticket_state_label(db_col_text(st, 7), db_col_text(st, 6)));
         jw_end(w);
     }
-    if (st) db_finish(st);
+    db_finish(st);
     jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 kerr visit_answer(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " VISIT_COLS " FROM " VISIT_FROM " WHERE v.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, "没有这条拜访记录"); }
-    int64_t pid = db_col_int(st, 1), steward = db_col_int(st, 3);
-    const char *state = arena_strdup(&c->a, db_col_text(st, 12));
-    unsigned roles = visit_roles(c, pid, steward);
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, "没有这条拜访记录") : db_last_kerr(c->db); }
+    visit_item v;
+    visit_item_read(st, &v);
+    int64_t pid = v.project_id;
+    const char *state = arena_strdup(&c->a, v.state);
+    unsigned roles = visit_roles(c, pid, v.steward_id);
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    visit_summary(st, w);
+    visit_summary(&v, w);
     db_finish(st);
-    requests_json(c, id, w);
+    kerr e;
+    if ((e = requests_json(c, id, w))) return e;
     jw_bool(w, "can_make_tickets", (roles & VISIT_WRITE_ROLES) && auth_can(c->user, "tickets.write", pid));
-    wf_history_json(c->db, &VISIT_WF, id, w, "events");
+    if ((e = wf_history_json(c->db, &VISIT_WF, id, w, "events"))) return e;
     wf_actions_json(&VISIT_WF, state, roles, w, "allowed_actions");
     jw_end(w);
     return E_OK;

@@ -14,16 +14,20 @@
 
 typedef struct totals { int64_t plans, met, households, visited; } totals;
 
-static void add_plan(totals *t, db_stmt *st, jw *w, ctx *c) {
+static kerr add_plan(totals *t, db_stmt *st, jw *w, ctx *c) {
     plan_fig f;
-    int64_t target = db_col_int(st, 5);
+    plan_item p;
+    plan_item_read(st, &p);
+    int64_t target = p.target_percent;
     jw_obj(w, NULL);
-    plan_fields(c, st, w, &f);
+    kerr e = plan_fields(c, &p, w, &f);
     jw_end(w);
+    if (e) return e;
     t->plans++;
     t->households += f.households;
     t->visited += f.visited;
     t->met += plan_met(&f, target);
+    return E_OK;
 }
 
 kerr visit_stats(ctx *c) {
@@ -44,8 +48,10 @@ kerr visit_stats(ctx *c) {
     jw_obj(w, NULL);
     jw_str(w, "month", month);
     jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) add_plan(&t, st, w, c);
+    int rc = DB_DONE;
+    while (!e && (rc = db_step(st)) == DB_ROW) e = add_plan(&t, st, w, c);
     db_finish(st);
+    if (e || (rc != DB_DONE && (e = db_last_kerr(c->db)))) return e;
     jw_end(w);
     jw_obj(w, "total");
     jw_int(w, "plans", t.plans);
@@ -74,18 +80,21 @@ const export_spec visit_stats_export = {"巡访率统计", stats_cols};
 #define QUOTA_FROM "callback_quotas q JOIN users u ON u.id = q.user_id JOIN projects pr ON pr.id = q.project_id"
 
 /* The user's callbacks in the project and month: visits of kind callback, ticket callbacks. */
-static void quota_done(db *d, int64_t uid, int64_t pid, int64_t start, int64_t end, int64_t *visits, int64_t *tickets) {
+static kerr quota_done(db *d, int64_t uid, int64_t pid, int64_t start, int64_t end, int64_t *visits, int64_t *tickets) {
     *visits = *tickets = 0;
-    db_int(d, visits, "SELECT COUNT(*) FROM visits v WHERE v.steward_id = ? AND v.state = 'done' AND v.at >= ? AND "
-                      "v.at < ? AND v.kind = 'callback' AND v.project_id = ?", DI(uid), DI(start), DI(end), DI(pid));
-    db_int(d, tickets, "SELECT COUNT(*) FROM events e WHERE e.actor_id = ? AND e.at >= ? AND e.at < ? AND "
-                       "e.action = 'callback' AND e.project_id = ?", DI(uid), DI(start), DI(end), DI(pid));
+    kerr e = db_read_int(d, visits, "SELECT COUNT(*) FROM visits v WHERE v.steward_id = ? AND v.state = 'done' AND "
+                                    "v.at >= ? AND v.at < ? AND v.kind = 'callback' AND v.project_id = ?",
+                         DI(uid), DI(start), DI(end), DI(pid));
+    if (!e) e = db_read_int(d, tickets, "SELECT COUNT(*) FROM events e WHERE e.actor_id = ? AND e.at >= ? AND e.at < ? "
+                                        "AND e.action = 'callback' AND e.project_id = ?", DI(uid), DI(start), DI(end), DI(pid));
+    return e;
 }
 
-static void quota_fields(ctx *c, db_stmt *st, jw *w) {
+static kerr quota_fields(ctx *c, db_stmt *st, jw *w) {
     int64_t uid = db_col_int(st, 3), pid = db_col_int(st, 1), required = db_col_int(st, 6), start = 0, end = 0, v, t;
     (void)month_parse(db_col_text(st, 5), &start, &end);
-    quota_done(c->db, uid, pid, start, end, &v, &t);
+    kerr e = quota_done(c->db, uid, pid, start, end, &v, &t);
+    if (e) return e;
     jw_int(w, "id", db_col_int(st, 0));
     jw_int(w, "project_id", pid);
     jw_str(w, "project_name", db_col_text(st, 2));
@@ -98,6 +107,7 @@ static void quota_fields(ctx *c, db_stmt *st, jw *w) {
     jw_int(w, "done", v + t);
     jw_bool(w, "met", v + t >= required);
     jw_time(w, "updated_at", db_col_int(st, 7));
+    return E_OK;
 }
 
 kerr quotas_list(ctx *c) {
@@ -117,27 +127,29 @@ kerr quotas_list(ctx *c) {
     jw_obj(w, NULL);
     jw_str(w, "month", month);
     jw_arr(w, "items");
-    while (db_step(st) == DB_ROW) {
+    int rc = DB_DONE;
+    while (!e && (rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
-        quota_fields(c, st, w);
+        e = quota_fields(c, st, w);
         jw_end(w);
     }
     db_finish(st);
     jw_end(w);
     jw_end(w);
-    return E_OK;
+    return e ? e : rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
 static kerr quota_answer(ctx *c, int status, int64_t id) {
     db_stmt *st = db_query(c->db, "SELECT " QUOTA_COLS " FROM " QUOTA_FROM " WHERE q.id = ?", DI(id));
-    if (!st) return E_INTERNAL;
-    if (db_step(st) != DB_ROW) { db_finish(st); return ctx_fail(c, E_NOT_FOUND, NULL, NULL); }
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    if (rc != DB_ROW) { db_finish(st); return rc == DB_DONE ? ctx_fail(c, E_NOT_FOUND, NULL, NULL) : db_last_kerr(c->db); }
     jw *w = ctx_json(c, status);
     jw_obj(w, NULL);
-    quota_fields(c, st, w);
+    kerr e = quota_fields(c, st, w);
     jw_end(w);
     db_finish(st);
-    return E_OK;
+    return e;
 }
 
 kerr quota_put(ctx *c) {
