@@ -66,3 +66,26 @@ kerr list_run(ctx *c, const list_def *l, void *arg) {
 }
 
 int list_step(void *lq) { return list_next(lq) ? DB_ROW : ((listq *)lq)->rc; }
+
+kerr json_rows(ctx *c, db_stmt *st, jw *w, const char *key, row_fields_fn fn, void *arg) {
+    if (!st) return db_last_kerr(c->db);
+    jw_arr(w, key);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        jw_obj(w, NULL);
+        fn(c, st, w, arg);
+        jw_end(w);
+    }
+    db_finish(st);
+    jw_end(w);
+    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+}
+
+kerr json_items(ctx *c, db_stmt *st, row_fields_fn fn, void *arg) {
+    if (!st) return db_last_kerr(c->db);
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    kerr e = json_rows(c, st, w, "items", fn, arg);
+    jw_end(w);
+    return e;
+}

@@ -41,6 +41,15 @@ typedef struct list_def {
 } list_def;
 
 kerr list_run(ctx *c, const list_def *l, void *arg);
+
+/* The fields of one row (the item's braces are json_rows'). */
+typedef void (*row_fields_fn)(ctx *c, db_stmt *st, jw *w, void *arg);
+/* "key": [{…}, …] from st, each item's fields by fn; st is finished, and how its rows ended is
+** returned (a prepare that failed, st NULL, returns the database's error). A section of a
+** record page, or the rows of a small unpaged list. */
+kerr json_rows(ctx *c, db_stmt *st, jw *w, const char *key, row_fields_fn fn, void *arg);
+/* The answer {"items": [ … ]} of a small unpaged list (the caller's technicians, tokens). */
+kerr json_items(ctx *c, db_stmt *st, row_fields_fn fn, void *arg);
 /* list_next for writers that step with `int (*next)(void *)` (json_rows_with_children):
 ** DB_ROW, or how the rows ended (DB_DONE, DB_ERROR). */
 int list_step(void *lq);

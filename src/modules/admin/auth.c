@@ -6,6 +6,7 @@
 ** password is checked on a reader before the writer is taken (argon2id costs ~80 ms).
 */
 #include "admin.h"
+#include "kit/list.h"
 #include "base/clock.h"
 #include "core/crypto.h"
 #include "http/input.h"
@@ -264,26 +265,18 @@ static kerr change_password(ctx *c) {
     return ctx_write_end(c, password_writes(c, hash, nh));
 }
 
+static void token_row(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_str(w, "name", db_col_text(st, 1));
+    jw_time(w, "created_at", db_col_int(st, 2));
+    jw_time(w, "last_used_at", db_col_int(st, 3));
+}
+
 static kerr tokens_list(ctx *c) {
-    db_stmt *st = db_query(c->db, "SELECT id, name, created_at, last_used_at FROM api_tokens "
-                                  "WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", DI(c->user->id));
-    if (!st) return db_last_kerr(c->db);
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_arr(w, "items");
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_str(w, "name", db_col_text(st, 1));
-        jw_time(w, "created_at", db_col_int(st, 2));
-        jw_time(w, "last_used_at", db_col_int(st, 3));
-        jw_end(w);
-    }
-    db_finish(st);
-    jw_end(w);
-    jw_end(w);
-    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+    return json_items(c, db_query(c->db, "SELECT id, name, created_at, last_used_at FROM api_tokens "
+                                         "WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", DI(c->user->id)),
+                      token_row, NULL);
 }
 
 static kerr token_create(ctx *c) {

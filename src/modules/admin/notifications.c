@@ -4,6 +4,19 @@
 */
 #include "admin.h"
 #include "http/input.h"
+#include "kit/list.h"
+
+static void notification_row(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_int(w, "project_id", db_col_int(st, 1));
+    jw_str(w, "entity", db_col_text(st, 2));
+    jw_int(w, "entity_id", db_col_int(st, 3));
+    jw_str(w, "kind", db_col_text(st, 4));
+    jw_str(w, "title", db_col_text(st, 5));
+    jw_time(w, "created_at", db_col_int(st, 6));
+    jw_time(w, "read_at", db_col_int(st, 7));
+}
 
 static kerr notifications_list(ctx *c) {
     page pg;
@@ -22,24 +35,9 @@ static kerr notifications_list(ctx *c) {
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_int(w, "unread", nunread);
-    jw_arr(w, "items");
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_int(w, "project_id", db_col_int(st, 1));
-        jw_str(w, "entity", db_col_text(st, 2));
-        jw_int(w, "entity_id", db_col_int(st, 3));
-        jw_str(w, "kind", db_col_text(st, 4));
-        jw_str(w, "title", db_col_text(st, 5));
-        jw_time(w, "created_at", db_col_int(st, 6));
-        jw_time(w, "read_at", db_col_int(st, 7));
-        jw_end(w);
-    }
-    db_finish(st);
+    e = json_rows(c, st, w, "items", notification_row, NULL);
     jw_end(w);
-    jw_end(w);
-    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+    return e;
 }
 
 /* Marks one notification (or, without {id}, all of the user's) as read. */

@@ -29,19 +29,16 @@ static void owner_child(ctx *c, db_stmt *st, jw *w, int64_t pid) {
 
 /* Writes the rows of a section's query (bound, not stepped) as the array `key`, each by row();
 ** returns how the rows ended (E_OK, or the database's error). */
+
+/* A section of the unit page whose rows are written knowing the unit's project (masking). */
+typedef struct pid_row { void (*row)(ctx *c, db_stmt *st, jw *w, int64_t pid); int64_t pid; } pid_row;
+static void with_pid(ctx *c, db_stmt *st, jw *w, void *arg) {
+    const pid_row *p = arg;
+    p->row(c, st, w, p->pid);
+}
 static kerr section_rows(ctx *c, db_stmt *st, const char *key, int64_t pid, jw *w,
                          void (*row)(ctx *c, db_stmt *st, jw *w, int64_t pid)) {
-    if (!st) return db_last_kerr(c->db);
-    jw_arr(w, key);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        jw_obj(w, NULL);
-        row(c, st, w, pid);
-        jw_end(w);
-    }
-    db_finish(st);
-    jw_end(w);
-    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+    return json_rows(c, st, w, key, with_pid, &(pid_row){row, pid});
 }
 
 /* The current owners (业主/共有人) of one unit, as "owners". */

@@ -11,6 +11,7 @@
 #include "kit/phone.h"
 #include "core/deadline.h"
 #include "core/seq.h"
+#include "kit/list.h"
 #include "kit/settings.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -328,26 +329,21 @@ static kerr ticket_details(ctx *c, int64_t id, jw *w) {
     return E_OK;
 }
 
+static void deadline_row(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_str(w, "kind", db_col_text(st, 0));
+    jw_time(w, "due_at", db_col_int(st, 1));
+    jw_time(w, "warn_at", db_col_int(st, 2));
+    jw_time(w, "met_at", db_col_int(st, 3));
+    jw_time(w, "overdue_at", db_col_int(st, 4));
+    bool met = !db_col_is_null(st, 3), over = !db_col_is_null(st, 4);
+    jw_str(w, "state", met ? "met" : over ? "overdue" : !db_col_is_null(st, 5) ? "due_soon" : "open");
+}
+
 static kerr ticket_deadlines(ctx *c, int64_t id, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT kind, due_at, warn_at, met_at, overdue_at, warned_at FROM deadlines "
-                                  "WHERE entity = 'ticket' AND entity_id = ? ORDER BY id", DI(id));
-    if (!st) return db_last_kerr(c->db);
-    jw_arr(w, "deadlines");
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_str(w, "kind", db_col_text(st, 0));
-        jw_time(w, "due_at", db_col_int(st, 1));
-        jw_time(w, "warn_at", db_col_int(st, 2));
-        jw_time(w, "met_at", db_col_int(st, 3));
-        jw_time(w, "overdue_at", db_col_int(st, 4));
-        bool met = !db_col_is_null(st, 3), over = !db_col_is_null(st, 4);
-        jw_str(w, "state", met ? "met" : over ? "overdue" : !db_col_is_null(st, 5) ? "due_soon" : "open");
-        jw_end(w);
-    }
-    db_finish(st);
-    jw_end(w);
-    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+    return json_rows(c, db_query(c->db, "SELECT kind, due_at, warn_at, met_at, overdue_at, warned_at FROM deadlines "
+                                        "WHERE entity = 'ticket' AND entity_id = ? ORDER BY id", DI(id)),
+                     w, "deadlines", deadline_row, NULL);
 }
 
 unsigned ticket_roles(ctx *c, int64_t pid, int64_t technician_id, const char *action);   /* tickets_flow.c */

@@ -323,6 +323,14 @@ const export_spec ticket_export = {"工单列表", ticket_cols};
 /* ---- technicians to dispatch to ---- */
 
 
+static void technician_row(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_int(w, "id", db_col_int(st, 0));
+    jw_str(w, "display_name", db_col_text(st, 1));
+    jw_str(w, "phone", db_col_text(st, 2));
+    jw_int(w, "open_orders", db_col_int(st, 3));
+}
+
 kerr technicians_list(ctx *c) {
     int64_t pid = 0;
     kerr e = query_project(c, "tickets.read", &pid);
@@ -332,23 +340,7 @@ kerr technicians_list(ctx *c) {
                                   "FROM users u WHERE u.disabled = 0 AND u.id IN (SELECT user_id FROM user_roles WHERE "
                                   "role = 'technician' AND (project_id = ? OR project_id IS NULL)) "
                                   "ORDER BY busy, u.display_name, u.id", DI(pid));
-    if (!st) return db_last_kerr(c->db);
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_arr(w, "items");
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "id", db_col_int(st, 0));
-        jw_str(w, "display_name", db_col_text(st, 1));
-        jw_str(w, "phone", db_col_text(st, 2));
-        jw_int(w, "open_orders", db_col_int(st, 3));
-        jw_end(w);
-    }
-    db_finish(st);
-    jw_end(w);
-    jw_end(w);
-    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+    return json_items(c, st, technician_row, NULL);
 }
 
 /* The project's staff (active users with a role there or company-wide) and their roles, for

@@ -8,6 +8,7 @@
 ** of that month when its district holds the unit. GET /visits/{id} reads a visit back whole.
 */
 #include "visits.h"
+#include "kit/list.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -259,29 +260,24 @@ void visit_summary(const visit_item *v, jw *w) {
     jw_int(w, "open_requests", v->open_requests);
 }
 
+static void request_row(ctx *c, db_stmt *st, jw *w, void *arg) {
+    (void)c, (void)arg;
+    jw_int(w, "seq", db_col_int(st, 0));
+    jw_str(w, "content", db_col_text(st, 1));
+    jw_bool(w, "answered", db_col_int(st, 2));
+    jw_str(w, "answer", db_col_text(st, 3));
+    jw_opt_int(w, "ticket_id", st, 4);
+    jw_str(w, "ticket_number", db_col_text(st, 5));
+    jw_str(w, "ticket_state", db_col_text(st, 6));
+    jw_str(w, "ticket_state_label",
+           db_col_is_null(st, 6) ? NULL : ticket_state_label(db_col_text(st, 7), db_col_text(st, 6)));
+}
+
 static kerr requests_json(ctx *c, int64_t id, jw *w) {
-    db_stmt *st = db_query(c->db, "SELECT r.seq, r.content, r.answered, r.answer, r.ticket_id, t.number, t.state, t.kind "
-                                  "FROM visit_requests r LEFT JOIN tickets t ON t.id = r.ticket_id WHERE r.visit_id = ? "
-                                  "ORDER BY r.seq", DI(id));
-    if (!st) return db_last_kerr(c->db);
-    jw_arr(w, "requests");
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        jw_obj(w, NULL);
-        jw_int(w, "seq", db_col_int(st, 0));
-        jw_str(w, "content", db_col_text(st, 1));
-        jw_bool(w, "answered", db_col_int(st, 2));
-        jw_str(w, "answer", db_col_text(st, 3));
-        jw_opt_int(w, "ticket_id", st, 4);
-        jw_str(w, "ticket_number", db_col_text(st, 5));
-        jw_str(w, "ticket_state", db_col_text(st, 6));
-        jw_str(w, "ticket_state_label",
-               db_col_is_null(st, 6) ? NULL : ticket_state_label(db_col_text(st, 7), db_col_text(st, 6)));
-        jw_end(w);
-    }
-    db_finish(st);
-    jw_end(w);
-    return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
+    return json_rows(c, db_query(c->db, "SELECT r.seq, r.content, r.answered, r.answer, r.ticket_id, t.number, t.state, "
+                                        "t.kind FROM visit_requests r LEFT JOIN tickets t ON t.id = r.ticket_id "
+                                        "WHERE r.visit_id = ? ORDER BY r.seq", DI(id)),
+                     w, "requests", request_row, NULL);
 }
 
 kerr visit_answer(ctx *c, int status, int64_t id) {
