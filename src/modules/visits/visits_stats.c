@@ -30,24 +30,38 @@ static kerr add_plan(totals *t, db_stmt *st, jw *w, ctx *c) {
     return E_OK;
 }
 
-kerr visit_stats(ctx *c) {
+/* One month's rows (?month, this month by default) of a table scoped as visits are: the
+** statement, and the answer begun as {"month": …, "items": [. The statement is
+** SELECT select WHERE <scope> AND mcol = month order. */
+typedef struct month_rows { const char *pcol, *own_sql, *mcol, *select, *order; } month_rows;
+static kerr month_rows_open(ctx *c, const month_rows *m, db_stmt **st, jw **w) {
     qb b;
     qb_init(&b);
     const char *month = NULL;
     int64_t start, end;
-    totals t = {0};
     kerr e = q_month(c, &month, &start, &end);
-    if (!e) e = visits_scope(c, &b, "p.project_id", PLAN_OWN, 1);
+    if (!e) e = visits_scope(c, &b, m->pcol, m->own_sql, 1);
     if (e) { qb_free(&b); return e; }
-    qb_and(&b, "p.month = ?", DT(month));
-    char *sql = qb_sql(&b, &c->a, "SELECT " PLAN_COLS " FROM " PLAN_FROM, "ORDER BY p.project_id, su.display_name, p.id");
-    db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
+    qb_and(&b, arena_printf(&c->a, "%s = ?", m->mcol), DT(month));
+    char *sql = qb_sql(&b, &c->a, m->select, m->order);
+    *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
     qb_free(&b);
-    if (!st) return db_last_kerr(c->db);
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_str(w, "month", month);
-    jw_arr(w, "items");
+    if (!*st) return db_last_kerr(c->db);
+    *w = ctx_json(c, 200);
+    jw_obj(*w, NULL);
+    jw_str(*w, "month", month);
+    jw_arr(*w, "items");
+    return E_OK;
+}
+
+kerr visit_stats(ctx *c) {
+    static const month_rows plans = {"p.project_id", PLAN_OWN, "p.month", "SELECT " PLAN_COLS " FROM " PLAN_FROM,
+                                     "ORDER BY p.project_id, su.display_name, p.id"};
+    totals t = {0};
+    db_stmt *st;
+    jw *w;
+    kerr e = month_rows_open(c, &plans, &st, &w);
+    if (e) return e;
     int rc = DB_DONE;
     while (!e && (rc = db_step(st)) == DB_ROW) e = add_plan(&t, st, w, c);
     db_finish(st);
@@ -111,22 +125,12 @@ static kerr quota_fields(ctx *c, db_stmt *st, jw *w) {
 }
 
 kerr quotas_list(ctx *c) {
-    qb b;
-    qb_init(&b);
-    const char *month = NULL;
-    int64_t start, end;
-    kerr e = q_month(c, &month, &start, &end);
-    if (!e) e = visits_scope(c, &b, "q.project_id", "q.user_id = ?", 1);
-    if (e) { qb_free(&b); return e; }
-    qb_and(&b, "q.month = ?", DT(month));
-    char *sql = qb_sql(&b, &c->a, "SELECT " QUOTA_COLS " FROM " QUOTA_FROM, "ORDER BY q.project_id, u.display_name, q.id");
-    db_stmt *st = sql ? db_query_a(c->db, sql, qb_args(&b, 0, DN, DN)) : NULL;
-    qb_free(&b);
-    if (!st) return db_last_kerr(c->db);
-    jw *w = ctx_json(c, 200);
-    jw_obj(w, NULL);
-    jw_str(w, "month", month);
-    jw_arr(w, "items");
+    static const month_rows quotas = {"q.project_id", "q.user_id = ?", "q.month", "SELECT " QUOTA_COLS " FROM " QUOTA_FROM,
+                                      "ORDER BY q.project_id, u.display_name, q.id"};
+    db_stmt *st;
+    jw *w;
+    kerr e = month_rows_open(c, &quotas, &st, &w);
+    if (e) return e;
     int rc = DB_DONE;
     while (!e && (rc = db_step(st)) == DB_ROW) {
         jw_obj(w, NULL);
