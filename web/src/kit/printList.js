@@ -53,8 +53,8 @@ export function filterWords(bar) {
   if (!bar) return []
   const words = []
   for (const el of bar.querySelectorAll('.el-select, .el-select-v2, .el-date-editor, .el-cascader, .el-input, .el-radio-group, .el-checkbox.is-checked, .el-switch.is-checked')) {
-    if (el.classList.contains('el-input') && el.closest('.el-select, .el-select-v2, .el-date-editor, .el-cascader')) continue
-    if (el.classList.contains('el-input') && el.closest('.el-date-editor')) continue
+    // the box inside a select, date picker or cascader is that control's (a date picker may be the box itself)
+    if (el.parentElement?.closest('.el-select, .el-select-v2, .el-date-editor, .el-cascader')) continue
     let w = ''
     if (el.matches('.el-select, .el-select-v2')) {
       const tags = [...el.querySelectorAll('.el-select__tags-text, .el-select-v2__tags-text')].map(text).filter(Boolean)
