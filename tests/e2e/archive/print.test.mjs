@@ -60,7 +60,7 @@ test('agent prints the occupied units of 3栋 on an A4 sheet', { skip, timeout: 
   await page.emulateMedia({ media: 'print' })
   assert.equal(await page.locator('#app').isVisible(), false, 'the app is not printed')
   assert.ok(await sheet.isVisible(), 'the sheet is printed')
-  await page.emulateMedia({ media: 'screen' })
+  await page.emulateMedia({ media: null }) // page.pdf() prints with the print media (a 'screen' override would win)
   await page.pdf({ path: path.join(OUT, 'units-print.pdf'), preferCSSPageSize: true })
 
   // printing over, the sheet goes
