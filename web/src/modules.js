@@ -12,6 +12,11 @@
 //             { kind: 'todo' | 'late', order, label, path, query, to }  我的待办 / 超时提醒 counts
 //             (path and query name the list counted; a query value may be a function)
 //   groups  — menu groups of the module's own: { key, title, order }
+//   actions — global actions the layout offers everywhere, each with its rule (perm, roles):
+//             { key, title, short, icon, test, component, run, busy } — a header button
+//             (data-test `test`; `short` on phones), the key that takes it from anywhere (even
+//             while typing), `component` mounted once in the layout (the action's dialog),
+//             run() takes it, busy() says it is under way (the key then does nothing)
 import { allowed } from './kit/roles'
 
 const found = import.meta.glob('./modules/*/index.js', { eager: true })
@@ -31,6 +36,9 @@ const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0)
 
 /** Every module's routes (children of the main layout). */
 export const moduleRoutes = modules.flatMap((m) => m.routes || [])
+
+/** Every module's global actions (the layout's header buttons and keys). */
+export const globalActions = modules.flatMap((m) => m.actions || [])
 
 /** The menu as groups of entries, in order: [{key, title, children: [...]}]. */
 export const menuGroups = (() => {

@@ -5,7 +5,9 @@
 import {
   EditPen, Tickets, Stamp, PhoneFilled, DataAnalysis, Iphone, Notebook, Finished, Timer,
 } from '@element-plus/icons-vue'
+import { defineAsyncComponent } from 'vue'
 import { DESK_ROLES } from '../../kit/roles'
+import { register, openRegister } from './useRegister'
 
 const DESK = { perm: 'tickets.read', roles: DESK_ROLES }
 
@@ -34,6 +36,15 @@ export default {
     { group: 'tickets', order: 70, path: '/reviews', title: '周报审批', icon: Finished, perm: 'tickets.stats', test: 'menu-reviews' },
     { group: 'tickets', order: 80, path: '/m/orders', title: '我的派工单', icon: Iphone, perm: 'tickets.act', roles: ['technician'], test: 'menu-m-orders' },
     { group: 'system', order: 40, path: '/settings/service', title: '维修时限设置', icon: Timer, perm: 'tickets.settings', test: 'menu-settings-service' },
+  ],
+  // 新登记 from anywhere: the header button and F2 open the one RegisterDialog of the app
+  actions: [
+    {
+      key: 'F2', title: '新登记', short: '登记', icon: EditPen, perm: 'tickets.write', test: 'header-register',
+      component: defineAsyncComponent(() => import('./components/RegisterDialog.vue')),
+      run: () => openRegister(),
+      busy: () => register.open,
+    },
   ],
   widgets: [
     { kind: 'shortcut', order: 10, path: '/tickets', title: '工单列表', icon: Tickets, perm: 'tickets.read' },
