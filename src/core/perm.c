@@ -13,9 +13,16 @@ static const struct { unsigned bit; const char *name, *label; } roles[ROLE_COUNT
     {ROLE_CASHIER, "cashier", "收银员"},        {ROLE_STOREKEEPER, "storekeeper", "仓管员"},
 };
 
-static const perm_def *const *tables;
+/* The declared permissions, flattened once by perm_set_tables: /me lists a user's permissions
+** in every project (perm_count × perm_roles_at), and the router asks perm_roles per request. */
+static const perm_def *perms[PERM_MAX];
+static int nperms;
 
-void perm_set_tables(const perm_def *const *t) { tables = t; }
+void perm_set_tables(const perm_def *const *tables) {
+    nperms = 0;
+    for (int t = 0; tables && tables[t]; t++)
+        for (const perm_def *p = tables[t]; p->name && nperms < PERM_MAX; p++) perms[nperms++] = p;
+}
 
 unsigned role_from_name(const char *name) {
     if (!name) return 0;
@@ -35,25 +42,13 @@ const char *role_label(unsigned role) { int i = role_index(role); return i < 0 ?
 unsigned role_at(int i) { return i >= 0 && i < ROLE_COUNT ? roles[i].bit : 0; }
 
 unsigned perm_roles(const char *perm) {
-    for (int t = 0; perm && tables && tables[t]; t++)
-        for (const perm_def *p = tables[t]; p->name; p++)
-            if (strcmp(p->name, perm) == 0) return p->roles;
+    for (int i = 0; perm && i < nperms; i++)
+        if (strcmp(perms[i]->name, perm) == 0) return perms[i]->roles;
     return 0;
 }
-
-/* The i-th declared permission, counting through the tables in order. */
-static const perm_def *perm_at(int i) {
-    for (int t = 0; i >= 0 && tables && tables[t]; t++)
-        for (const perm_def *p = tables[t]; p->name; p++)
-            if (i-- == 0) return p;
-    return NULL;
-}
-int perm_count(void) {
-    int n = 0;
-    while (perm_at(n)) n++;
-    return n;
-}
-const char *perm_name_at(int i) { const perm_def *p = perm_at(i); return p ? p->name : NULL; }
+int perm_count(void) { return nperms; }
+const char *perm_name_at(int i) { return i >= 0 && i < nperms ? perms[i]->name : NULL; }
+unsigned perm_roles_at(int i) { return i >= 0 && i < nperms ? perms[i]->roles : 0; }
 
 unsigned auth_roles_in(const auth_user *u, int64_t project_id) {
     unsigned m = 0;

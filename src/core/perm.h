@@ -42,13 +42,16 @@ unsigned role_at(int i);                          /* i-th role bit, 0 <= i < ROL
 /* A permission a module declares, and the roles that hold it. A table ends with {NULL}. */
 typedef struct perm_def { const char *name; unsigned roles; const char *label; } perm_def;
 #define PERM_MAX_TABLES 64
-/* The declared permissions: a NULL-terminated list of tables (kept, not copied). */
+#define PERM_MAX 256          /* permissions in all (the registry checks) */
+/* The declared permissions: a NULL-terminated list of tables (their rows are kept, not copied;
+** at most 256 permissions in all). */
 void perm_set_tables(const perm_def *const *tables);
 
 /* Roles that hold a permission; 0 if the permission is unknown. */
 unsigned perm_roles(const char *perm);
 int perm_count(void);
 const char *perm_name_at(int i);
+unsigned perm_roles_at(int i);                    /* the roles of the i-th permission */
 
 unsigned auth_roles_in(const auth_user *u, int64_t project_id);   /* incl. company-wide */
 unsigned auth_company_roles(const auth_user *u);

@@ -182,12 +182,14 @@ static bool check_module(const kmodule *const *list, int mi, char *err, size_t n
 }
 
 bool modules_validate_list(const kmodule *const *list, char *err, size_t n) {
-    int ticks = 0, i = 0;
+    int ticks = 0, perms = 0, i = 0;
     for (; list[i]; i++) {
         if (i == MODULES_MAX) return fail(err, n, "模块超过 %s 个%s%s", "64", "", "");
         if (!check_module(list, i, err, n)) return false;
         ticks += list[i]->tick != NULL;
+        for (const perm_def *p = list[i]->perms; p && p->name; p++) perms++;
     }
+    if (perms > PERM_MAX) return fail(err, n, "权限共超过 %s 个%s%s", "256", "", "");
     if (ticks > DEADLINE_MAX_HOOKS) {
         char a[16], b[16];
         snprintf(a, sizeof a, "%d", ticks), snprintf(b, sizeof b, "%d", DEADLINE_MAX_HOOKS);

@@ -147,8 +147,8 @@ static kerr logout(ctx *c) {
 
 static void permissions_json(jw *w, const char *key, unsigned roles) {
     jw_arr(w, key);
-    for (int i = 0; i < perm_count(); i++)
-        if (perm_roles(perm_name_at(i)) & roles) jw_str(w, NULL, perm_name_at(i));
+    for (int i = 0, n = perm_count(); i < n; i++)
+        if (perm_roles_at(i) & roles) jw_str(w, NULL, perm_name_at(i));
     jw_end(w);
 }
 
