@@ -31,7 +31,7 @@ static const struct opt_def {
     [OPT_SECURE_COOKIE] = {"secure-cookie", NULL, "KEFU_SECURE_COOKIE", "0", T_BOOL, 0, 1, CMD_SERVE,
                            "Cookie 加 Secure 标记（经 HTTPS 反向代理访问时开启）"},
     [OPT_TRUST_PROXY] = {"trust-proxy", NULL, "KEFU_TRUST_PROXY", "0", T_BOOL, 0, 1, CMD_SERVE,
-                         "从 X-Forwarded-For 取客户端地址（仅在反向代理之后开启）"},
+                         "从 X-Forwarded-For 最右边的地址（代理追加的）取客户端地址（仅在反向代理之后开启）"},
     [OPT_TICK] = {"tick-seconds", "N", "KEFU_TICK_SECONDS", "30", T_INT, 1, 3600, CMD_SERVE,
                   "时限检查的间隔（秒）"},
     [OPT_DURABILITY] = {"durability", "full|off", "KEFU_DURABILITY", "full", T_STR, 0, 0, CMD_SERVE,

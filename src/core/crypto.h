@@ -11,6 +11,9 @@ void crypto_set_fast_hash(bool fast);   /* MIN argon2id limits (tests only) */
 /* argon2id hash string into out (>= 128 bytes). false on failure. */
 bool crypto_password_hash(const char *pw, char *out, size_t n);
 bool crypto_password_verify(const char *hash, const char *pw);
+/* The work of a verify that always fails (a login naming no user): as long as a real one, so
+** that the time of a failed login does not tell whether the user name exists. */
+void crypto_password_dummy(const char *pw);
 /* Random token of nbytes (<= 64), hex-encoded into out (>= 2*nbytes+1). */
 void crypto_token_hex(char *out, size_t nbytes);
 /* Generated password easy to read aloud: 10 chars from an unambiguous alphabet, with digits. */

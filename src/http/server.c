@@ -43,10 +43,13 @@ void server_add_security_headers(struct MHD_Response *r) {
 static void client_ip(ctx *c) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const char *xff = cfg->trust_proxy ? ctx_req_header(c, "X-Forwarded-For") : NULL;
-    if (xff) {   /* only the characters of an IPv4/IPv6 address are kept */
-        size_t n = strspn(xff, "0123456789abcdefABCDEF.:");
-        snprintf(c->ip, sizeof c->ip, "%.*s", (int)(n < sizeof c->ip ? n : sizeof c->ip - 1), xff);
-        return;
+    if (xff) {   /* the rightmost entry: the one our proxy appended; the client writes the rest */
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        last += strspn(last, " \t");
+        size_t n = strspn(last, "0123456789abcdefABCDEF.:");   /* only an address's characters */
+        snprintf(c->ip, sizeof c->ip, "%.*s", (int)(n < sizeof c->ip ? n : sizeof c->ip - 1), last);
+        if (c->ip[0]) return;
     }
     c->ip[0] = 0;
     if (!ci || !ci->client_addr) return;

@@ -3,11 +3,20 @@
 */
 #include "scope.h"
 
+kerr project_visible(ctx *c, int64_t pid, bool *ok) {
+    *ok = auth_sees_project(c->user, pid);
+    if (!*ok || auth_company_roles(c->user) == 0 || auth_roles_in(c->user, pid) != auth_company_roles(c->user))
+        return E_OK;   /* a role of its own there: the role row's project exists */
+    return db_read_exists(c->db, ok, "SELECT 1 FROM projects WHERE id = ?", DI(pid));
+}
+
 kerr scope_projects(ctx *c, qb *b, const char *perm, const char *col) {
     int64_t pid = 0, *ids = NULL;
     kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid);
     if (e) return e;
-    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    bool ok = true;
+    if (pid && (e = project_visible(c, pid, &ok))) return e;
+    if (!ok) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
     int n = ctx_perm_projects(c, perm, &ids);
     if (n >= 0) qb_in_ids(b, arena_printf(&c->a, "%s IN ?*", col), ids, n);
     if (pid) qb_and(b, arena_printf(&c->a, "%s = ?", col), DI(pid));
@@ -26,7 +35,9 @@ kerr query_project(ctx *c, const char *perm, int64_t *pid) {
     kerr e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, pid);
     if (e) return e;
     if (!*pid && !only_project(c, perm, pid)) return ctx_fail(c, E_BAD_REQUEST, "project_id", "请选择管理处");
-    if (!auth_sees_project(c->user, *pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    bool ok;
+    if ((e = project_visible(c, *pid, &ok))) return e;
+    if (!ok) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
     return ctx_require(c, perm, *pid);
 }
 
@@ -35,6 +46,9 @@ kerr body_project(ctx *c, const char *perm, int64_t *pid) {
     kerr e = in_int(c, "project_id", "管理处", 0, 1, INT64_MAX, pid, NULL);
     if (e) return e;
     if (!*pid && !only_project(c, perm, pid)) return ctx_fail(c, E_VALIDATION, "project_id", "请选择管理处");
+    bool ok;
+    if ((e = project_visible(c, *pid, &ok))) return e;
+    if (!ok && auth_sees_project(c->user, *pid)) return ctx_fail(c, E_VALIDATION, "project_id", "管理处不存在");
     return ctx_require(c, perm, *pid);
 }
 

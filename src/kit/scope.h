@@ -11,6 +11,10 @@
 #include "http/input.h"
 #include "core/qb.h"
 
+/* Is project pid one the user may name (*ok)? A role in it, or a company-wide role and the
+** project exists: a company-wide role applies to every id, so a made-up one is refused here
+** rather than by a foreign key at the insert (a 500). The database's error is returned. */
+kerr project_visible(ctx *c, int64_t pid, bool *ok);
 /* The projects where the user holds perm, and ?project_id, as conditions on column col. */
 kerr scope_projects(ctx *c, qb *b, const char *perm, const char *col);
 /* ?project_id, or the user's only project with perm; visible (404) and permitted (403); 400

@@ -379,3 +379,23 @@ test('the server still answers health after all of it', async () => {
   // and the admin session still works
   assertOk(await admin.get('/api/v1/me'));
 });
+
+// A company-wide role applies to every project id, so a made-up one has to be refused by name:
+// it used to reach the INSERT and fail its foreign key (500), and the statistics answered 200.
+test('a company admin naming a project that does not exist gets 422/404, never a 500', async () => {
+  const before = (await admin.get('/api/v1/audit?per_page=1')).json.total;
+  const writes = [
+    ['/api/v1/buildings', { project_id: 999, code: 'Z9', name: '不存在的楼' }],
+    ['/api/v1/people', { project_id: 999, name: '张三' }],
+    ['/api/v1/tickets', { project_id: 999, kind: 'inquiry', channel: 'phone', content: '问一下' }],
+    ['/api/v1/callback-reviews', { project_id: 999, week: '2026-11-30' }],
+  ];
+  for (const [p, body] of writes) assertError(await admin.post(p, body), 422, 'validation_failed', 'project_id');
+  for (const q of ['', '&format=xlsx', '&format=csv'])
+    assertError(await admin.get(`/api/v1/stats/complaints?project_id=999${q}`), 404, 'not_found', 'project_id');
+  assertError(await admin.get('/api/v1/stats/complaints/summary.pdf?project_id=999'), 404, 'not_found', 'project_id');
+  for (const p of ['/api/v1/units', '/api/v1/tickets', '/api/v1/complaint-rules', '/api/v1/repair-categories'])
+    assertError(await admin.get(`${p}?project_id=999`), 404, 'not_found', 'project_id');
+  assert.equal((await admin.get('/api/v1/audit?per_page=1')).json.total, before, 'nothing written');
+  assertOk(await admin.get('/api/v1/units?project_id=2'));   // a real project still answers
+});

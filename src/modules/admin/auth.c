@@ -130,6 +130,7 @@ static kerr login(ctx *c) {
     }
     db_finish(st);
     if (rc == DB_ERROR) return db_last_kerr(c->db);   /* not a failed login */
+    if (!uid) crypto_password_dummy(password);   /* the same work as for a name that exists */
     if (!uid || !crypto_password_verify(hash, password)) return login_failed(c, username, uid);
     if (disabled) return E_DISABLED;
     c->user = session_load_user(c, c->db, uid, NULL);

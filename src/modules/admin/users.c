@@ -80,6 +80,17 @@ static kerr holds_in_roles(ctx *c, int64_t id, const char *perm, bool *found) {
     return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
+/* A user with no role left: in no project, so any holder of users.read sees them (a manager who
+** revoked someone's last role can grant one again) and any holder of users.manage manages them
+** (granting only in their own projects, grant_allowed). */
+#define NO_ROLE "NOT EXISTS (SELECT 1 FROM user_roles r0 WHERE r0.user_id = u.id)"
+static kerr without_roles(ctx *c, int64_t id, bool *none) {
+    bool some = false;
+    kerr e = db_read_exists(c->db, &some, "SELECT 1 FROM user_roles WHERE user_id = ?", DI(id));
+    *none = !e && !some;
+    return e;
+}
+
 /* May the caller see user `id`? (404 otherwise). Sets *company when the target holds a
 ** company-wide role. */
 static kerr user_visible(ctx *c, int64_t id, const char *perm, bool *company) {
@@ -91,7 +102,9 @@ static kerr user_visible(ctx *c, int64_t id, const char *perm, bool *company) {
         return e;
     if (auth_can_company(c->user, perm)) return E_OK;
     if ((e = holds_in_roles(c, id, "users.read", &seen))) return e;
-    return seen || id == c->user->id ? E_OK : ctx_fail(c, E_NOT_FOUND, NULL, NULL);
+    bool none = false;
+    if (!seen && auth_can_any(c->user, "users.read") && (e = without_roles(c, id, &none))) return e;
+    return seen || none || id == c->user->id ? E_OK : ctx_fail(c, E_NOT_FOUND, NULL, NULL);
 }
 
 /* Visible and manageable by the caller: company-role holders only by company admins. */
@@ -103,6 +116,7 @@ static kerr user_manageable(ctx *c, int64_t id) {
     if (company) return ctx_fail(c, E_FORBIDDEN, NULL, "该用户由公司系统管理员管理");
     bool ok = false;
     if ((e = holds_in_roles(c, id, "users.manage", &ok))) return e;
+    if (!ok && auth_can_any(c->user, "users.manage") && (e = without_roles(c, id, &ok))) return e;
     return ok ? E_OK : ctx_fail(c, E_FORBIDDEN, NULL, NULL);
 }
 
@@ -183,7 +197,8 @@ static kerr users_filter(ctx *c, list_q *f) {
     if (role && !role_from_name(role)) return ctx_fail(c, E_BAD_REQUEST, "role", "角色「%s」不存在", role);
     if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
     int n = ctx_perm_projects(c, "users.read", &ids);
-    if (n >= 0) qb_in_ids(b, "u.id IN (SELECT user_id FROM user_roles WHERE project_id IN ?*)", ids, n);
+    /* a user with no role left belongs to no project: every manager may find them to grant one */
+    if (n >= 0) qb_in_ids(b, "u.id IN (SELECT user_id FROM user_roles WHERE project_id IN ?*) OR " NO_ROLE, ids, n);
     if (pid) qb_and(b, "u.id IN (SELECT user_id FROM user_roles WHERE project_id = ?)", DI(pid));
     if (role && pid)
         qb_and(b, "u.id IN (SELECT user_id FROM user_roles WHERE role = ? AND project_id = ?)", DT(role), DI(pid));

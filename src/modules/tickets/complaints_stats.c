@@ -358,8 +358,11 @@ kerr complaints_summary_pdf(ctx *c) {
     month m;
     int64_t pid = 0, t[T_N];
     kerr e;
-    if ((e = q_month(c, &m.label, &m.from, &m.to)) || (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid))) return e;
-    if (pid && !auth_sees_project(c->user, pid)) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
+    bool ok = true;
+    if ((e = q_month(c, &m.label, &m.from, &m.to)) || (e = q_int(c, "project_id", "管理处", 1, INT64_MAX, 0, &pid)) ||
+        (pid && (e = project_visible(c, pid, &ok))))
+        return e;
+    if (!ok) return ctx_fail(c, E_NOT_FOUND, "project_id", NULL);
     buf b;
     buf_init(&b);
     jw w;

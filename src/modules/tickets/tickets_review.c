@@ -89,7 +89,9 @@ static kerr review_create(ctx *c) {
     if ((e = in_only(c, f)) || (e = in_int(c, "project_id", "管理处", IN_REQUIRED, 1, INT64_MAX, &pid, NULL)) ||
         (e = read_week(c, &week, &start)) || (e = in_str(c, "note", "说明", IN_MULTILINE, 500, &note)))
         return e;
-    if (!auth_sees_project(c->user, pid)) return ctx_fail(c, E_VALIDATION, "project_id", "没有这个管理处");
+    bool ok;
+    if ((e = project_visible(c, pid, &ok))) return e;
+    if (!ok) return ctx_fail(c, E_VALIDATION, "project_id", "没有这个管理处");
     if ((e = ctx_require(c, "reviews.submit", pid))) return e;
     if (db_insert(c->db, &id, "INSERT INTO callback_reviews(project_id, week, state, tickets, unsatisfied, submitted_by, "
                             "note, created_at, updated_at) VALUES (?,?,'submitted',0,0,?,?,?,?)",

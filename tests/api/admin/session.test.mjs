@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, client, loginAs, assertError, assertOk, assertSecurityHeaders,
-  findUser, DB_KIND, DEMO_PASSWORD,
+  findUser, DB_KIND, DEMO_PASSWORD, uniqueName,
 } from '../lib/harness.mjs';
 
 let srv;
@@ -235,4 +235,48 @@ test('--secure-cookie adds Secure to the session cookie', async () => {
   } finally {
     await s2.stop();
   }
+});
+
+// A failed login must cost the same whether the user name exists or not: without a stand-in
+// password check, a name that does not exist was refused in ~1 ms and one that does in ~80 ms
+// (argon2id), which tells anyone which names exist. Real password hashing for this server.
+test('a failed login takes as long for a user name that does not exist as for one that does', { timeout: 120000 }, async () => {
+  const real = await startServer({ env: { KEFU_PWHASH: 'interactive' } });
+  try {
+    const anon = client(real.url);
+    const time = async (username) => {
+      const t0 = process.hrtime.bigint();
+      const res = await anon.post('/api/v1/session', { username, password: 'wrong-password-1' });
+      assert.equal(res.status, 401, `${username}: ${res.text}`);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    await time(uniqueName('warm'));   // the stand-in hash is made on first use
+    const known = [], unknown = [];
+    for (const u of ['agent', 'steward', 'technician', 'cashier']) {
+      known.push(await time(u));
+      unknown.push(await time(uniqueName('nobody')));
+    }
+    const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    assert.ok(med(known) > 20, `real hashing in this server (known ${med(known).toFixed(1)} ms)`);
+    assert.ok(med(unknown) > med(known) * 0.6,
+      `unknown ${unknown.map((x) => x.toFixed(1))} ms against known ${known.map((x) => x.toFixed(1))} ms`);
+  } finally { await real.stop(); }
+});
+
+// Behind a proxy the client may send any X-Forwarded-For; the proxy appends the address it saw.
+// Taking the leftmost entry let a client pick its own address (and escape the per-address
+// throttle by rotating it); the rightmost is the trusted proxy's word.
+test('--trust-proxy takes the rightmost X-Forwarded-For address, the one the proxy appended', async () => {
+  const s2 = await startServer({ args: ['--trust-proxy'] });
+  try {
+    const login = async (xff) => assertOk(await client(s2.url).post('/api/v1/session',
+      { username: 'agent', password: DEMO_PASSWORD }, { headers: { 'X-Forwarded-For': xff } }));
+    await login('6.6.6.6, 10.1.2.3');
+    await login('10.4.5.6');
+    await login('7.7.7.7,   10.7.8.9');
+    const adm = await loginAs(s2.url, 'admin');
+    const agent = await findUser(adm, 'agent');
+    const rows = assertOk(await adm.get(`/api/v1/audit?entity=user&action=login&id=${agent.id}`)).items;
+    assert.deepEqual(rows.slice(0, 3).map((r) => r.ip), ['10.7.8.9', '10.4.5.6', '10.1.2.3']);
+  } finally { await s2.stop(); }
 });

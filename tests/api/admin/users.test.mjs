@@ -430,3 +430,20 @@ test('concurrent creates of one user name: one 201, the rest 409 duplicate', asy
   for (const r of results.filter((x) => x.status !== 201)) assertError(r, 409, 'duplicate');
   assert.equal(await userTotal(admin), before + 1);
 });
+
+// A user whose last role a manager revokes belongs to no project; they used to vanish from the
+// manager's view (404), so the role could not be given back.
+test('a manager who revokes a user’s last role still finds them and can grant a role again', async () => {
+  const name = uniqueName('norole');
+  const created = await createUser(admin, { username: name, display_name: '无角色测试', roles: [{ project_id: 1, role: 'cashier' }] });
+  const u = created.user || created;
+  assertOk(await manager.post(`/api/v1/users/${u.id}/actions/revoke_role`, { project_id: 1, role: 'cashier' }));
+  const got = assertOk(await manager.get(`/api/v1/users/${u.id}`));
+  assert.deepEqual(got.roles, []);
+  const list = assertOk(await manager.get(`/api/v1/users?q=${name}`));
+  assert.deepEqual(list.items.map((x) => x.username), [name], 'the list shows a user without roles');
+  const again = assertOk(await manager.post(`/api/v1/users/${u.id}/actions/grant_role`, { project_id: 1, role: 'cashier' }));
+  assert.deepEqual(again.roles.map((r) => [r.project_id, r.role]), [[1, 'cashier']]);
+  // a manager still grants only in their own projects, and a user with roles elsewhere stays hidden
+  assertError(await manager.post(`/api/v1/users/${u.id}/actions/grant_role`, { project_id: 3, role: 'cashier' }), 404);
+});
