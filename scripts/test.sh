@@ -12,16 +12,27 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 export KEFU_PWHASH=min KEFU_BIN="$PWD/build/kefu" KEFU_DEMO_SCALE=small   # fast hashes, a small demo estate
 PASS=0; FAIL=0
 
+# Each tier must run at least as many tests as tests/floors says (a deleted or silently skipped
+# file fails the run instead of only lowering the total); raise a floor when tests are added.
+floor_of() { awk -v t="$1" '$1==t{print $2}' tests/floors 2>/dev/null; }
+
 count() {  # tier name, passed, failed
+  local fl; fl=$(floor_of "$1")
+  if [ -n "$fl" ] && [ "$2" -lt "$fl" ]; then
+    echo "$1: only $2 tests passed, fewer than the floor of $fl in tests/floors"; set -- "$1" "$2" $(( $3 + 1 ))
+  fi
   printf '%-6s %4d passed, %d failed\n' "$1" "$2" "$3"
   PASS=$((PASS + $2)); FAIL=$((FAIL + $3))
 }
 
-tap_counts() {  # file → "pass fail" from node's TAP summary
-  local p f
+tap_counts() {  # file → "pass fail" from node's TAP summary; cancelled (timed out, never settled) fail
+  local p f x s
   p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
   f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
-  echo "${p:-0} ${f:-0}"
+  x=$(grep -E '^# cancelled [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  s=$(grep -E '^# skipped [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  [ "${s:-0}" -gt 0 ] && echo "$(basename "$1" .tap): ${s} skipped:" >&2 && grep -E '# SKIP' "$1" | sed 's/^/    /' | head -20 >&2
+  echo "${p:-0} $(( ${f:-0} + ${x:-0} ))"
 }
 
 run_unit() {
@@ -35,8 +46,9 @@ run_unit() {
 }
 
 run_api() {  # tier name, tap file
-  node --test --test-reporter=tap --test-concurrency=2 tests/api/ > "$OUT/$2" 2>&1
+  node --test --test-reporter=tap --test-concurrency=2 tests/api/ > "$OUT/$2" 2>&1; local rc=$?
   read -r p f < <(tap_counts "$OUT/$2")
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { f=1; echo "$1: node exited $rc with no failed test counted, see $OUT/$2"; }
   [ "$f" -gt 0 ] && grep -E '^\s*not ok' "$OUT/$2" | head -30
   [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { f=1; echo "$1 tests did not run, see $OUT/$2"; }
   count "$1" "$p" "$f"
@@ -69,10 +81,11 @@ run_e2e() {
     url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve.log" | head -1); [ -n "$url" ] && break; sleep 0.1
   done
   if [ -z "$url" ]; then echo "e2e: server did not start"; cat "$dir/serve.log"; count e2e 0 1; kill "$pid"; return; fi
-  KEFU_URL=$url KEFU_E2E_OUT="$PWD/$OUT/e2e" node --test --test-reporter=tap tests/e2e/ > "$OUT/e2e.tap" 2>&1
+  KEFU_URL=$url KEFU_E2E_OUT="$PWD/$OUT/e2e" node --test --test-reporter=tap tests/e2e/ > "$OUT/e2e.tap" 2>&1; local rc=$?
   kill "$pid"; wait "$pid" 2>/dev/null
   rm -rf "$dir"
   read -r p f < <(tap_counts "$OUT/e2e.tap")
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { f=1; echo "e2e: node exited $rc with no failed test counted, see $OUT/e2e.tap"; }
   [ "$f" -gt 0 ] && grep -E '^\s*not ok' "$OUT/e2e.tap" | head -20
   [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { f=1; echo "e2e tests did not run, see $OUT/e2e.tap"; }
   count e2e "$p" "$f"

@@ -61,6 +61,7 @@ test('every ticket answered 201 is there after the server is killed mid-stream',
       for (const t of p.items) seqs.push(Number(t.number.slice(-4)));
     }
     seqs.sort((a, b) => a - b);
+    assert.equal(new Set(seqs).size, seqs.length, 'no number given twice');
     assert.equal(seqs[seqs.length - 1] - seqs[0] + 1, seqs.length, 'the surviving numbers have no gap');
   } finally {
     await again?.stop();

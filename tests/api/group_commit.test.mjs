@@ -40,6 +40,7 @@ test('a write that fails after writing leaves nothing, the others in its commit 
       nums.push(Number(t.number.slice(-4)));
     }
     nums.sort((a, b) => a - b);
+    assert.equal(new Set(nums).size, nums.length, 'no number given twice');
     assert.equal(nums[nums.length - 1] - nums[0] + 1, nums.length, 'numbers run without a gap');
     assert.equal(new Set(made.map((r) => r.json.id)).size, 60, 'sixty different tickets');
 
