@@ -7,6 +7,7 @@
 #include "core/audit.h"
 #include "base/clock.h"
 #include "core/crypto.h"
+#include "core/password.h"
 #include "core/perm.h"
 #include "db/db.h"
 #include "http/module.h"
@@ -169,15 +170,10 @@ static bool get_password(bool from_stdin, char *pw, size_t n, bool *generated) {
     return true;
 }
 
-static bool pw_ok(const char *pw) {
-    size_t n = strlen(pw);
-    bool letter = false, digit = false;
-    for (const char *p = pw; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) letter = true;
-        if (*p >= '0' && *p <= '9') digit = true;
-    }
-    if (n < 8 || !letter || !digit) { fprintf(stderr, "kefu: 密码至少 8 位，且须同时包含字母和数字\n"); return false; }
-    return true;
+static bool pw_ok(const char *username, const char *pw) {
+    const char *why = password_problem(username, pw);
+    if (why) fprintf(stderr, "kefu: %s\n", why);
+    return !why;
 }
 
 static int user_add(const cli *c, db *d) {
@@ -191,7 +187,7 @@ static int user_add(const cli *c, db *d) {
     }
     char pw[256];
     bool gen;
-    if (!get_password(c->num[OPT_PASSWORD_STDIN], pw, sizeof pw, &gen) || !pw_ok(pw)) return 1;
+    if (!get_password(c->num[OPT_PASSWORD_STDIN], pw, sizeof pw, &gen) || !pw_ok(c->pos[1], pw)) return 1;
     const char *name = c->str[OPT_NAME] ? c->str[OPT_NAME] : c->pos[1];
     kerr e = insert_user(d, c->pos[1], name, pw, role, pid, gen);
     if (e == E_DUPLICATE) { fprintf(stderr, "kefu: 用户名 %s 已存在\n", c->pos[1]); return 1; }
@@ -205,7 +201,7 @@ static int user_passwd(const cli *c, db *d) {
     if (c->npos < 2) { fprintf(stderr, "kefu: 用法 kefu user passwd NAME [--password-stdin]\n"); return 2; }
     char pw[256], hash[256];
     bool gen;
-    if (!get_password(c->num[OPT_PASSWORD_STDIN], pw, sizeof pw, &gen) || !pw_ok(pw)) return 1;
+    if (!get_password(c->num[OPT_PASSWORD_STDIN], pw, sizeof pw, &gen) || !pw_ok(c->pos[1], pw)) return 1;
     if (!crypto_password_hash(pw, hash, sizeof hash)) return 1;
     int64_t uid = 0, now = clock_now();
     if (!db_int(d, &uid, "SELECT id FROM users WHERE username = ?", DT(c->pos[1]))) {

@@ -60,12 +60,19 @@ test('init creates the database and an admin whose one-time password works', asy
 test('user add, passwd and list', () => {
   const db = path.join(dir, 'users.db');
   assert.equal(kefu(['demo', '--db', db]).code, 0);
-  const add = kefu(['user', 'add', 'lisi', '--role', 'agent', '--project', '1', '--name', '李四', '--password-stdin', '--db', db], 'Lisi2026x\n');
+  const add = kefu(['user', 'add', 'lisi', '--role', 'agent', '--project', '1', '--name', '李四', '--password-stdin', '--db', db], 'Gate2026xy\n');
   assert.equal(add.code, 0, add.err);
   assert.equal(kefu(['user', 'add', 'lisi', '--role', 'agent', '--db', db]).code, 1, 'duplicate');
   assert.equal(kefu(['user', 'add', 'bad', '--role', 'king', '--db', db]).code, 2, 'unknown role');
   assert.equal(kefu(['user', 'add', 'x1', '--role', 'agent', '--project', '99', '--db', db]).code, 1, 'unknown project');
   assert.equal(kefu(['user', 'add', 'weak', '--role', 'agent', '--password-stdin', '--db', db], 'short\n').code, 1);
+  // the same rules as the API: ten characters, not the user name, not a common password
+  for (const [name, bad, why] of [['weak2', 'Abcd12345', /至少 10 位/], ['wang', 'Wang2026xyz', /用户名/],
+                                  ['weak3', 'password123', /常见/], ['weak4', 'Tab2026xyz\t', /控制字符/]]) {
+    const r = kefu(['user', 'add', name, '--role', 'agent', '--password-stdin', '--db', db], `${bad}\n`);
+    assert.equal(r.code, 1, `${name}: ${r.out}`);
+    assert.match(r.err, why);
+  }
   const pw = kefu(['user', 'passwd', 'lisi', '--db', db]);
   assert.equal(pw.code, 0);
   assert.match(pw.out, /新密码：\S+/);

@@ -20,5 +20,6 @@ typedef struct project_name { int64_t id; const char *name; } project_name;
 kerr user_json(ctx *c, db *d, int64_t id, jw *w, const char *key);   /* full user object */
 /* The user object's fields (no braces) from a loaded user; role project names from names[]. */
 void user_write_fields(jw *w, const auth_user *u, const project_name *names, int n);
-kerr password_policy(ctx *c, const char *field, const char *pw);
+/* The password rules (core/password.h) as a 422 on field. */
+kerr password_policy(ctx *c, const char *field, const char *username, const char *pw);
 #endif

@@ -6,6 +6,7 @@
 ** password is checked on a reader before the writer is taken (argon2id costs ~80 ms).
 */
 #include "admin.h"
+#include "core/password.h"
 #include "kit/list.h"
 #include "base/clock.h"
 #include "core/crypto.h"
@@ -18,16 +19,9 @@
 #define THROTTLE_PER_USER 5
 #define THROTTLE_PER_IP 20
 
-kerr password_policy(ctx *c, const char *field, const char *pw) {
-    int n = utf8_chars(pw);
-    bool letter = false, digit = false;
-    for (const char *p = pw; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) letter = true;
-        if (*p >= '0' && *p <= '9') digit = true;
-    }
-    if (n < 8 || n > 128 || !letter || !digit)
-        return ctx_fail(c, E_VALIDATION, field, "密码至少 8 位，且须同时包含字母和数字");
-    return E_OK;
+kerr password_policy(ctx *c, const char *field, const char *username, const char *pw) {
+    const char *why = password_problem(username, pw);
+    return why ? ctx_fail(c, E_VALIDATION, field, "%s", why) : E_OK;
 }
 
 /* Raw password field: not trimmed (spaces are part of a password), no control chars. */
@@ -253,7 +247,7 @@ static kerr change_password(ctx *c) {
     kerr e;
     if ((e = in_only(c, fields)) || (e = in_password(c, "old_password", "原密码", &old_pw)) ||
         (e = in_password(c, "new_password", "新密码", &new_pw)) ||
-        (e = password_policy(c, "new_password", new_pw)))
+        (e = password_policy(c, "new_password", c->user->username, new_pw)))
         return e;
     char *hash = db_text(c->db, &c->a, "SELECT password_hash FROM users WHERE id = ?", DI(c->user->id));
     if (!crypto_password_verify(hash, old_pw))

@@ -267,7 +267,7 @@ static kerr read_new_user(ctx *c, new_user *u) {
         u->password = json_string_value(pw);
         if (json_string_length(pw) != strlen(u->password))
             return ctx_fail(c, E_VALIDATION, "password", "密码不能包含控制字符");
-        if (*u->password && (e = password_policy(c, "password", u->password))) return e;
+        if (*u->password && (e = password_policy(c, "password", u->username, u->password))) return e;
         if (!*u->password) u->password = NULL;
     }
     json_t *roles = json_object_get(c->json, "roles");

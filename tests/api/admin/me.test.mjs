@@ -121,6 +121,15 @@ test('change password: weak new passwords → 422 field new_password', async () 
     assertError(await c.post('/api/v1/me/password', { old_password: DEMO_PASSWORD, new_password: weak }),
       422, 'validation_failed', 'new_password');
   }
+  // issue 19: ten characters at least, not the user name, not a common password, no control
+  // characters, no space at either end — each refused with a message naming its rule
+  for (const [weak, rule] of [['password1', /至少 10 位/], ['Storekeeper1', /用户名/], ['x storekeeper9', /用户名/],
+                              ['password123', /常见/], ['Qwerty1234', /常见/], ['Tabbed2026\t', /控制字符/],
+                              [' Spaced2026', /空格/], ['Spaced2026 ', /空格/], ['abcdefghijk', /字母和数字/]]) {
+    const res = await c.post('/api/v1/me/password', { old_password: DEMO_PASSWORD, new_password: weak });
+    assertError(res, 422, 'validation_failed', 'new_password');
+    assert.match(res.json.error.message, rule, JSON.stringify(weak));
+  }
   assertError(await c.post('/api/v1/me/password', { old_password: DEMO_PASSWORD, new_password: 12345678 }),
     422, 'validation_failed', 'new_password');
   assertError(await c.post('/api/v1/me/password', { old_password: DEMO_PASSWORD }),

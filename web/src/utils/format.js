@@ -178,4 +178,4 @@ export async function copyText(text) {
 }
 
 /** Password rule of the server: at least 8 characters with letters and digits. */
-export const PASSWORD_RULE = /^(?=.*[A-Za-z])(?=.*\d).{8,}$/
+export const PASSWORD_RULE = /^(?=.*[A-Za-z])(?=.*\d)\S.{8,}\S$/   // ≥ 10, a letter and a digit (the server says the rest)
