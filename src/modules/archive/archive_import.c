@@ -102,6 +102,20 @@ static bool parse_int(const char *s, int64_t *out) {
 }
 
 
+/* Control characters (a tab before a name, a line break inside a cell) are refused as the JSON
+** API refuses them: the same rules for every way in. false when row r has any. */
+static bool row_clean(const sheet *s, const int *map, int r, problems *p) {
+    bool clean = true;
+    for (int k = 0; k < C_COUNT; k++)
+        for (const unsigned char *ch = (const unsigned char *)cell(s, map, r, k); *ch; ch++)
+            if (*ch < 0x20 || *ch == 0x7F) {
+                problem(p, r + 1, k, "不能包含制表符、换行等控制字符");
+                clean = false;
+                break;
+            }
+    return clean;
+}
+
 /* Reads the unit part of row r into the job (or finds the unit already read); -1 on a problem. */
 static int row_unit(ctx *c, const sheet *s, const int *map, int r, smap *bmap, const int64_t *bids, smap *umap,
                     smap *existing, import_job *j, problems *p) {
@@ -197,6 +211,7 @@ static kerr read_job(ctx *c, const sheet *s, import_job *j, problems *p) {
         for (int k = 0; k < s->ncols[r] && empty; k++) empty = !*s->cells[r][k];
         if (empty) continue;
         j->rows++;
+        if (!row_clean(s, map, r, p)) continue;
         int ui = row_unit(c, s, map, r, &bmap, bids, &umap, &existing, j, p);
         row_person(c, s, map, r, ui, &pmap, j, p);   /* every problem of the row is reported */
     }
