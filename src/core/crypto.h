@@ -11,6 +11,7 @@ void crypto_set_fast_hash(bool fast);   /* MIN argon2id limits (tests only) */
 /* argon2id hash string into out (>= 128 bytes). false on failure. */
 bool crypto_password_hash(const char *pw, char *out, size_t n);
 bool crypto_password_verify(const char *hash, const char *pw);
+bool crypto_fast_hash(void);   /* KEFU_PWHASH=min (tests): /health says so, stderr warned at start */
 /* The work of a verify that always fails (a login naming no user): as long as a real one, so
 ** that the time of a failed login does not tell whether the user name exists. */
 void crypto_password_dummy(const char *pw);

@@ -143,3 +143,14 @@ test('kefu user passwd on a running server ends that user\'s sessions (cross-pro
     assert.equal((await agent.get('/api/v1/me')).status, 401);
   } finally { await srv.stop(); }
 });
+
+// KEFU_PWHASH=min (the test suite's fast password hashing) must never act silently: a server
+// or command that runs with it says so on stderr, and /health carries the warning.
+test('KEFU_PWHASH=min is announced, never silent', () => {
+  const withMin = kefu(['version']);
+  assert.equal(withMin.code, 0);
+  assert.match(withMin.err, /KEFU_PWHASH=min.*只可用于测试/);
+  const plain = spawnSync(BIN, ['version'], { env: { ...process.env, KEFU_PWHASH: '' }, encoding: 'utf8' });
+  assert.equal(plain.status, 0);
+  assert.doesNotMatch(plain.stderr, /KEFU_PWHASH/);
+});

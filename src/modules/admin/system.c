@@ -3,6 +3,7 @@
 */
 #include "admin.h"
 #include "base/clock.h"
+#include "core/crypto.h"
 #include "core/deadline.h"
 #include "core/qb.h"
 #include "kit/list.h"
@@ -22,6 +23,7 @@ static kerr health(ctx *c) {
     jw_str(w, "version", KEFU_VERSION);
     jw_int(w, "schema", db_migrated_version());
     jw_bool(w, "tick_leader", server_is_tick_leader());
+    if (crypto_fast_hash()) jw_str(w, "warning", "KEFU_PWHASH=min：密码哈希为最低强度，仅供测试");
     jw_end(w);
     return E_OK;
 }
