@@ -35,7 +35,7 @@ test('init, user add/passwd/list and check with --pg (and KEFU_PG)', { skip }, (
   assert.equal(init.code, 0, init.err);
   assert.match(init.out, /初始密码：\S+/);
   assert.equal(kefu(['init', '--pg', pg]).code, 1, 'a second init refuses');
-  const add = kefu(['user', 'add', 'wangwu', '--role', 'admin', '--name', '王五', '--password-stdin'], 'Wangwu2026x\n', { KEFU_PG: pg });
+  const add = kefu(['user', 'add', 'wangwu', '--role', 'admin', '--name', '王五', '--password-stdin'], 'Harbor2026x\n', { KEFU_PG: pg });
   assert.equal(add.code, 0, add.err);
   assert.match(kefu(['user', 'list', '--pg', pg]).out, /wangwu\s+王五/);
   assert.equal(kefu(['user', 'passwd', 'wangwu', '--pg', pg]).code, 0);
