@@ -439,7 +439,7 @@ static kerr lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
     return rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;
 }
 
-/* The lookup from memory (archive_mirror.c) over the projects archive_scope admitted: those the
+/* The lookup from memory (archive_mirror.c) over the projects scope_projects admitted: those the
 ** user may read, or the one named by ?project_id. */
 static bool lookup_in_memory(ctx *c, const char *q, const lookup_terms *t, jw *w) {
     int64_t *ids = NULL, only = 0;
