@@ -3,6 +3,7 @@
 ** checks, and the hooks run over every module.
 */
 #include "module.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,12 @@ const kmodule *module_of_route(const route *r) {
 
 /* ---- the checks ---- */
 
-static bool fail(char *err, size_t n, const char *fmt, const char *a, const char *b, const char *c) {
-    snprintf(err, n, fmt, a, b, c);
+static bool fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool fail(char *err, size_t n, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
     return false;
 }
 
@@ -77,11 +82,11 @@ static const kmodule *perm_owner(const kmodule *const *list, const char *perm) {
 static bool check_perms(const kmodule *const *list, const kmodule *m, char *err, size_t n) {
     for (const perm_def *p = m->perms; p && p->name; p++) {
         if (!p->roles || (p->roles & ~(unsigned)ROLE_ALL))
-            return fail(err, n, "模块 %s：权限 %s 没有授予任何岗位（或授予了未知岗位）%s", m->name, p->name, "");
+            return fail(err, n, "模块 %s：权限 %s 没有授予任何岗位（或授予了未知岗位）", m->name, p->name);
         if (perm_owner(list, p->name) != m)
             return fail(err, n, "模块 %s：权限 %s 已由模块 %s 声明", m->name, p->name, perm_owner(list, p->name)->name);
         for (const perm_def *q = m->perms; q != p; q++)
-            if (!strcmp(q->name, p->name)) return fail(err, n, "模块 %s：权限 %s 声明了两次%s", m->name, p->name, "");
+            if (!strcmp(q->name, p->name)) return fail(err, n, "模块 %s：权限 %s 声明了两次", m->name, p->name);
     }
     return true;
 }
@@ -130,13 +135,13 @@ static bool check_route(const kmodule *const *list, int mi, const route *r, char
     char what[160];
     snprintf(what, sizeof what, "%s %s", r->method, r->path ? r->path : "(null)");
     if (!r->path || r->path[0] != '/' || !r->fn)
-        return fail(err, n, "模块 %s：路由 %s 缺少路径或处理函数%s", m->name, what, "");
+        return fail(err, n, "模块 %s：路由 %s 缺少路径或处理函数", m->name, what);
     if (r->perm && !perm_owner(list, r->perm))
         return fail(err, n, "模块 %s：路由 %s 使用的权限 %s 没有任何模块声明", m->name, what, r->perm);
     if (!r->perm && !(r->flags & (RF_PUBLIC | RF_TEST)) && strncmp(r->path, "/api/v1/", 8))
-        return fail(err, n, "模块 %s：路由 %s 不在 /api/v1/ 之下%s", m->name, what, "");
+        return fail(err, n, "模块 %s：路由 %s 不在 /api/v1/ 之下", m->name, what);
     if (is_write(r) && (r->body_limit == 0 || r->body_limit > BODY_LIMIT_MAX))
-        return fail(err, n, "模块 %s：写入路由 %s 须声明请求体上限（1 字节至 64 MiB）%s", m->name, what, "");
+        return fail(err, n, "模块 %s：写入路由 %s 须声明请求体上限（1 字节至 64 MiB）", m->name, what);
     return route_unique(list, mi, r, err, n);
 }
 
@@ -148,17 +153,17 @@ static bool state_known(const wf_def *w, const char *s) {
 
 static bool check_workflow(const kmodule *m, const wf_def *w, char *err, size_t n) {
     if (!w->entity || !w->table || !w->states || !w->transitions)
-        return fail(err, n, "模块 %s：流程 %s 不完整%s", m->name, w->entity ? w->entity : "(null)", "");
+        return fail(err, n, "模块 %s：流程 %s 不完整", m->name, w->entity ? w->entity : "(null)");
     unsigned known = ROLE_ALL | m->pseudo_roles;
     for (const wf_transition *t = w->transitions; t->action; t++) {
         char what[160];
         snprintf(what, sizeof what, "%s.%s", w->entity, t->action);
         if (!t->roles && !t->from[0] && !t->to) continue;   /* an event's label only, never an action */
         if (!t->roles || (t->roles & ~known))
-            return fail(err, n, "模块 %s：流程动作 %s 的岗位为空或未声明%s", m->name, what, "");
+            return fail(err, n, "模块 %s：流程动作 %s 的岗位为空或未声明", m->name, what);
         if (t->to && !state_known(w, t->to))
             return fail(err, n, "模块 %s：流程动作 %s 的目标状态 %s 未声明", m->name, what, t->to);
-        if (!t->from[0]) return fail(err, n, "模块 %s：流程动作 %s 没有起始状态%s", m->name, what, "");
+        if (!t->from[0]) return fail(err, n, "模块 %s：流程动作 %s 没有起始状态", m->name, what);
         for (int i = 0; i < WF_MAX_FROM && t->from[i]; i++)
             if (strcmp(t->from[i], "*") && !state_known(w, t->from[i]))
                 return fail(err, n, "模块 %s：流程动作 %s 的起始状态 %s 未声明", m->name, what, t->from[i]);
@@ -169,9 +174,9 @@ static bool check_workflow(const kmodule *m, const wf_def *w, char *err, size_t 
 static bool check_module(const kmodule *const *list, int mi, char *err, size_t n) {
     const kmodule *m = list[mi];
     if (!m->name || !m->name[0] || !m->label)
-        return fail(err, n, "第 %s 个模块缺少名称%s%s", "?", "", "");
+        return fail(err, n, "第 %d 个模块缺少名称或中文名", mi + 1);
     for (int j = 0; j < mi; j++)
-        if (!strcmp(list[j]->name, m->name)) return fail(err, n, "模块 %s 注册了两次%s%s", m->name, "", "");
+        if (!strcmp(list[j]->name, m->name)) return fail(err, n, "模块 %s 注册了两次", m->name);
     if (!check_perms(list, m, err, n)) return false;
     for (int t = 0; m->routes && m->routes[t]; t++)
         for (const route *r = m->routes[t]; r->method; r++)
@@ -184,17 +189,14 @@ static bool check_module(const kmodule *const *list, int mi, char *err, size_t n
 bool modules_validate_list(const kmodule *const *list, char *err, size_t n) {
     int ticks = 0, perms = 0, i = 0;
     for (; list[i]; i++) {
-        if (i == MODULES_MAX) return fail(err, n, "模块超过 %s 个%s%s", "64", "", "");
+        if (i == MODULES_MAX) return fail(err, n, "模块超过 %d 个", MODULES_MAX);
         if (!check_module(list, i, err, n)) return false;
         ticks += list[i]->tick != NULL;
         for (const perm_def *p = list[i]->perms; p && p->name; p++) perms++;
     }
-    if (perms > PERM_MAX) return fail(err, n, "权限共超过 %s 个%s%s", "256", "", "");
-    if (ticks > DEADLINE_MAX_HOOKS) {
-        char a[16], b[16];
-        snprintf(a, sizeof a, "%d", ticks), snprintf(b, sizeof b, "%d", DEADLINE_MAX_HOOKS);
-        return fail(err, n, "时限定时任务共 %s 个，超过上限 %s%s", a, b, "");
-    }
+    if (perms > PERM_MAX) return fail(err, n, "权限共超过 %d 个", PERM_MAX);
+    if (ticks > DEADLINE_MAX_HOOKS)
+        return fail(err, n, "时限定时任务共 %d 个，超过上限 %d", ticks, DEADLINE_MAX_HOOKS);
     return true;
 }
 
