@@ -4,6 +4,7 @@
 */
 #include "authcache.h"
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,11 +128,14 @@ bool authcache_get(const char *hash, arena *a, auth_hit *out) {
     return hit;
 }
 
-void authcache_touch(const char *hash, int64_t last_seen) {
+void authcache_touch(const char *hash, int64_t last_seen, const char *ip) {
     entry **slot;
     struct shard *sh = shard_of(hash, &slot);
     pthread_rwlock_wrlock(&sh->mu);
-    if (*slot && memcmp((*slot)->hash, hash, 64) == 0) (*slot)->v.last_seen = last_seen;
+    if (*slot && memcmp((*slot)->hash, hash, 64) == 0) {
+        (*slot)->v.last_seen = last_seen;
+        snprintf((*slot)->v.ip, sizeof (*slot)->v.ip, "%s", ip);
+    }
     pthread_rwlock_unlock(&sh->mu);
 }
 

@@ -23,6 +23,7 @@ typedef struct auth_hit {
     int64_t id;               /* session id or token id */
     const char *csrf;         /* sessions only */
     int64_t last_seen, expires;
+    char ip[64];              /* tokens: the address they were last used from */
     auth_user user;
 } auth_hit;
 
@@ -33,7 +34,7 @@ uint64_t authcache_epoch(void);
 bool authcache_get(const char *hash, arena *a, auth_hit *out);
 /* Remembers v, loaded from the database when the epoch was `epoch`. */
 void authcache_put(const char *hash, const auth_hit *v, uint64_t epoch);
-void authcache_touch(const char *hash, int64_t last_seen);
+void authcache_touch(const char *hash, int64_t last_seen, const char *ip);
 
 /* The project directory (id, code, name, active of every project), cached the same way:
 ** project writes bump the auth epoch too. Copies into the arena; false when not cached. */

@@ -72,12 +72,19 @@ static const char *bearer_token(ctx *c) {
     return *h ? h : NULL;
 }
 
-/* Refreshes a last-seen column at most once a minute (a brief write outside any request tx;
-** the caller holds no writer). `sql` is a constant UPDATE … SET col = ? WHERE id = ?. */
-static void touch(const char *sql, int64_t id, int64_t last_seen, int64_t now) {
-    if (now - last_seen < 60) return;
+/* Whether the use is worth recording: at most once a minute, and for a token also whenever
+** it comes from another address (every use shows where the token was last used from). */
+static bool touch_due(ctx *c, int kind, int64_t last_seen, const char *last_ip) {
+    return c->now - last_seen >= 60 || (kind == 2 && strcmp(last_ip, c->ip) != 0);
+}
+
+/* Records the use: a brief write outside any request transaction (the caller holds no writer). */
+static void touch(ctx *c, int kind, int64_t id) {
     db *w = db_pool_writer_acquire();
-    if (w) db_exec(w, sql, DI(now), DI(id));
+    if (w && kind == 1) db_exec(w, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", DI(c->now), DI(id));
+    if (w && kind == 2)
+        db_exec(w, "UPDATE api_tokens SET last_used_at = ?, last_used_ip = ? WHERE id = ?",
+                DI(c->now), DT(c->ip), DI(id));
     db_pool_writer_release(w);
 }
 
@@ -85,17 +92,16 @@ static void touch(const char *sql, int64_t id, int64_t last_seen, int64_t now) {
 static bool from_cache(ctx *c, const char *h) {
     auth_hit hit;
     if (!authcache_get(h, &c->a, &hit)) return false;
-    if (hit.kind == 1 && (c->now >= hit.expires || c->now - hit.last_seen > SESSION_IDLE_S)) return false;
+    if (c->now >= hit.expires || (hit.kind == 1 && c->now - hit.last_seen > SESSION_IDLE_S)) return false;
     c->user = arena_alloc(&c->a, sizeof *c->user);
     if (!c->user) return false;
     *c->user = hit.user;
     c->auth_kind = hit.kind;
     c->session_id = hit.kind == 1 ? hit.id : 0;
     c->csrf_token = hit.csrf;
-    if (c->now - hit.last_seen >= 60) {
-        touch(hit.kind == 1 ? "UPDATE sessions SET last_seen_at = ? WHERE id = ?"
-                            : "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", hit.id, hit.last_seen, c->now);
-        authcache_touch(h, c->now);
+    if (touch_due(c, hit.kind, hit.last_seen, hit.ip)) {
+        touch(c, hit.kind, hit.id);
+        authcache_touch(h, c->now, c->ip);
     }
     return true;
 }
@@ -103,7 +109,25 @@ static bool from_cache(ctx *c, const char *h) {
 static void remember(ctx *c, const char *h, int64_t id, int64_t last_seen, int64_t expires, uint64_t epoch) {
     auth_hit hit = {.kind = c->auth_kind, .id = id, .csrf = c->csrf_token, .last_seen = last_seen,
                     .expires = expires, .user = *c->user};
+    snprintf(hit.ip, sizeof hit.ip, "%s", c->ip);
     authcache_put(h, &hit, epoch);
+}
+
+/* A token that is not revoked, with its expiry and last use; *tid 0 when there is none. */
+static kerr token_find(ctx *c, const char *h, int64_t *tid, int64_t *uid, int64_t *exp, bool *due) {
+    db_stmt *st = db_query(c->db, "SELECT id, user_id, COALESCE(last_used_at, 0), last_used_ip, expires_at "
+                                  "FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", DT(h));
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    *tid = 0;
+    if (rc == DB_ROW) {
+        *tid = db_col_int(st, 0);
+        *uid = db_col_int(st, 1);
+        *due = touch_due(c, 2, db_col_int(st, 2), db_col_text(st, 3));
+        *exp = db_col_int(st, 4);
+    }
+    db_finish(st);
+    return rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;   /* a busy database is not a bad token */
 }
 
 static kerr auth_bearer(ctx *c, const char *token) {
@@ -111,21 +135,17 @@ static kerr auth_bearer(ctx *c, const char *token) {
     crypto_sha256_hex(token, strlen(token), h);
     if (from_cache(c, h)) return E_OK;
     uint64_t epoch = authcache_epoch();    /* before reading: a change after it invalidates */
-    db_stmt *st = db_query(c->db, "SELECT id, user_id, COALESCE(last_used_at, 0) FROM api_tokens "
-                                  "WHERE token_hash = ? AND revoked_at IS NULL", DT(h));
-    if (!st) return db_last_kerr(c->db);
-    int64_t tid = 0, uid = 0, last = 0;
-    int rc = db_step(st);
-    if (rc == DB_ROW) { tid = db_col_int(st, 0); uid = db_col_int(st, 1); last = db_col_int(st, 2); }
-    db_finish(st);
-    if (rc == DB_ERROR) return db_last_kerr(c->db);   /* a busy database is not a bad token */
+    int64_t tid = 0, uid = 0, exp = 0;
+    bool due = false, disabled = false;
+    kerr e = token_find(c, h, &tid, &uid, &exp, &due);
+    if (e) return e;
     if (!tid) return E_UNAUTH;
-    bool disabled = false;
+    if (c->now >= exp) return ctx_fail(c, E_UNAUTH, NULL, "API 令牌已过期，请登录后新建令牌");
     c->user = session_load_user(c, c->db, uid, &disabled);
     if (!c->user || disabled) return E_UNAUTH;
     c->auth_kind = 2;
-    touch("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tid, last, c->now);
-    remember(c, h, tid, c->now - last >= 60 ? c->now : last, INT64_MAX, epoch);
+    if (due) touch(c, 2, tid);
+    remember(c, h, tid, c->now, exp, epoch);
     return E_OK;
 }
 
@@ -157,8 +177,9 @@ kerr session_authenticate(ctx *c) {
     if (!load_roles(c, c->db, c->user)) return db_last_kerr(c->db);
     c->auth_kind = 1;
     c->session_id = sid;
-    touch("UPDATE sessions SET last_seen_at = ? WHERE id = ?", sid, last, c->now);
-    remember(c, h, sid, c->now - last >= 60 ? c->now : last, exp, epoch);
+    bool due = touch_due(c, 1, last, "");
+    if (due) touch(c, 1, sid);
+    remember(c, h, sid, due ? c->now : last, exp, epoch);
     return E_OK;
 }
 
@@ -196,7 +217,10 @@ kerr session_destroy(ctx *c) {
     return e ? e : auth_epoch_bump(c->db);
 }
 
-kerr session_end_all(db *d, int64_t user_id, int64_t keep_id) {
-    kerr e = db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DI(user_id), DI(keep_id));
-    return e ? e : auth_epoch_bump(d);
+kerr session_end_all(ctx *c, int64_t user_id, int64_t keep_id, const char *why) {
+    kerr e = db_exec(c->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DI(user_id), DI(keep_id));
+    if (!e) e = db_exec(c->db, "UPDATE api_tokens SET revoked_at = ?, revoked_by = ?, revoked_reason = ? "
+                               "WHERE user_id = ? AND revoked_at IS NULL",
+                        DI(c->now), DI(c->user ? c->user->id : 0), DT(why), DI(user_id));
+    return e ? e : auth_epoch_bump(c->db);
 }

@@ -3,6 +3,8 @@
 **
 ** Tokens are 32 random bytes; the database keeps only their SHA-256. A session ends after
 ** 12 hours idle or 7 days, at logout, when its user is disabled, or when the password changes.
+** An API token ends at its expiry (90 days unless asked, a year at most), when revoked, and,
+** like every session, when its user is disabled or the password is changed or reset.
 */
 #ifndef KEFU_SESSION_H
 #define KEFU_SESSION_H
@@ -22,6 +24,7 @@ auth_user *session_load_user(ctx *c, db *d, int64_t user_id, bool *disabled);
 kerr session_create(ctx *c, int64_t user_id, const char **csrf_out);
 /* Ends the request's session (logout) and clears the cookie. */
 kerr session_destroy(ctx *c);
-/* Ends every session of a user, except `keep_id` (0 = all). */
-kerr session_end_all(db *d, int64_t user_id, int64_t keep_id);
+/* Ends every session of a user except `keep_id` (0 = all) and revokes all their API tokens,
+** saying why ("password_changed", "password_reset", "disabled"); in the caller's transaction. */
+kerr session_end_all(ctx *c, int64_t user_id, int64_t keep_id, const char *why);
 #endif

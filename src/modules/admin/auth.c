@@ -1,9 +1,8 @@
 /*
-** auth.c — logging in and out, who am I, changing one's password, and API tokens.
+** auth.c — logging in and out, who am I, and changing one's password (API tokens: tokens.c).
 **
-** Login throttling: 5 failed logins for one account, or 20 from one client address, within
-** 15 minutes lock further attempts (429) until 15 minutes after the last failure. The
-** password is checked on a reader before the writer is taken (argon2id costs ~80 ms).
+** Login throttling per account and per address is throttle.c's. The password is checked on a
+** reader before the writer is taken (argon2id costs ~80 ms).
 */
 #include "admin.h"
 #include "core/password.h"
@@ -15,9 +14,6 @@
 #include "http/session.h"
 #include <string.h>
 
-#define THROTTLE_WINDOW_S 900
-#define THROTTLE_PER_USER 5
-#define THROTTLE_PER_IP 20
 
 kerr password_policy(ctx *c, const char *field, const char *username, const char *pw) {
     const char *why = password_problem(username, pw);
@@ -36,40 +32,12 @@ static kerr in_password(ctx *c, const char *key, const char *label, const char *
     return E_OK;
 }
 
-/* Seconds the caller must still wait into *wait, 0 if not throttled. */
-static kerr throttled(ctx *c, const char *username, int *wait) {
-    int64_t since = c->now - THROTTLE_WINDOW_S, n = 0, last = 0;
-    const char *sql_u = "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = ? AND at > ?";
-    const char *sql_ip = "SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = ? AND at > ?";
-    *wait = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        db_stmt *st = db_query(c->db, pass ? sql_ip : sql_u, DT(pass ? c->ip : username), DI(since));
-        if (!st) return db_last_kerr(c->db);
-        int rc = db_step(st);
-        if (rc == DB_ROW) { n = db_col_int(st, 0); last = db_col_int(st, 1); }
-        db_finish(st);
-        if (rc == DB_ERROR) return db_last_kerr(c->db);
-        if (n >= (pass ? THROTTLE_PER_IP : THROTTLE_PER_USER)) {
-            int64_t left = last + THROTTLE_WINDOW_S - c->now;
-            *wait = left > 0 ? (int)left : 1;
-            return E_OK;
-        }
-    }
-    return E_OK;
-}
-
-static kerr refuse_throttled(ctx *c, int wait) {
-    c->retry_after = wait;
-    return ctx_fail(c, E_THROTTLED, NULL, "登录失败次数过多，请 %d 分钟后再试", (wait + 59) / 60);
-}
-
 /* Records the failure (for throttling) and audits it: who tried which account from where. */
 static kerr login_failed(ctx *c, const char *username, int64_t uid) {
     kerr e = ctx_write_begin(c);
     if (e) return e;
-    e = db_exec(c->db, "INSERT INTO login_failures(username, ip, at) VALUES (?,?,?)",
-                DT(username), DT(c->ip), DI(c->now));
-    if (!e) e = db_exec(c->db, "DELETE FROM login_failures WHERE at < ?", DI(c->now - 86400));
+    c->actor = (audit_actor){0, "未登录", c->ip};
+    e = throttle_failed(c, username, uid);
     if (!e) {
         buf b;
         buf_init(&b);
@@ -78,7 +46,6 @@ static kerr login_failed(ctx *c, const char *username, int64_t uid) {
         jw_obj(&w, NULL);
         jw_str(&w, "username", username);
         jw_end(&w);
-        c->actor = (audit_actor){0, "未登录", c->ip};
         e = ctx_audit(c, 0, "user", uid, "login_failed", buf_cstr(&b));
         buf_free(&b);
     }
@@ -90,7 +57,7 @@ static kerr login_succeeded(ctx *c, int64_t uid) {
     const char *csrf = NULL;
     kerr e = session_create(c, uid, &csrf);
     if (!e) e = db_exec(c->db, "UPDATE users SET last_login_at = ? WHERE id = ?", DI(c->now), DI(uid));
-    if (!e) e = db_exec(c->db, "DELETE FROM login_failures WHERE username = ?", DT(c->user->username));
+    if (!e) e = throttle_succeeded(c, uid, c->user->username);
     if (!e) e = ctx_audit(c, 0, "user", uid, "login", NULL);
     if (e) return e;
     jw *w = ctx_json(c, 200);
@@ -108,9 +75,7 @@ static kerr login(ctx *c) {
     if ((e = in_only(c, fields)) || (e = in_str(c, "username", "用户名", IN_REQUIRED, 64, &username)) ||
         (e = in_password(c, "password", "密码", &password)))
         return e;
-    int wait = 0;
-    if ((e = throttled(c, username, &wait))) return e;
-    if (wait) return refuse_throttled(c, wait);
+    if ((e = throttle_check(c, username))) return e;
     int64_t uid = 0, disabled = 0;
     char hash[256] = "";
     db_stmt *st = db_query(c->db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
@@ -234,7 +199,7 @@ static kerr password_writes(ctx *c, const char *old, const char *nh) {
                      DT(nh), DI(c->now), DI(c->user->id), DT(old));
     if (e) return e;
     if (db_changes(c->db) != 1) return ctx_fail(c, E_CONFLICT, NULL, "密码刚刚被修改过，请重新输入原密码");
-    if ((e = session_end_all(c->db, c->user->id, c->session_id))) return e;
+    if ((e = session_end_all(c, c->user->id, c->session_id, "password_changed"))) return e;
     if ((e = ctx_audit(c, 0, "user", c->user->id, "change_password", NULL))) return e;
     return ctx_no_content(c);
 }
@@ -245,6 +210,8 @@ static kerr change_password(ctx *c) {
     static const char *const fields[] = {"old_password", "new_password", NULL};
     const char *old_pw, *new_pw;
     kerr e;
+    if (c->auth_kind != 1)   /* a stolen token must not become the account */
+        return ctx_fail(c, E_FORBIDDEN, NULL, "API 令牌不能用来修改密码，请登录系统后修改");
     if ((e = in_only(c, fields)) || (e = in_password(c, "old_password", "原密码", &old_pw)) ||
         (e = in_password(c, "new_password", "新密码", &new_pw)) ||
         (e = password_policy(c, "new_password", c->user->username, new_pw)))
@@ -260,62 +227,10 @@ static kerr change_password(ctx *c) {
     return ctx_write_end(c, password_writes(c, hash, nh));
 }
 
-static void token_row(ctx *c, db_stmt *st, jw *w, void *arg) {
-    (void)c, (void)arg;
-    jw_int(w, "id", db_col_int(st, 0));
-    jw_str(w, "name", db_col_text(st, 1));
-    jw_time(w, "created_at", db_col_int(st, 2));
-    jw_time(w, "last_used_at", db_col_int(st, 3));
-}
-
-static kerr tokens_list(ctx *c) {
-    return json_items(c, db_query(c->db, "SELECT id, name, created_at, last_used_at FROM api_tokens "
-                                         "WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", DI(c->user->id)),
-                      token_row, NULL);
-}
-
-static kerr token_create(ctx *c) {
-    static const char *const fields[] = {"name", NULL};
-    const char *name;
-    kerr e;
-    if ((e = in_only(c, fields)) || (e = in_str(c, "name", "令牌名称", IN_REQUIRED, 40, &name))) return e;
-    char raw[65], tok[80], h[65];
-    crypto_token_hex(raw, 32);
-    snprintf(tok, sizeof tok, "kf_%s", raw);
-    crypto_sha256_hex(tok, strlen(tok), h);
-    int64_t id = 0;
-    if (db_insert(c->db, &id, "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES (?,?,?,?)",
-                  DI(c->user->id), DT(name), DT(h), DI(c->now)))
-        return db_last_kerr(c->db);
-    jw *w = ctx_json(c, 201);
-    jw_obj(w, NULL);
-    jw_int(w, "id", id);
-    jw_str(w, "name", name);
-    jw_str(w, "token", tok);
-    jw_end(w);
-    return ctx_audit(c, 0, "api_token", id, "create", NULL);
-}
-
-static kerr token_revoke(ctx *c) {
-    int64_t id;
-    kerr e = ctx_param_id(c, "id", &id);
-    if (e) return e;
-    e = db_exec(c->db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-                DI(c->now), DI(id), DI(c->user->id));
-    if (e) return e;
-    if (db_changes(c->db) != 1) return ctx_fail(c, E_NOT_FOUND, NULL, NULL);
-    if ((e = auth_epoch_bump(c->db))) return e;
-    e = ctx_audit(c, 0, "api_token", id, "revoke", NULL);
-    return e ? e : ctx_no_content(c);
-}
-
 const route auth_routes[] = {
     {"POST",   "/api/v1/session",     NULL, RF_PUBLIC | RF_NO_CSRF | RF_OWN_TX, 4096, login},
     {"DELETE", "/api/v1/session",     NULL, RF_PW_CHANGE, 1024, logout},
     {"GET",    "/api/v1/me",          NULL, RF_PW_CHANGE, 0, me},
     {"POST",   "/api/v1/me/password", NULL, RF_PW_CHANGE | RF_OWN_TX, 4096, change_password},
-    {"GET",    "/api/v1/tokens",      NULL, 0, 0, tokens_list},
-    {"POST",   "/api/v1/tokens",      NULL, 0, 4096, token_create},
-    {"DELETE", "/api/v1/tokens/{id}", NULL, 0, 1024, token_revoke},
     {NULL, NULL, NULL, 0, 0, NULL},
 };

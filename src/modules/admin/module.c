@@ -18,7 +18,7 @@ const perm_def admin_perms[] = {
 
 const kmodule admin_module = {
     .name = "admin", .label = "系统管理", .order = 10,
-    .routes = (const route *const[]){system_routes, auth_routes, users_routes, projects_routes,
+    .routes = (const route *const[]){system_routes, auth_routes, tokens_routes, users_routes, projects_routes,
                                      notifications_routes, NULL},
     .perms = admin_perms,
     .demo = admin_demo, .demo_note = ADMIN_DEMO_NOTE,

@@ -108,7 +108,7 @@ static kerr user_visible(ctx *c, int64_t id, const char *perm, bool *company) {
 }
 
 /* Visible and manageable by the caller: company-role holders only by company admins. */
-static kerr user_manageable(ctx *c, int64_t id) {
+kerr user_manageable(ctx *c, int64_t id) {
     bool company = false;
     kerr e = user_visible(c, id, "users.read", &company);
     if (e) return e;
@@ -363,7 +363,7 @@ static kerr act_disable(ctx *c, int64_t id) {
                             "WHERE id = ? AND disabled = 0", DI(c->now), DI(id));
     if (e) return e;
     if (db_changes(c->db) != 1) return ctx_fail(c, E_STATE, NULL, "该账号已是停用状态");
-    return session_end_all(c->db, id, 0);
+    return session_end_all(c, id, 0, "disabled");
 }
 
 static kerr act_enable(ctx *c, int64_t id) {
@@ -377,7 +377,7 @@ static kerr act_enable(ctx *c, int64_t id) {
 static kerr act_reset_password(ctx *c, int64_t id, const char *pw, const char *hash, const char **pw_out) {
     kerr e = db_exec(c->db, "UPDATE users SET password_hash = ?, must_change_password = 1, "
                             "version = version + 1, updated_at = ? WHERE id = ?", DT(hash), DI(c->now), DI(id));
-    if (!e) e = session_end_all(c->db, id, 0);
+    if (!e) e = session_end_all(c, id, 0, "password_reset");
     *pw_out = arena_strdup(&c->a, pw);
     return e;
 }

@@ -143,3 +143,111 @@ test('tokens of a disabled user stop at once', async () => {
   assert.ok(r.status === 401 || r.status === 403, `disabled user's token: ${r.status} ${r.text}`);
   assertError(r, r.status, r.status === 401 ? 'unauthenticated' : 'account_disabled');
 });
+
+// Issue 19, defect 1: a token ends with its user's credentials, cannot make tokens, has an
+// expiry, shows where it was last used, and whoever manages the user sees and revokes it.
+async function userWithToken(password = 'Token2026x') {
+  const name = uniqueName('te');
+  const u = await createUser(admin, { username: name, display_name: '令牌用户', password, roles: [{ project_id: 1, role: 'agent' }] });
+  let c = await loginAs(srv.url, name, password);
+  assertOk(await c.post('/api/v1/me/password', { old_password: password, new_password: 'Token2027y' }), 204);
+  c = await loginAs(srv.url, name, 'Token2027y');
+  const t = assertOk(await c.post('/api/v1/tokens', { name: '脚本' }), 201);
+  assertOk(await bearer(t.token).get('/api/v1/me'));
+  return { u, c, t, b: bearer(t.token), name };
+}
+
+async function adminTokenRow(uid, tid) {
+  return assertOk(await admin.get(`/api/v1/users/${uid}/tokens`)).items.find((x) => x.id === tid);
+}
+
+test('an admin\'s password reset ends the user\'s tokens', async () => {
+  const { u, t, b } = await userWithToken();
+  assertOk(await admin.post(`/api/v1/users/${u.id}/actions/reset_password`, {}));
+  assertError(await b.get('/api/v1/me'), 401, 'unauthenticated');
+  const row = await adminTokenRow(u.id, t.id);
+  assert.equal(row.status, 'revoked');
+  assert.equal(row.revoked_reason, 'password_reset');
+  assert.equal(row.revoked_reason_label, '密码被重置');
+});
+
+test('the user\'s own password change ends their tokens (the session that changed it stays)', async () => {
+  const { u, c, t, b } = await userWithToken();
+  assertOk(await c.post('/api/v1/me/password', { old_password: 'Token2027y', new_password: 'Token2028z' }), 204);
+  assertError(await b.get('/api/v1/me'), 401, 'unauthenticated');
+  assertOk(await c.get('/api/v1/me'));
+  assert.deepEqual(assertOk(await c.get('/api/v1/tokens')).items, [], 'the own list shows no ended token');
+  assert.equal((await adminTokenRow(u.id, t.id)).revoked_reason, 'password_changed');
+});
+
+test('disable → enable does not bring a token back', async () => {
+  const { u, t, b } = await userWithToken();
+  assertOk(await admin.post(`/api/v1/users/${u.id}/actions/disable`, {}));
+  assertOk(await admin.post(`/api/v1/users/${u.id}/actions/enable`, {}));
+  assertError(await b.get('/api/v1/me'), 401, 'unauthenticated');
+  assert.equal((await adminTokenRow(u.id, t.id)).revoked_reason, 'disabled');
+});
+
+test('a token cannot mint tokens nor change the password; only a session can', async () => {
+  const { c, b } = await userWithToken();
+  const before = assertOk(await c.get('/api/v1/tokens')).items.length;
+  const r = await b.post('/api/v1/tokens', { name: '自我复制' });
+  assertError(r, 403, 'forbidden');
+  assert.match(r.json.error.message, /令牌/);
+  assertError(await b.post('/api/v1/me/password', { old_password: 'Token2027y', new_password: 'Stolen2026q' }), 403, 'forbidden');
+  assert.equal(assertOk(await c.get('/api/v1/tokens')).items.length, before, 'no token was made');
+  assertOk(await b.get('/api/v1/me'), 200, 'the password did not change, the token still works');
+});
+
+test('tokens expire after 90 days unless asked; 1–365 days may be asked', async () => {
+  const c = await loginAs(srv.url, 'supervisor');
+  const t = assertOk(await c.post('/api/v1/tokens', { name: '默认期限' }), 201);
+  const days = (x) => Math.round((Date.parse(x.expires_at) - Date.parse(x.created_at)) / 86400000);
+  assert.equal(days(t), 90);
+  const t2 = assertOk(await c.post('/api/v1/tokens', { name: '一年', expires_in_days: 365 }), 201);
+  assert.equal(days(t2), 365);
+  const listed = assertOk(await c.get('/api/v1/tokens')).items.find((x) => x.id === t2.id);
+  assert.equal(listed.expires_at, t2.expires_at);
+  assert.equal(listed.status, 'active');
+  for (const bad of [0, 366, -1, 1.5, '30', false]) {
+    assertError(await c.post('/api/v1/tokens', { name: '坏期限', expires_in_days: bad }), 422, 'validation_failed', 'expires_in_days');
+  }
+  assert.ok(!assertOk(await c.get('/api/v1/tokens')).items.some((x) => x.name === '坏期限'));
+});
+
+test('every token use shows its last-used time and address', async () => {
+  const { u, t } = await userWithToken();
+  const row = await adminTokenRow(u.id, t.id);
+  assert.ok(row.last_used_at, 'last used time');
+  assert.equal(row.last_used_ip, '127.0.0.1');
+  assert.ok(Math.abs(Date.parse(row.last_used_at) - Date.now()) < 60000);
+});
+
+test('whoever manages a user lists and revokes their tokens; others cannot', async () => {
+  const { u, t, b } = await userWithToken();
+  const manager = await loginAs(srv.url, 'manager');
+  const list = assertOk(await manager.get(`/api/v1/users/${u.id}/tokens`));
+  const row = list.items.find((x) => x.id === t.id);
+  assert.equal(row.name, '脚本');
+  assert.ok(!JSON.stringify(list).includes(t.token.slice(3)), 'the secret is never listed');
+  for (const who of ['agent', 'supervisor', 'technician']) {
+    const o = await loginAs(srv.url, who);
+    assertError(await o.get(`/api/v1/users/${u.id}/tokens`), 403, 'forbidden');
+    assertError(await o.del(`/api/v1/users/${u.id}/tokens/${t.id}`), 403, 'forbidden');
+  }
+  assertOk(await b.get('/api/v1/me'));
+  // a token id of another user under this user → 404, nothing revoked
+  const other = assertOk(await (await loginAs(srv.url, 'cashier')).post('/api/v1/tokens', { name: '别人的' }), 201);
+  assertError(await manager.del(`/api/v1/users/${u.id}/tokens/${other.id}`), 404, 'not_found');
+  const del = await manager.del(`/api/v1/users/${u.id}/tokens/${t.id}`);
+  assert.equal(del.status, 204, del.text);
+  assertError(await b.get('/api/v1/me'), 401, 'unauthenticated');
+  const after = await adminTokenRow(u.id, t.id);
+  assert.equal(after.revoked_reason, 'revoked_by_admin');
+  assertError(await manager.del(`/api/v1/users/${u.id}/tokens/${t.id}`), 404, 'not_found');
+  const audit = assertOk(await admin.get(`/api/v1/audit?entity=api_token&id=${t.id}`));
+  assert.ok(audit.items.some((r) => r.action === 'revoked_by_admin'), JSON.stringify(audit.items));
+  // the user's own list no longer shows it
+  const mine = assertOk(await (await loginAs(srv.url, u.username, 'Token2027y')).get('/api/v1/tokens'));
+  assert.ok(!mine.items.some((x) => x.id === t.id));
+});
