@@ -171,24 +171,85 @@ static const export_col deadline_cols[] = {
 };
 static const export_spec deadline_export = {"时限事项", deadline_cols};
 
-/* Test servers list their routes so the crawl test can hit every one with junk. */
+/* The role names of a mask, as a JSON array (pseudo-roles of a module, such as a complaint's
+** handler, have no name here: "pseudo" says a transition grants one). */
+static void role_names(jw *w, const char *key, unsigned roles) {
+    jw_arr(w, key);
+    for (int i = 0; i < ROLE_COUNT; i++)
+        if (roles & role_at(i)) jw_str(w, NULL, role_name(role_at(i)));
+    jw_end(w);
+}
+
+static bool is_write_route(const route *r) { return strcmp(r->method, "GET") != 0; }
+
+static void route_json(jw *w, const route *r) {
+    jw_obj(w, NULL);
+    jw_str(w, "module", module_of_route(r)->name);
+    jw_str(w, "method", r->method);
+    jw_str(w, "path", r->path);
+    jw_str(w, "perm", r->perm);
+    /* who passes the door (server.c check_access): the permission's roles, every role when
+    ** the route needs a login only; handlers may narrow it further (a record's project, a
+    ** workflow transition's roles, a company-wide role) */
+    role_names(w, "roles", r->perm ? perm_roles(r->perm) : ROLE_ALL);
+    jw_bool(w, "public", r->flags & RF_PUBLIC);
+    jw_bool(w, "test_only", r->flags & RF_TEST);
+    /* a cookie-authenticated call must send X-CSRF-Token (bearer calls never do) */
+    jw_bool(w, "csrf", is_write_route(r) && !(r->flags & (RF_PUBLIC | RF_NO_CSRF)));
+    jw_bool(w, "raw_body", r->flags & RF_RAW_BODY);
+    jw_bool(w, "export", r->export != NULL);
+    jw_arr(w, "formats");   /* ?format= values besides json */
+    if (r->export) { jw_str(w, NULL, "xlsx"); jw_str(w, NULL, "csv"); }
+    if (r->flags & RF_PDF) jw_str(w, NULL, "pdf");
+    jw_end(w);
+    jw_end(w);
+}
+
+static void workflow_json(jw *w, const kmodule *m, const wf_def *d) {
+    jw_obj(w, NULL);
+    jw_str(w, "module", m->name);
+    jw_str(w, "entity", d->entity);
+    jw_arr(w, "transitions");
+    for (const wf_transition *t = d->transitions; t->action; t++) {
+        if (!t->roles) continue;   /* an event's label only, never an action */
+        jw_obj(w, NULL);
+        jw_str(w, "action", t->action);
+        role_names(w, "roles", t->roles & ROLE_ALL);
+        jw_bool(w, "pseudo", (t->roles & ~(unsigned)ROLE_ALL) != 0);
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_end(w);
+}
+
+/* Test servers list their routes with the roles each lets in, and the role names, the modules,
+** the permissions with their roles and the workflow transitions with theirs: the crawl hits
+** every route with junk, the authorization matrix calls each as every role
+** (tests/api/authz_matrix.test.mjs). */
 static kerr routes_list(ctx *c) {
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
     jw_arr(w, "items");
     const route *const *tables = modules_route_tables();
     for (int t = 0; tables[t]; t++)
-        for (const route *r = tables[t]; r->method; r++) {
-            jw_obj(w, NULL);
-            jw_str(w, "module", module_of_route(r)->name);
-            jw_str(w, "method", r->method);
-            jw_str(w, "path", r->path);
-            jw_str(w, "perm", r->perm);
-            jw_bool(w, "public", r->flags & RF_PUBLIC);
-            jw_bool(w, "test_only", r->flags & RF_TEST);
-            jw_bool(w, "export", r->export != NULL);
-            jw_end(w);
-        }
+        for (const route *r = tables[t]; r->method; r++) route_json(w, r);
+    jw_end(w);
+    role_names(w, "roles", ROLE_ALL);
+    jw_arr(w, "modules");
+    for (int i = 0; module_at(i); i++) jw_str(w, NULL, module_at(i)->name);
+    jw_end(w);
+    jw_arr(w, "perms");
+    for (int i = 0; i < perm_count(); i++) {
+        jw_obj(w, NULL);
+        jw_str(w, "name", perm_name_at(i));
+        role_names(w, "roles", perm_roles_at(i));
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_arr(w, "workflows");
+    for (int i = 0; module_at(i); i++)
+        for (int k = 0; module_at(i)->workflows && module_at(i)->workflows[k]; k++)
+            workflow_json(w, module_at(i), module_at(i)->workflows[k]);
     jw_end(w);
     jw_end(w);
     return E_OK;
