@@ -9,12 +9,32 @@
 #include <string.h>
 
 
+/* Someone else's log: only of a person with a role in a project where the caller holds
+** users.read (any person for a company-wide holder), as GET /users/{id} shows them; anyone else
+** is not found — a supervisor of one office read the name of any user of another by id. */
+static kerr worklog_visible(ctx *c, int64_t uid, bool *ok) {
+    int64_t *ids = NULL;
+    int n = ctx_perm_projects(c, "users.read", &ids);
+    *ok = n < 0;
+    if (*ok) return E_OK;
+    qb b;
+    qb_init(&b);
+    qb_in_ids(&b, "project_id IN ?*", ids, n);
+    qb_and(&b, "user_id = ?", DI(uid));
+    char *sql = qb_sql(&b, &c->a, "SELECT 1 FROM user_roles", "LIMIT 1");
+    kerr e = sql ? db_read_exists_a(c->db, ok, sql, qb_args(&b, 0, DN, DN)) : E_NOMEM;
+    qb_free(&b);
+    return e;
+}
+
 static kerr worklog_who(ctx *c, int64_t *uid, const char **name) {
     kerr e = q_int(c, "user_id", "人员", 1, INT64_MAX, c->user->id, uid);
     if (e) return e;
     if (*uid != c->user->id && !auth_can_any(c->user, "users.read"))
         return ctx_fail(c, E_FORBIDDEN, "user_id", "只能查看自己的工作日志");
-    *name = db_text(c->db, &c->a, "SELECT display_name FROM users WHERE id = ?", DI(*uid));
+    bool seen = true;
+    if (*uid != c->user->id && (e = worklog_visible(c, *uid, &seen))) return e;
+    *name = seen ? db_text(c->db, &c->a, "SELECT display_name FROM users WHERE id = ?", DI(*uid)) : NULL;
     return *name ? E_OK : ctx_fail(c, E_NOT_FOUND, "user_id", "没有这个人员");
 }
 
