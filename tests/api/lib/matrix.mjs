@@ -247,14 +247,14 @@ export const expectOf = (step) => step.expect ?? 200;
 
 /**
  * Builds the fixtures: every step in order as `client` (a user allowed everything there), each
- * answer checked against the step's `expect`, saved answers kept in env.saved. Returns the
- * problems (a step that did not answer as expected).
+ * answer checked against the step's `expect`, saved answers kept in env.saved (opts: extra
+ * request options for every call). Returns the problems (a step that did not answer as expected).
  */
-export async function build(samples, client, env) {
+export async function build(samples, client, env, opts = {}) {
   const problems = [];
   for (const step of samples.steps) {
     const req = resolve(step, env);
-    const res = await send(client, step, req);
+    const res = await send(client, step, req, opts);
     if (res.status !== expectOf(step)) problems.push(`${step.id}: ${res.status} (expected ${expectOf(step)}) ${res.text.slice(0, 200)}`);
     else if (step.save) env.saved[step.save] = res.json;
   }
