@@ -55,6 +55,34 @@ test('someone else\'s log: the supervisor may, the technician may not; bad dates
   assertError(await agent.get('/api/v1/worklog?date=25.11.2026'), 400, 'bad_request');
 });
 
+test('a complaint naming the reader is left out of the logs they read, as out of their lists', async () => {
+  const supId = assertOk(await supervisor.get('/api/v1/me')).user.id;
+  const cp = assertOk(await agent.post('/api/v1/tickets', { kind: 'complaint', channel: 'phone', unit_id: unitId,
+    content: '投诉主管态度差', complaint_type: 'service_attitude', staff_ids: [supId] }), 201);
+  const open = assertOk(await agent.post('/api/v1/tickets', { kind: 'complaint', channel: 'phone', unit_id: unitId,
+    content: '投诉噪音', complaint_type: 'noise' }), 201);
+  // the agent's own log has both; the supervisor, named in one, reads the agent's log without it
+  const mine = assertOk(await agent.get('/api/v1/worklog?date=2026-11-25')).items.map((i) => i.ticket_id);
+  assert.ok(mine.includes(cp.id) && mine.includes(open.id));
+  const res = await supervisor.get(`/api/v1/worklog?date=2026-11-25&user_id=${agentId}`);
+  const seen = assertOk(res).items.map((i) => i.ticket_id);
+  assert.ok(seen.includes(open.id), 'the other complaint is there');
+  assert.ok(!seen.includes(cp.id) && !res.text.includes('投诉主管态度差') && !res.text.includes(cp.number), 'not the one naming them');
+  assertError(await supervisor.get(`/api/v1/tickets/${cp.id}`), 404, 'not_found');
+  const csv = await fetch(`${srv.url}/api/v1/worklog?date=2026-11-25&user_id=${agentId}&format=csv`,
+    { headers: { Cookie: supervisor.cookieHeader() } });
+  assert.ok(!(await csv.text()).includes('投诉主管态度差'), 'nor in its export');
+});
+
+test('someone else\'s log is of a person the reader may see: another office\'s user is not found', async () => {
+  const agent2Id = assertOk(await (await (async () => { const c = client(srv.url); await c.login('agent2', 'demo1234'); return c; })()).get('/api/v1/me')).user.id;
+  assertError(await supervisor.get(`/api/v1/worklog?user_id=${agent2Id}`), 404, 'not_found');
+  assertError(await supervisor.get(`/api/v1/users/${agent2Id}`), 404, 'not_found');
+  const admin = client(srv.url);
+  assert.equal((await admin.login('admin', 'demo1234')).status, 200);
+  assert.equal(assertOk(await admin.get(`/api/v1/worklog?user_id=${agent2Id}`)).user_name, '周婷', 'a company-wide holder of users.read may');
+});
+
 test('the log exports to Excel with Chinese headers', async () => {
   const res = await fetch(`${srv.url}/api/v1/worklog?date=2026-11-25&format=csv`, { headers: { Cookie: agent.cookieHeader() } });
   assert.equal(res.status, 200);
