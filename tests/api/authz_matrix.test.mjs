@@ -127,6 +127,15 @@ test('the samples cover every route of every module, each module names its main 
   assert.ok(main.some((s) => s.method === 'POST' && s.path === '/api/v1/tickets'), 'tickets: POST /api/v1/tickets is the main create');
 });
 
+test('a module without requests.json, or a route without a sample, stops the matrix naming it', () => {
+  const route = (module, method, p) => ({ module, method, path: p, perm: null, roles: reg.roles, public: false, test_only: false,
+    csrf: method !== 'GET', formats: [] });
+  const withKeys = { ...reg, items: [...reg.items, route('keys', 'GET', '/api/v1/keys')] };
+  assert.throws(() => loadSamples(withKeys), /module keys has no tests\/api\/keys\/requests\.json/);
+  const withRoute = { ...reg, items: [...reg.items, route('visits', 'POST', '/api/v1/visits/{id}/photos')] };
+  assert.throws(() => loadSamples(withRoute), /route POST \/api\/v1\/visits\/\{id\}\/photos has no sample in tests\/api\/visits\/requests\.json/);
+});
+
 test('every route × every role of project A, and every role company-wide, as the registry declares', async () => {
   const setup = [];
   for (const [scope, users] of [['project', usersA], ['company', usersC]])
