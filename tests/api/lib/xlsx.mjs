@@ -13,7 +13,7 @@ export function xlsxRows(bytes) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-xlsx-'));
   const f = path.join(dir, 'book.xlsx');
   fs.writeFileSync(f, bytes);
-  const unz = (part) => execFileSync('unzip', ['-p', f, part]).toString('utf8');
+  const unz = (part) => execFileSync('unzip', ['-p', f, part], { maxBuffer: 256 << 20 }).toString('utf8');
   let sharedXml = '';
   try { sharedXml = unz('xl/sharedStrings.xml'); } catch { /* no shared strings */ }
   const shared = [...sharedXml.matchAll(/<si>(.*?)<\/si>/gs)]
