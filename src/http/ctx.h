@@ -55,12 +55,14 @@ struct ctx {
     struct MHD_Connection *conn;
     const char *method, *path;
     const route *route;
+    kerr route_err;               /* E_ROUTE_NOT_FOUND or E_METHOD when route is NULL */
     int nparams;
     const char *pname[CTX_MAX_PARAMS], *pval[CTX_MAX_PARAMS];
     /* body */
     buf body;
     size_t body_limit;
     bool body_too_large;
+    size_t body_read;             /* bytes of the body read so far, kept or not */
     json_t *json;                 /* parsed object body ({} when empty), NULL for GET */
     /* who */
     auth_user *user;

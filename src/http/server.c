@@ -3,7 +3,9 @@
 **
 ** libmicrohttpd calls on_request several times per request: first with no body (we only set
 ** up the context — answering in that first call makes libmicrohttpd close the connection),
-** then with body chunks, then once with no data: that is when we dispatch.
+** then with body chunks, then once with no data: that is when we dispatch. A request refused
+** for its size (414, 431, a declared 413) is answered in that first call instead, before any
+** body is read: libmicrohttpd then sends no "100 Continue" and closes the connection.
 */
 #include "server.h"
 #include "router.h"
@@ -23,6 +25,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The head of a request: limits answered in the error envelope before anything else is done.
+** libmicrohttpd keeps a request's line and header fields, and a record (64 bytes) per header
+** field and query parameter, in a pool of CONN_POOL bytes per connection; these limits keep all
+** that we accept well inside it, so that an oversize head we can see gets our answer. A head
+** too large for the pool itself gets libmicrohttpd's own bare 414/431, also at once. */
+#define CONN_POOL (64 * 1024)
+#define MAX_URI (8 * 1024)
+#define MAX_QUERY_PARAMS 256
+#define MAX_HEAD (32 * 1024)
+#define MAX_HEADER_FIELDS 100
+/* A body over its route's limit that the client sends anyway is read and thrown away, so that
+** the client, still sending, can read the 413 after it (answered earlier, the closing
+** connection would reset under the answer). This much past the limit and no more: then the
+** connection is closed (a declared length beyond it is answered at once). */
+#define DISCARD_MAX (16u * 1024 * 1024)
 
 static const server_config *cfg;
 static atomic_int in_flight;
@@ -86,11 +104,33 @@ static void ctx_free(ctx *c) {
     atomic_fetch_sub(&in_flight, 1);
 }
 
+/* What on_uri leaves in *con_cls for a request line it refused (on_request's first call reads it). */
+static const kerr refused_uri = E_URI_TOO_LONG, refused_query = E_HEADERS_TOO_LARGE;
+
+static bool is_refusal(const void *p) { return p == &refused_uri || p == &refused_query; }
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code) {
     (void)cls, (void)conn, (void)code;
-    ctx_free(*con_cls);
+    if (!is_refusal(*con_cls)) ctx_free(*con_cls);
     *con_cls = NULL;
+}
+
+/* Sees the request line's URI before libmicrohttpd parses its query into the connection's
+** pool. When the pool runs out there, 0.9.75 queues a 431 but goes on reading the header
+** fields into the buffer it has just freed, and the request hangs until the idle timeout
+** (issue 19, defect 7: 300 parameters did). So a query of more than MAX_QUERY_PARAMS
+** parameters, or a URI longer than MAX_URI, is cut at its "?" here — the string is the one the
+** query is parsed from, right after this call — and on_request answers 431/414 at once. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+    (void)cls, (void)conn;
+    char *query = strchr(uri, '?');
+    const kerr *refused = strlen(uri) > MAX_URI ? &refused_uri : NULL;
+    size_t params = 1;
+    for (const char *p = query; p && *p && !refused; p++)
+        if (*p == '&' && ++params > MAX_QUERY_PARAMS) refused = &refused_query;
+    if (refused && query) query[1] = 0;
+    return (void *)(uintptr_t)refused;
 }
 
 /* ---- the pipeline ---- */
@@ -336,17 +376,7 @@ static kerr read_error(ctx *c, kerr e) {
 }
 
 static kerr pipeline(ctx *c) {
-    route_match m;
-    router_match(&c->a, c->method, c->path, &m);
-    if (!m.route) {
-        if (!m.path_matched) return E_ROUTE_NOT_FOUND;
-        ctx_header(c, "Allow", arena_strdup(&c->a, m.allow));
-        return E_METHOD;
-    }
-    c->route = m.route;
-    c->nparams = m.nparams;
-    memcpy(c->pname, m.pname, sizeof m.pname);
-    memcpy(c->pval, m.pval, sizeof m.pval);
+    if (c->route_err) return c->route_err;
     if (c->body_too_large) return E_TOO_LARGE;
     kerr e = check_query(c);
     if (e) return e;
@@ -423,13 +453,51 @@ static enum MHD_Result send_static(ctx *c) {
 
 static bool is_api(const char *path) { return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0; }
 
-/* Sets up the context on the first call and refuses a declared oversize body at once. */
-static void first_call(ctx *c) {
+/* The route, matched once on the first call (its body limit is needed before the body comes):
+** 404 when no route has the path, 405 with Allow when one has it for another method. */
+static kerr match_route(ctx *c) {
     route_match m;
     router_match(&c->a, c->method, c->path, &m);
-    if (m.route && m.route->body_limit) c->body_limit = m.route->body_limit;
-    const char *cl = ctx_req_header(c, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > c->body_limit) c->body_too_large = true;
+    if (!m.route) {
+        if (!m.path_matched) return E_ROUTE_NOT_FOUND;
+        ctx_header(c, "Allow", arena_strdup(&c->a, m.allow));
+        return E_METHOD;
+    }
+    c->route = m.route;
+    c->nparams = m.nparams;
+    memcpy(c->pname, m.pname, sizeof m.pname);
+    memcpy(c->pval, m.pval, sizeof m.pval);
+    if (m.route->body_limit) c->body_limit = m.route->body_limit;
+    return E_OK;
+}
+
+/* The request line and header fields against MAX_HEAD and MAX_HEADER_FIELDS. */
+static kerr check_head(ctx *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (ci && ci->header_size > MAX_HEAD)
+        return ctx_fail(c, E_HEADERS_TOO_LARGE, NULL, "请求头过大（上限 %d KB）", MAX_HEAD / 1024);
+    if (MHD_get_connection_values(c->conn, MHD_HEADER_KIND, NULL, NULL) > MAX_HEADER_FIELDS)
+        return ctx_fail(c, E_HEADERS_TOO_LARGE, NULL, "请求头字段过多（上限 %d 个）", MAX_HEADER_FIELDS);
+    return E_OK;
+}
+
+/* The first call: the route, and the refusals that need no body — a request line on_uri
+** refused, an oversize head, and a declared Content-Length over the route's limit (after
+** 404/405, as on the last call) when the client waits for our go-ahead ("Expect: 100-continue":
+** libmicrohttpd sends "100 Continue" only if the first call queues no answer) or declares more
+** than DISCARD_MAX past the limit. An error here is answered at once. */
+static kerr first_call(ctx *c, kerr refused) {
+    if (refused == E_URI_TOO_LONG) return ctx_fail(c, refused, NULL, "请求地址过长（上限 %d KB）", MAX_URI / 1024);
+    if (refused) return ctx_fail(c, refused, NULL, "查询参数过多（上限 %d 个）", MAX_QUERY_PARAMS);
+    kerr e = check_head(c);
+    if (e) return e;
+    c->route_err = match_route(c);
+    const char *cl = ctx_req_header(c, "Content-Length"), *expect = ctx_req_header(c, "Expect");
+    unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+    c->body_too_large = declared > c->body_limit;
+    bool waits = expect && strcasecmp(expect, "100-continue") == 0;
+    if (!c->body_too_large || (!waits && declared - c->body_limit <= DISCARD_MAX)) return E_OK;
+    return c->route_err ? c->route_err : E_TOO_LARGE;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -437,18 +505,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_data_size, void **con_cls) {
     (void)cls, (void)version;
     ctx *c = *con_cls;
-    if (!c) {
-        c = ctx_new(conn, url, method);
+    if (!c || is_refusal(c)) {
+        kerr refused = c ? *(const kerr *)c : E_OK;
+        *con_cls = c = ctx_new(conn, url, method);
         if (!c) return MHD_NO;
-        *con_cls = c;
-        first_call(c);
-        return MHD_YES;
+        kerr e = first_call(c, refused);
+        if (!e) return MHD_YES;       /* the body comes next (after a 100 Continue if asked for) */
+        write_error(c, e);
+        return send_json(c);
     }
     if (*upload_data_size) {
-        if (!c->body_too_large && c->body.len + *upload_data_size > c->body_limit) c->body_too_large = true;
-        if (!c->body_too_large) buf_append(&c->body, upload_data, *upload_data_size);
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        return MHD_YES;
+        c->body_read += n;
+        if (!c->body_too_large && c->body_read <= c->body_limit) {
+            buf_append(&c->body, upload_data, n);
+            return MHD_YES;
+        }
+        c->body_too_large = true;
+        return c->body_read <= c->body_limit + DISCARD_MAX ? MHD_YES : MHD_NO;   /* MHD_NO closes the connection */
     }
     if (!is_api(c->path)) return send_static(c);
     kerr e = c->suspended ? finish_write(c) : pipeline(c);
@@ -569,9 +644,11 @@ int server_run(const server_config *config, const route *const *tables) {
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_conn_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
         MHD_OPTION_END);
     if (!d) {
@@ -582,6 +659,9 @@ int server_run(const server_config *config, const route *const *tables) {
     char host[128];
     snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
     printf("listening on http://%s:%u\n", host, di ? di->port : 0);
+    if (cfg->trust_proxy && cfg->max_conn_per_ip > 0)   /* the cap counts peers, and the peer is the proxy */
+        fprintf(stderr, "kefu: --trust-proxy：连接都来自代理的地址，--max-conn-per-ip %d 即代理与本服务之间的连接上限\n",
+                cfg->max_conn_per_ip);
     if (cfg->demo_banner) fputs(cfg->demo_banner, stdout);
     fflush(stdout);
     periodic jobs[] = {{tick_deadlines, (int64_t)(cfg->tick_seconds > 0 ? cfg->tick_seconds : 30) * 1000},

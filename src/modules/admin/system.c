@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "version.h"
 #include <string.h>
+#include <time.h>
 
 
 static kerr health(ctx *c) {
@@ -147,6 +148,21 @@ static kerr write_then_fail(ctx *c) {
     return ctx_fail(c, E_VALIDATION, "note", "测试：写入后失败，这次写入不应保留");
 }
 
+/* Answers after ?ms= milliseconds (up to 10 s): a handler slower than --idle-timeout, whose
+** answer must still be sent (tests/api/slow_clients.test.mjs). */
+static kerr sleep_then_answer(ctx *c) {
+    int64_t ms = 0;
+    kerr e = q_int(c, "ms", "毫秒", 0, 10000, 0, &ms);
+    if (e) return e;
+    struct timespec t = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+    while (nanosleep(&t, &t) != 0) {}
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_int(w, "slept_ms", ms);
+    jw_end(w);
+    return E_OK;
+}
+
 static const export_col audit_cols[] = {
     {"id", "序号", EX_INT, NULL},            {"at", "时间", EX_TIME, NULL},
     {"actor_name", "操作人", EX_TEXT, NULL}, {"project_id", "管理处编号", EX_INT, NULL},
@@ -202,5 +218,6 @@ const route system_routes[] = {
     {"GET",  "/api/v1/_test/routes", NULL,            RF_PUBLIC | RF_TEST, 0, routes_list},
     {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF | RF_ONCE, 1024, clock_set},
     {"POST", "/api/v1/_test/write-then-fail", NULL,   RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, write_then_fail},
+    {"GET",  "/api/v1/_test/sleep", NULL,             RF_PUBLIC | RF_TEST, 0, sleep_then_answer},
     {NULL, NULL, NULL, 0, 0, NULL},
 };
