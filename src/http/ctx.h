@@ -80,6 +80,13 @@ struct ctx {
     bool suspended;               /* waiting for its writes, off the connection's thread */
     int headers_before;           /* response headers set before the handler ran */
     kerr job_result, job_commit;  /* their outcome (db_pool_write_async) */
+    /* X-Kefu-Fault (test servers): the step that fails, its error and SQL text; while the
+    ** handler runs, the steps left and the connection armed with them (server.c) */
+    int fault_n, fault_left;
+    kerr fault_err;
+    const char *fault_match;
+    db *fault_db;
+    bool fault_fired;
     kerr (*answer)(ctx *c, int status, int64_t id);   /* ctx_answer_after_commit */
     int answer_status;
     int64_t answer_id;

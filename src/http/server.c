@@ -164,11 +164,76 @@ static kerr check_access(ctx *c) {
     return E_OK;
 }
 
+/* ---- fault injection (test servers only) ----
+** "X-Kefu-Fault: N busy|io [SQL text]" makes the N-th database step of the request's handler
+** fail (db_fault_arm), counting only statements whose SQL holds the text when one is given. The
+** count runs across the connections the handler uses in turn: this thread's reader for a read,
+** the reader and then, from its BEGIN to its COMMIT, the writer for a handler that takes the
+** writer itself (RF_OWN_TX), the writer alone for a write the pool runs (each run from the
+** start: a batch run again runs it again). The answer's X-Kefu-Fault says whether it fired.
+** A production server never reads the header. */
+
+static void fault_parse(ctx *c) {
+    const char *h = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
+    int n = 0, at = 0;
+    char kind[8] = "";
+    if (!h || sscanf(h, "%d %7s %n", &n, kind, &at) < 2 || n < 1) return;
+    c->fault_n = n;
+    c->fault_err = strcmp(kind, "io") ? E_BUSY : E_INTERNAL;
+    c->fault_match = at ? h + at : NULL;
+}
+
+/* The fault from the handler's first step (again). */
+static void fault_restart(ctx *c) {
+    c->fault_left = c->fault_n;
+    c->fault_fired = false;
+}
+
+/* Arms what is left of the count on d, the connection the handler's next steps run on. */
+static void fault_attach(ctx *c, db *d) {
+    if (c->fault_left <= 0 || c->fault_db) return;
+    db_fault_arm(d, c->fault_left, c->fault_match, c->fault_err);
+    c->fault_db = d;
+}
+
+static void fault_detach(ctx *c) {
+    if (!c->fault_db) return;
+    c->fault_left = db_fault_left(c->fault_db);
+    if (db_fault_disarm(c->fault_db)) c->fault_fired = true;
+    c->fault_db = NULL;
+}
+
+static void fault_report(ctx *c) {
+    if (c->fault_n) ctx_header(c, "X-Kefu-Fault", c->fault_fired ? "fired" : "unfired");
+}
+
+/* A request during which a step of d failed with a storage error (busy, I/O) ends in that
+** error even when the code that saw it went on: it must never become a 2xx or a 4xx (a 404
+** for a record that is there), nor, for a write, a commit of what was written before it. It is
+** said on stderr, for the tests, which look for it: the code that dropped the error is at fault. */
+static kerr step_failure(ctx *c, db *d, kerr e, const char *what) {
+    kerr se = d ? db_step_error(d) : E_OK;
+    if (!se || err_http_status(se) < 500 || (e && err_http_status(e) >= 500)) return e;
+    const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
+    fprintf(stderr, "kefu: %s %s: a failed %s was not returned (handler said %s; the step: %s)%s%s\n", c->method,
+            c->path, what, e ? err_code(e) : "ok", db_step_error_sql(d), f ? " at fault " : "", f ? f : "");
+    return se;
+}
+
+/* Whether a handler's writes are kept: on success, or when it asked to keep them with a
+** refusal — never with a storage error. */
+static bool keeps(const ctx *c, kerr e) { return e == E_OK || (c->keep_writes && err_http_status(e) < 500); }
+
+/* ---- the writes ---- */
+
 kerr ctx_write_begin(ctx *c) {
     kerr e = E_OK;
     db *w = db_pool_write_begin(&e);
     c->now = clock_now();
     if (e) return e;
+    fault_detach(c);              /* the rest of the count runs on the writer, in the transaction */
+    db_step_error_clear(w);
+    fault_attach(c, w);
     c->db = w;
     c->writer = true;
     return E_OK;
@@ -192,7 +257,9 @@ static kerr after_writes(ctx *c, kerr e, kerr ce, bool kept, bool bumped) {
 ** they are on disk: a 2xx is only ever sent for durable writes. */
 kerr ctx_write_end(ctx *c, kerr e) {
     if (!c->writer) return e;
-    bool keep = e == E_OK || c->keep_writes, bumped = authcache_take_bump();
+    fault_detach(c);
+    e = step_failure(c, db_pool_reader(), step_failure(c, c->db, e, "write"), "read");
+    bool keep = keeps(c, e), bumped = authcache_take_bump();
     kerr ce = db_pool_write_end(c->db, keep);
     c->writer = false;
     return after_writes(c, e, ce, keep, bumped);
@@ -230,12 +297,18 @@ static kerr write_job(db *w, void *arg, bool *keep) {
     c->db = w;
     c->writer = true;
     c->now = clock_now();
+    db_step_error_clear(w);
+    fault_restart(c);
+    fault_attach(c, w);
     kerr e = c->route->fn(c);
     if (e == E_OK && c->answer) {
         e = c->answer(c, c->answer_status, c->answer_id);
         c->answer = NULL;
     }
-    *keep = e == E_OK || c->keep_writes;
+    fault_detach(c);
+    fault_report(c);
+    e = step_failure(c, w, e, "write");
+    *keep = keeps(c, e);
     c->epoch_bumped = authcache_take_bump();
     c->writer = false;
     return e;
@@ -254,7 +327,22 @@ static void write_done(void *arg, kerr result, kerr commit) {
 static kerr finish_write(ctx *c) {
     c->suspended = false;
     kerr e = c->job_result;
-    return after_writes(c, e, c->job_commit, e == E_OK || c->keep_writes, c->epoch_bumped);
+    return after_writes(c, e, c->job_commit, keeps(c, e), c->epoch_bumped);
+}
+
+/* Whether the handler runs in a write transaction the server opens for it (a write that is not
+** RF_OWN_TX): then it does not run on this thread's reader. */
+static bool server_tx(const ctx *c) { return is_write_method(c->method) && !(c->route->flags & RF_OWN_TX); }
+
+/* A read, or a write whose handler takes the writer itself (RF_OWN_TX), on this thread; a
+** transaction the handler left open is ended here. */
+static kerr run_here(ctx *c) {
+    fault_restart(c);
+    fault_attach(c, c->db);
+    kerr e = ctx_write_end(c, c->route->fn(c));
+    fault_detach(c);
+    fault_report(c);
+    return e;
 }
 
 /* Runs the handler, in a write transaction for writes; commits only on success. A write
@@ -263,8 +351,7 @@ static kerr finish_write(ctx *c) {
 ** thread serves its other connections meanwhile. A bulk write (RF_BULK), or any write where
 ** the pool has no writer thread, runs here in a transaction of its own. */
 static kerr run_handler(ctx *c) {
-    bool tx = is_write_method(c->method) && !(c->route->flags & RF_OWN_TX);
-    if (!tx) return ctx_write_end(c, c->route->fn(c));
+    if (!server_tx(c)) return run_here(c);
     bool careful = (c->route->flags & RF_ONCE) != 0;
     c->headers_before = c->nheaders;
     if (!(c->route->flags & RF_BULK) && db_pool_queues_writes()) {
@@ -277,7 +364,7 @@ static kerr run_handler(ctx *c) {
         MHD_resume_connection(c->conn);
     }
     kerr e = E_OK, ce = db_pool_write(write_job, c, &e);
-    return after_writes(c, e, ce, e == E_OK || c->keep_writes, c->epoch_bumped);
+    return after_writes(c, e, ce, keeps(c, e), c->epoch_bumped);
 }
 
 /* Query values are C strings: one with an embedded NUL byte would be read cut short, and
@@ -347,34 +434,6 @@ static kerr render_export(ctx *c) {
     return E_OK;
 }
 
-/* Test servers only (--test-clock): "X-Kefu-Fault: N busy|io [SQL text]" makes the N-th
-** database step of a read request's handler fail (db_fault_arm), counting only statements
-** whose SQL holds the text when one is given. The answer says whether it fired in the same
-** header. A production server never reads the header. */
-static void fault_arm(ctx *c) {
-    const char *h = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
-    int n = 0, at = 0;
-    char kind[8] = "";
-    if (!h || sscanf(h, "%d %7s %n", &n, kind, &at) < 2 || n < 1) return;
-    db_fault_arm(c->db, n, at ? h + at : NULL, strcmp(kind, "io") ? E_BUSY : E_INTERNAL);
-}
-
-static void fault_disarm(ctx *c) {
-    if (cfg->test_clock && ctx_req_header(c, "X-Kefu-Fault"))
-        ctx_header(c, "X-Kefu-Fault", db_fault_disarm(c->db) ? "fired" : "unfired");
-}
-
-/* A read request during which a database step failed ends in that error, even when the code
-** that saw it answered anyway (a read error must never become a 200 or a 404). */
-static kerr read_error(ctx *c, kerr e) {
-    kerr se = db_step_error(c->db);
-    if (!se || (e && err_http_status(e) >= 500)) return e;
-    const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
-    fprintf(stderr, "kefu: %s %s: a failed read was not returned (handler said %s)%s%s\n", c->method, c->path,
-            e ? err_code(e) : "ok", f ? " at fault " : "", f ? f : "");
-    return se;
-}
-
 static kerr pipeline(ctx *c) {
     if (c->route_err) return c->route_err;
     if (c->body_too_large) return E_TOO_LARGE;
@@ -389,10 +448,10 @@ static kerr pipeline(ctx *c) {
     e = check_access(c);
     if (!e) e = check_export(c);
     if (!e && !reads && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
-    if (!e && reads) fault_arm(c);
+    if (!e) fault_parse(c);
     if (!e) e = run_handler(c);
     if (c->suspended) return E_OK;     /* the writer thread has the ctx now */
-    if (reads) fault_disarm(c), e = read_error(c, e);
+    if (!server_tx(c)) e = step_failure(c, c->db, e, "read");   /* (write_job checked the writer) */
     if (!e && c->export_format && strcmp(c->export_format, "pdf") && c->status == 200) e = render_export(c);
     if (read_only) db_end_read(c->db);
     return e;
