@@ -99,6 +99,7 @@ static int cmd_serve(const cli *c) {
         .listen = c->str[OPT_LISTEN], .web_dir = c->str[OPT_WEB], .threads = serve_threads(c),
         .test_clock = c->num[OPT_TEST_CLOCK], .secure_cookie = c->num[OPT_SECURE_COOKIE],
         .trust_proxy = c->num[OPT_TRUST_PROXY], .tick_seconds = (int)c->num[OPT_TICK],
+        .idle_timeout = (int)c->num[OPT_IDLE_TIMEOUT], .max_conn_per_ip = (int)c->num[OPT_MAX_CONN_PER_IP],
         .demo_banner = demo ? demo_banner() : NULL,
         .job = modules_job, .job_ms = 50,
     };

@@ -12,6 +12,8 @@ static const struct { kerr e; int status; const char *code, *msg; } errs[] = {
     {E_ROUTE_NOT_FOUND, 404, "route_not_found",        "请求的接口不存在"},
     {E_METHOD,          405, "method_not_allowed",     "该接口不支持此请求方法"},
     {E_NOT_FOUND,       404, "not_found",              "记录不存在或您无权查看"},
+    {E_URI_TOO_LONG,    414, "uri_too_long",           "请求地址过长"},
+    {E_HEADERS_TOO_LARGE, 431, "request_header_too_large", "请求头或查询参数过多"},
     {E_UNAUTH,          401, "unauthenticated",        "请先登录"},
     {E_BAD_LOGIN,       401, "invalid_credentials",    "用户名或密码错误"},
     {E_THROTTLED,       429, "too_many_attempts",      "登录失败次数过多，请稍后再试"},

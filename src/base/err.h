@@ -10,7 +10,7 @@ typedef enum kerr {
     E_OK = 0,
     /* 1xx: the request itself */
     E_BAD_JSON = 100, E_BAD_REQUEST, E_TOO_LARGE, E_MEDIA_TYPE,
-    E_ROUTE_NOT_FOUND, E_METHOD, E_NOT_FOUND,
+    E_ROUTE_NOT_FOUND, E_METHOD, E_NOT_FOUND, E_URI_TOO_LONG, E_HEADERS_TOO_LARGE,
     /* 2xx: who is asking */
     E_UNAUTH = 200, E_BAD_LOGIN, E_THROTTLED, E_CSRF, E_FORBIDDEN, E_DISABLED,
     /* 3xx: values */

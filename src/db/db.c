@@ -115,12 +115,18 @@ bool db_bind_args(db_stmt *st, const db_arg *args) {
     return true;
 }
 
+static void step_failed(db *d, const db_stmt *st, kerr e) {
+    if (d->step_err) return;
+    d->step_err = e;
+    snprintf(d->step_err_sql, sizeof d->step_err_sql, "%s", st->sql);
+}
+
 /* Whether this step is the one db_fault_arm chose. */
 static bool fault_now(db *d, const db_stmt *st) {
     if (d->fault.match[0] && !strstr(st->sql, d->fault.match)) return false;
     if (--d->fault.left > 0) return false;
     d->fault.fired = true;
-    if (!d->step_err) d->step_err = d->fault.err;
+    step_failed(d, st, d->fault.err);
     return true;
 }
 
@@ -128,11 +134,12 @@ int db_step(db_stmt *st) {
     db *d = st->d;
     if (d->fault.left > 0 && fault_now(d, st)) return DB_ERROR;
     int rc = d->ops->step(st->b);
-    if (rc == DB_ERROR && !d->step_err) d->step_err = d->ops->last_kerr(d->conn);
+    if (rc == DB_ERROR) step_failed(d, st, d->ops->last_kerr(d->conn));
     return rc;
 }
 
 kerr db_step_error(const db *d) { return d->step_err; }
+const char *db_step_error_sql(const db *d) { return d->step_err ? d->step_err_sql : ""; }
 void db_step_error_clear(db *d) { d->step_err = E_OK; }
 
 void db_fault_arm(db *d, int n, const char *match, kerr err) {
@@ -148,6 +155,8 @@ bool db_fault_disarm(db *d) {
     d->fault.fired = false;
     return fired;
 }
+
+int db_fault_left(const db *d) { return d->fault.left; }
 int64_t db_col_int(db_stmt *st, int c) { return st->d->ops->col_int(st->b, c); }
 const char *db_col_text(db_stmt *st, int c) { return st->d->ops->col_text(st->b, c); }
 bool db_col_is_null(db_stmt *st, int c) { return st->d->ops->col_is_null(st->b, c); }
@@ -281,6 +290,25 @@ void db_rollback(db *d) {
 }
 
 bool db_in_tx(const db *d) { return d->in_tx; }
+
+const char **db_table_names(db *d, arena *a) {
+    db_stmt *st = db_query(d, d->ops->tables_sql);
+    if (!st) return NULL;
+    size_t n = 0, cap = 64;
+    const char **names = arena_alloc(a, cap * sizeof *names);
+    int rc = DB_ERROR;
+    while (names && (rc = db_step(st)) == DB_ROW) {
+        if (n + 1 == cap) {
+            const char **more = arena_alloc(a, 2 * cap * sizeof *names);
+            if (more) memcpy(more, names, n * sizeof *names);
+            names = more;
+            cap *= 2;
+        }
+        if (names) names[n++] = arena_strdup(a, db_col_text(st, 0));
+    }
+    db_finish(st);
+    return names && rc == DB_DONE ? names : NULL;
+}
 int64_t db_changes(db *d) { return d->ops->changes(d->conn); }
 int64_t db_total_changes(db *d) { return d->ops->total_changes(d->conn); }
 const char *db_errmsg(db *d) { return d->fault.fired ? "injected fault (X-Kefu-Fault)" : d->ops->errmsg(d->conn); }

@@ -125,6 +125,9 @@ kerr db_begin_read(db *d);
 void db_end_read(db *d);
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
+/* The database's tables (on PostgreSQL those of the current schema), sorted by name: a
+** NULL-terminated array in the arena; NULL on error. */
+const char **db_table_names(db *d, arena *a);
 int64_t db_changes(db *d);    /* rows changed by the last statement */
 int64_t db_total_changes(db *d);   /* rows changed on this connection since it opened */
 
@@ -134,6 +137,7 @@ kerr db_last_kerr(db *d);      /* E_DUPLICATE on unique violation, E_BUSY, else 
 /* The first error a step returned on this connection since the last clear, as db_last_kerr
 ** said then (E_OK if none): the server checks that a read request's handler returned it. */
 kerr db_step_error(const db *d);
+const char *db_step_error_sql(const db *d);   /* the start of that step's statement, for logs */
 void db_step_error_clear(db *d);
 
 /* ---- fault injection, for tests (the server arms it only with --test-clock) ---- */
@@ -143,6 +147,7 @@ void db_step_error_clear(db *d);
 ** after it run normally (one transient fault, as SQLite's own fault-injection tests do). */
 void db_fault_arm(db *d, int n, const char *match, kerr err);
 bool db_fault_disarm(db *d);   /* true when the fault fired */
+int db_fault_left(const db *d);   /* steps to go before it fires; 0 once fired or disarmed */
 
 /* ---- schema and maintenance ---- */
 kerr db_migrate(db *d, int *version_out);   /* applies embedded migrations in order */

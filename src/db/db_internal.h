@@ -35,6 +35,7 @@ typedef struct db_ops {
     void (*share_reads)(const char *target, int lanes);   /* NULL: every connection reads alone */
     const char *begin_sql;
     const char *begin_read_sql;   /* NULL: reads need no transaction */
+    const char *tables_sql;       /* the names of kefu's tables, sorted */
     /* Group commit (pool.c), NULL where the backend has none: this connection's commits no
     ** longer wait for the log to reach the disk; the pool fdatasyncs log_path instead. */
     kerr (*defer_sync)(void *conn);
@@ -71,6 +72,7 @@ struct db {
     ** is taken once strcmp confirms the text, without hashing it. */
     struct { const char *at; db_stmt *st; } recent[DB_RECENT_SLOTS];
     kerr step_err;      /* the first error a step returned since db_step_error_clear */
+    char step_err_sql[96];   /* the start of its statement */
     /* db_fault_arm: `left` steps (of statements whose SQL holds `match`) until one fails */
     struct { int left; kerr err; bool fired; char match[64]; } fault;
 };

@@ -710,4 +710,6 @@ const db_ops db_postgres_ops = {
     .share_reads = pg_share_reads,
     .begin_sql = "BEGIN",
     .begin_read_sql = NULL,   /* statements are their own snapshots: no extra round trips */
+    .tables_sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                  "AND table_type = 'BASE TABLE' ORDER BY table_name",
 };

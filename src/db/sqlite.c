@@ -210,6 +210,7 @@ const db_ops db_sqlite_ops = {
     .check_fk = sq_check_fk, .lock_chain = sq_lock_chain, .try_leader = sq_try_leader,
     .begin_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     .defer_sync = sq_defer_sync, .log_path = sq_log_path,
     .defer_checkpoints = sq_defer_checkpoints, .checkpoint = sq_checkpoint,
 };

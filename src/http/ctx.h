@@ -55,12 +55,14 @@ struct ctx {
     struct MHD_Connection *conn;
     const char *method, *path;
     const route *route;
+    kerr route_err;               /* E_ROUTE_NOT_FOUND or E_METHOD when route is NULL */
     int nparams;
     const char *pname[CTX_MAX_PARAMS], *pval[CTX_MAX_PARAMS];
     /* body */
     buf body;
     size_t body_limit;
     bool body_too_large;
+    size_t body_read;             /* bytes of the body read so far, kept or not */
     json_t *json;                 /* parsed object body ({} when empty), NULL for GET */
     /* who */
     auth_user *user;
@@ -78,6 +80,13 @@ struct ctx {
     bool suspended;               /* waiting for its writes, off the connection's thread */
     int headers_before;           /* response headers set before the handler ran */
     kerr job_result, job_commit;  /* their outcome (db_pool_write_async) */
+    /* X-Kefu-Fault (test servers): the step that fails, its error and SQL text; while the
+    ** handler runs, the steps left and the connection armed with them (server.c) */
+    int fault_n, fault_left;
+    kerr fault_err;
+    const char *fault_match;
+    db *fault_db;
+    bool fault_fired;
     kerr (*answer)(ctx *c, int status, int64_t id);   /* ctx_answer_after_commit */
     int answer_status;
     int64_t answer_id;

@@ -3,7 +3,9 @@
 **
 ** libmicrohttpd calls on_request several times per request: first with no body (we only set
 ** up the context — answering in that first call makes libmicrohttpd close the connection),
-** then with body chunks, then once with no data: that is when we dispatch.
+** then with body chunks, then once with no data: that is when we dispatch. A request refused
+** for its size (414, 431, a declared 413) is answered in that first call instead, before any
+** body is read: libmicrohttpd then sends no "100 Continue" and closes the connection.
 */
 #include "server.h"
 #include "router.h"
@@ -23,6 +25,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The head of a request: limits answered in the error envelope before anything else is done.
+** libmicrohttpd keeps a request's line and header fields, and a record (64 bytes) per header
+** field and query parameter, in a pool of CONN_POOL bytes per connection; these limits keep all
+** that we accept well inside it, so that an oversize head we can see gets our answer. A head
+** too large for the pool itself gets libmicrohttpd's own bare 414/431, also at once. */
+#define CONN_POOL (64 * 1024)
+#define MAX_URI (8 * 1024)
+#define MAX_QUERY_PARAMS 256
+#define MAX_HEAD (32 * 1024)
+#define MAX_HEADER_FIELDS 100
+/* A body over its route's limit that the client sends anyway is read and thrown away, so that
+** the client, still sending, can read the 413 after it (answered earlier, the closing
+** connection would reset under the answer). This much past the limit and no more: then the
+** connection is closed (a declared length beyond it is answered at once). */
+#define DISCARD_MAX (16u * 1024 * 1024)
 
 static const server_config *cfg;
 static atomic_int in_flight;
@@ -86,11 +104,33 @@ static void ctx_free(ctx *c) {
     atomic_fetch_sub(&in_flight, 1);
 }
 
+/* What on_uri leaves in *con_cls for a request line it refused (on_request's first call reads it). */
+static const kerr refused_uri = E_URI_TOO_LONG, refused_query = E_HEADERS_TOO_LARGE;
+
+static bool is_refusal(const void *p) { return p == &refused_uri || p == &refused_query; }
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code) {
     (void)cls, (void)conn, (void)code;
-    ctx_free(*con_cls);
+    if (!is_refusal(*con_cls)) ctx_free(*con_cls);
     *con_cls = NULL;
+}
+
+/* Sees the request line's URI before libmicrohttpd parses its query into the connection's
+** pool. When the pool runs out there, 0.9.75 queues a 431 but goes on reading the header
+** fields into the buffer it has just freed, and the request hangs until the idle timeout
+** (issue 19, defect 7: 300 parameters did). So a query of more than MAX_QUERY_PARAMS
+** parameters, or a URI longer than MAX_URI, is cut at its "?" here — the string is the one the
+** query is parsed from, right after this call — and on_request answers 431/414 at once. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+    (void)cls, (void)conn;
+    char *query = strchr(uri, '?');
+    const kerr *refused = strlen(uri) > MAX_URI ? &refused_uri : NULL;
+    size_t params = 1;
+    for (const char *p = query; p && *p && !refused; p++)
+        if (*p == '&' && ++params > MAX_QUERY_PARAMS) refused = &refused_query;
+    if (refused && query) query[1] = 0;
+    return (void *)(uintptr_t)refused;
 }
 
 /* ---- the pipeline ---- */
@@ -124,11 +164,76 @@ static kerr check_access(ctx *c) {
     return E_OK;
 }
 
+/* ---- fault injection (test servers only) ----
+** "X-Kefu-Fault: N busy|io [SQL text]" makes the N-th database step of the request's handler
+** fail (db_fault_arm), counting only statements whose SQL holds the text when one is given. The
+** count runs across the connections the handler uses in turn: this thread's reader for a read,
+** the reader and then, from its BEGIN to its COMMIT, the writer for a handler that takes the
+** writer itself (RF_OWN_TX), the writer alone for a write the pool runs (each run from the
+** start: a batch run again runs it again). The answer's X-Kefu-Fault says whether it fired.
+** A production server never reads the header. */
+
+static void fault_parse(ctx *c) {
+    const char *h = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
+    int n = 0, at = 0;
+    char kind[8] = "";
+    if (!h || sscanf(h, "%d %7s %n", &n, kind, &at) < 2 || n < 1) return;
+    c->fault_n = n;
+    c->fault_err = strcmp(kind, "io") ? E_BUSY : E_INTERNAL;
+    c->fault_match = at ? h + at : NULL;
+}
+
+/* The fault from the handler's first step (again). */
+static void fault_restart(ctx *c) {
+    c->fault_left = c->fault_n;
+    c->fault_fired = false;
+}
+
+/* Arms what is left of the count on d, the connection the handler's next steps run on. */
+static void fault_attach(ctx *c, db *d) {
+    if (c->fault_left <= 0 || c->fault_db) return;
+    db_fault_arm(d, c->fault_left, c->fault_match, c->fault_err);
+    c->fault_db = d;
+}
+
+static void fault_detach(ctx *c) {
+    if (!c->fault_db) return;
+    c->fault_left = db_fault_left(c->fault_db);
+    if (db_fault_disarm(c->fault_db)) c->fault_fired = true;
+    c->fault_db = NULL;
+}
+
+static void fault_report(ctx *c) {
+    if (c->fault_n) ctx_header(c, "X-Kefu-Fault", c->fault_fired ? "fired" : "unfired");
+}
+
+/* A request during which a step of d failed with a storage error (busy, I/O) ends in that
+** error even when the code that saw it went on: it must never become a 2xx or a 4xx (a 404
+** for a record that is there), nor, for a write, a commit of what was written before it. It is
+** said on stderr, for the tests, which look for it: the code that dropped the error is at fault. */
+static kerr step_failure(ctx *c, db *d, kerr e, const char *what) {
+    kerr se = d ? db_step_error(d) : E_OK;
+    if (!se || err_http_status(se) < 500 || (e && err_http_status(e) >= 500)) return e;
+    const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
+    fprintf(stderr, "kefu: %s %s: a failed %s was not returned (handler said %s; the step: %s)%s%s\n", c->method,
+            c->path, what, e ? err_code(e) : "ok", db_step_error_sql(d), f ? " at fault " : "", f ? f : "");
+    return se;
+}
+
+/* Whether a handler's writes are kept: on success, or when it asked to keep them with a
+** refusal — never with a storage error. */
+static bool keeps(const ctx *c, kerr e) { return e == E_OK || (c->keep_writes && err_http_status(e) < 500); }
+
+/* ---- the writes ---- */
+
 kerr ctx_write_begin(ctx *c) {
     kerr e = E_OK;
     db *w = db_pool_write_begin(&e);
     c->now = clock_now();
     if (e) return e;
+    fault_detach(c);              /* the rest of the count runs on the writer, in the transaction */
+    db_step_error_clear(w);
+    fault_attach(c, w);
     c->db = w;
     c->writer = true;
     return E_OK;
@@ -152,7 +257,9 @@ static kerr after_writes(ctx *c, kerr e, kerr ce, bool kept, bool bumped) {
 ** they are on disk: a 2xx is only ever sent for durable writes. */
 kerr ctx_write_end(ctx *c, kerr e) {
     if (!c->writer) return e;
-    bool keep = e == E_OK || c->keep_writes, bumped = authcache_take_bump();
+    fault_detach(c);
+    e = step_failure(c, db_pool_reader(), step_failure(c, c->db, e, "write"), "read");
+    bool keep = keeps(c, e), bumped = authcache_take_bump();
     kerr ce = db_pool_write_end(c->db, keep);
     c->writer = false;
     return after_writes(c, e, ce, keep, bumped);
@@ -190,12 +297,18 @@ static kerr write_job(db *w, void *arg, bool *keep) {
     c->db = w;
     c->writer = true;
     c->now = clock_now();
+    db_step_error_clear(w);
+    fault_restart(c);
+    fault_attach(c, w);
     kerr e = c->route->fn(c);
     if (e == E_OK && c->answer) {
         e = c->answer(c, c->answer_status, c->answer_id);
         c->answer = NULL;
     }
-    *keep = e == E_OK || c->keep_writes;
+    fault_detach(c);
+    fault_report(c);
+    e = step_failure(c, w, e, "write");
+    *keep = keeps(c, e);
     c->epoch_bumped = authcache_take_bump();
     c->writer = false;
     return e;
@@ -214,7 +327,22 @@ static void write_done(void *arg, kerr result, kerr commit) {
 static kerr finish_write(ctx *c) {
     c->suspended = false;
     kerr e = c->job_result;
-    return after_writes(c, e, c->job_commit, e == E_OK || c->keep_writes, c->epoch_bumped);
+    return after_writes(c, e, c->job_commit, keeps(c, e), c->epoch_bumped);
+}
+
+/* Whether the handler runs in a write transaction the server opens for it (a write that is not
+** RF_OWN_TX): then it does not run on this thread's reader. */
+static bool server_tx(const ctx *c) { return is_write_method(c->method) && !(c->route->flags & RF_OWN_TX); }
+
+/* A read, or a write whose handler takes the writer itself (RF_OWN_TX), on this thread; a
+** transaction the handler left open is ended here. */
+static kerr run_here(ctx *c) {
+    fault_restart(c);
+    fault_attach(c, c->db);
+    kerr e = ctx_write_end(c, c->route->fn(c));
+    fault_detach(c);
+    fault_report(c);
+    return e;
 }
 
 /* Runs the handler, in a write transaction for writes; commits only on success. A write
@@ -223,8 +351,7 @@ static kerr finish_write(ctx *c) {
 ** thread serves its other connections meanwhile. A bulk write (RF_BULK), or any write where
 ** the pool has no writer thread, runs here in a transaction of its own. */
 static kerr run_handler(ctx *c) {
-    bool tx = is_write_method(c->method) && !(c->route->flags & RF_OWN_TX);
-    if (!tx) return ctx_write_end(c, c->route->fn(c));
+    if (!server_tx(c)) return run_here(c);
     bool careful = (c->route->flags & RF_ONCE) != 0;
     c->headers_before = c->nheaders;
     if (!(c->route->flags & RF_BULK) && db_pool_queues_writes()) {
@@ -237,7 +364,7 @@ static kerr run_handler(ctx *c) {
         MHD_resume_connection(c->conn);
     }
     kerr e = E_OK, ce = db_pool_write(write_job, c, &e);
-    return after_writes(c, e, ce, e == E_OK || c->keep_writes, c->epoch_bumped);
+    return after_writes(c, e, ce, keeps(c, e), c->epoch_bumped);
 }
 
 /* Query values are C strings: one with an embedded NUL byte would be read cut short, and
@@ -307,46 +434,8 @@ static kerr render_export(ctx *c) {
     return E_OK;
 }
 
-/* Test servers only (--test-clock): "X-Kefu-Fault: N busy|io [SQL text]" makes the N-th
-** database step of a read request's handler fail (db_fault_arm), counting only statements
-** whose SQL holds the text when one is given. The answer says whether it fired in the same
-** header. A production server never reads the header. */
-static void fault_arm(ctx *c) {
-    const char *h = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
-    int n = 0, at = 0;
-    char kind[8] = "";
-    if (!h || sscanf(h, "%d %7s %n", &n, kind, &at) < 2 || n < 1) return;
-    db_fault_arm(c->db, n, at ? h + at : NULL, strcmp(kind, "io") ? E_BUSY : E_INTERNAL);
-}
-
-static void fault_disarm(ctx *c) {
-    if (cfg->test_clock && ctx_req_header(c, "X-Kefu-Fault"))
-        ctx_header(c, "X-Kefu-Fault", db_fault_disarm(c->db) ? "fired" : "unfired");
-}
-
-/* A read request during which a database step failed ends in that error, even when the code
-** that saw it answered anyway (a read error must never become a 200 or a 404). */
-static kerr read_error(ctx *c, kerr e) {
-    kerr se = db_step_error(c->db);
-    if (!se || (e && err_http_status(e) >= 500)) return e;
-    const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
-    fprintf(stderr, "kefu: %s %s: a failed read was not returned (handler said %s)%s%s\n", c->method, c->path,
-            e ? err_code(e) : "ok", f ? " at fault " : "", f ? f : "");
-    return se;
-}
-
 static kerr pipeline(ctx *c) {
-    route_match m;
-    router_match(&c->a, c->method, c->path, &m);
-    if (!m.route) {
-        if (!m.path_matched) return E_ROUTE_NOT_FOUND;
-        ctx_header(c, "Allow", arena_strdup(&c->a, m.allow));
-        return E_METHOD;
-    }
-    c->route = m.route;
-    c->nparams = m.nparams;
-    memcpy(c->pname, m.pname, sizeof m.pname);
-    memcpy(c->pval, m.pval, sizeof m.pval);
+    if (c->route_err) return c->route_err;
     if (c->body_too_large) return E_TOO_LARGE;
     kerr e = check_query(c);
     if (e) return e;
@@ -359,10 +448,10 @@ static kerr pipeline(ctx *c) {
     e = check_access(c);
     if (!e) e = check_export(c);
     if (!e && !reads && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
-    if (!e && reads) fault_arm(c);
+    if (!e) fault_parse(c);
     if (!e) e = run_handler(c);
     if (c->suspended) return E_OK;     /* the writer thread has the ctx now */
-    if (reads) fault_disarm(c), e = read_error(c, e);
+    if (!server_tx(c)) e = step_failure(c, c->db, e, "read");   /* (write_job checked the writer) */
     if (!e && c->export_format && strcmp(c->export_format, "pdf") && c->status == 200) e = render_export(c);
     if (read_only) db_end_read(c->db);
     return e;
@@ -423,13 +512,51 @@ static enum MHD_Result send_static(ctx *c) {
 
 static bool is_api(const char *path) { return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0; }
 
-/* Sets up the context on the first call and refuses a declared oversize body at once. */
-static void first_call(ctx *c) {
+/* The route, matched once on the first call (its body limit is needed before the body comes):
+** 404 when no route has the path, 405 with Allow when one has it for another method. */
+static kerr match_route(ctx *c) {
     route_match m;
     router_match(&c->a, c->method, c->path, &m);
-    if (m.route && m.route->body_limit) c->body_limit = m.route->body_limit;
-    const char *cl = ctx_req_header(c, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > c->body_limit) c->body_too_large = true;
+    if (!m.route) {
+        if (!m.path_matched) return E_ROUTE_NOT_FOUND;
+        ctx_header(c, "Allow", arena_strdup(&c->a, m.allow));
+        return E_METHOD;
+    }
+    c->route = m.route;
+    c->nparams = m.nparams;
+    memcpy(c->pname, m.pname, sizeof m.pname);
+    memcpy(c->pval, m.pval, sizeof m.pval);
+    if (m.route->body_limit) c->body_limit = m.route->body_limit;
+    return E_OK;
+}
+
+/* The request line and header fields against MAX_HEAD and MAX_HEADER_FIELDS. */
+static kerr check_head(ctx *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (ci && ci->header_size > MAX_HEAD)
+        return ctx_fail(c, E_HEADERS_TOO_LARGE, NULL, "请求头过大（上限 %d KB）", MAX_HEAD / 1024);
+    if (MHD_get_connection_values(c->conn, MHD_HEADER_KIND, NULL, NULL) > MAX_HEADER_FIELDS)
+        return ctx_fail(c, E_HEADERS_TOO_LARGE, NULL, "请求头字段过多（上限 %d 个）", MAX_HEADER_FIELDS);
+    return E_OK;
+}
+
+/* The first call: the route, and the refusals that need no body — a request line on_uri
+** refused, an oversize head, and a declared Content-Length over the route's limit (after
+** 404/405, as on the last call) when the client waits for our go-ahead ("Expect: 100-continue":
+** libmicrohttpd sends "100 Continue" only if the first call queues no answer) or declares more
+** than DISCARD_MAX past the limit. An error here is answered at once. */
+static kerr first_call(ctx *c, kerr refused) {
+    if (refused == E_URI_TOO_LONG) return ctx_fail(c, refused, NULL, "请求地址过长（上限 %d KB）", MAX_URI / 1024);
+    if (refused) return ctx_fail(c, refused, NULL, "查询参数过多（上限 %d 个）", MAX_QUERY_PARAMS);
+    kerr e = check_head(c);
+    if (e) return e;
+    c->route_err = match_route(c);
+    const char *cl = ctx_req_header(c, "Content-Length"), *expect = ctx_req_header(c, "Expect");
+    unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+    c->body_too_large = declared > c->body_limit;
+    bool waits = expect && strcasecmp(expect, "100-continue") == 0;
+    if (!c->body_too_large || (!waits && declared - c->body_limit <= DISCARD_MAX)) return E_OK;
+    return c->route_err ? c->route_err : E_TOO_LARGE;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -437,18 +564,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_data_size, void **con_cls) {
     (void)cls, (void)version;
     ctx *c = *con_cls;
-    if (!c) {
-        c = ctx_new(conn, url, method);
+    if (!c || is_refusal(c)) {
+        kerr refused = c ? *(const kerr *)c : E_OK;
+        *con_cls = c = ctx_new(conn, url, method);
         if (!c) return MHD_NO;
-        *con_cls = c;
-        first_call(c);
-        return MHD_YES;
+        kerr e = first_call(c, refused);
+        if (!e) return MHD_YES;       /* the body comes next (after a 100 Continue if asked for) */
+        write_error(c, e);
+        return send_json(c);
     }
     if (*upload_data_size) {
-        if (!c->body_too_large && c->body.len + *upload_data_size > c->body_limit) c->body_too_large = true;
-        if (!c->body_too_large) buf_append(&c->body, upload_data, *upload_data_size);
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        return MHD_YES;
+        c->body_read += n;
+        if (!c->body_too_large && c->body_read <= c->body_limit) {
+            buf_append(&c->body, upload_data, n);
+            return MHD_YES;
+        }
+        c->body_too_large = true;
+        return c->body_read <= c->body_limit + DISCARD_MAX ? MHD_YES : MHD_NO;   /* MHD_NO closes the connection */
     }
     if (!is_api(c->path)) return send_static(c);
     kerr e = c->suspended ? finish_write(c) : pipeline(c);
@@ -569,9 +703,11 @@ int server_run(const server_config *config, const route *const *tables) {
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_conn_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
         MHD_OPTION_END);
     if (!d) {
@@ -582,6 +718,9 @@ int server_run(const server_config *config, const route *const *tables) {
     char host[128];
     snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
     printf("listening on http://%s:%u\n", host, di ? di->port : 0);
+    if (cfg->trust_proxy && cfg->max_conn_per_ip > 0)   /* the cap counts peers, and the peer is the proxy */
+        fprintf(stderr, "kefu: --trust-proxy：连接都来自代理的地址，--max-conn-per-ip %d 即代理与本服务之间的连接上限\n",
+                cfg->max_conn_per_ip);
     if (cfg->demo_banner) fputs(cfg->demo_banner, stdout);
     fflush(stdout);
     periodic jobs[] = {{tick_deadlines, (int64_t)(cfg->tick_seconds > 0 ? cfg->tick_seconds : 30) * 1000},

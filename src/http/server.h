@@ -15,6 +15,8 @@ typedef struct server_config {
     bool test_clock;
     bool secure_cookie;
     bool trust_proxy;          /* take the client address from X-Forwarded-For */
+    int idle_timeout;          /* seconds a connection may send nothing before it is closed */
+    int max_conn_per_ip;       /* connections one peer address may hold (0: no cap) */
     int tick_seconds;          /* deadline tick period */
     const char *demo_banner;   /* printed after "listening on" when not NULL */
     void (*job)(void);         /* optional: run every job_ms on a background thread (modules') */

@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "version.h"
 #include <string.h>
+#include <time.h>
 
 
 static kerr health(ctx *c) {
@@ -147,6 +148,107 @@ static kerr write_then_fail(ctx *c) {
     return ctx_fail(c, E_VALIDATION, "note", "测试：写入后失败，这次写入不应保留");
 }
 
+/* Answers after ?ms= milliseconds (up to 10 s): a handler slower than --idle-timeout, whose
+** answer must still be sent (tests/api/slow_clients.test.mjs). */
+static kerr sleep_then_answer(ctx *c) {
+    int64_t ms = 0;
+    kerr e = q_int(c, "ms", "毫秒", 0, 10000, 0, &ms);
+    if (e) return e;
+    struct timespec t = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+    while (nanosleep(&t, &t) != 0) {}
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_int(w, "slept_ms", ms);
+    jw_end(w);
+    return E_OK;
+}
+
+/* Columns that change outside any request's transaction: the last-seen time an authenticated
+** request refreshes (at most once a minute) before its handler runs. The digest leaves them
+** out, so that a test can see that a failed request changed nothing else. */
+static const struct { const char *table, *column; } volatile_cols[] = {
+    {"sessions", "last_seen_at"}, {"api_tokens", "last_used_at"}, {NULL, NULL}};
+
+static bool is_volatile(const char *table, const char *column) {
+    for (int i = 0; volatile_cols[i].table; i++)
+        if (!strcmp(volatile_cols[i].table, table) && !strcmp(volatile_cols[i].column, column)) return true;
+    return false;
+}
+
+/* The columns of a table that has a row (0 when it has none). */
+static kerr table_columns(ctx *c, const char *table, int *ncols) {
+    db_stmt *st = db_query(c->db, arena_printf(&c->a, "SELECT * FROM \"%s\" LIMIT 1", table));
+    if (!st) return db_last_kerr(c->db);
+    int rc = db_step(st);
+    *ncols = rc == DB_ROW ? db_col_count(st) : 0;
+    db_finish(st);
+    return rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;
+}
+
+/* One table's row count and SHA-256: its rows in one total order (by every column in turn),
+** each value as its text with its length in front (or N for NULL), a line per row. */
+static kerr table_digest(ctx *c, const char *table, jw *w) {
+    int ncols = 0;
+    kerr e = table_columns(c, table, &ncols);
+    if (e) return e;
+    buf sql, rows;
+    buf_init(&sql);
+    buf_init(&rows);
+    buf_printf(&sql, "SELECT * FROM \"%s\"", table);
+    for (int i = 1; i <= ncols; i++) buf_printf(&sql, "%s%d", i == 1 ? " ORDER BY " : ", ", i);
+    db_stmt *st = ncols ? db_query(c->db, buf_cstr(&sql)) : NULL;
+    int64_t n = 0;
+    int rc = DB_DONE;
+    if (ncols && !st) rc = DB_ERROR;
+    while (st && (rc = db_step(st)) == DB_ROW) {
+        for (int i = 0; i < ncols; i++) {
+            if (is_volatile(table, db_col_name(st, i))) continue;
+            const char *v = db_col_is_null(st, i) ? NULL : db_col_text(st, i);
+            if (v) buf_printf(&rows, "%zu:%s;", strlen(v), v); else buf_puts(&rows, "N;");
+        }
+        buf_putc(&rows, '\n');
+        n++;
+    }
+    if (st) db_finish(st);
+    char hex[65];
+    crypto_sha256_hex(rows.data ? rows.data : "", rows.len, hex);
+    bool ok = buf_ok(&rows);
+    buf_free(&sql);
+    buf_free(&rows);
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
+    if (!ok) return E_NOMEM;
+    jw_obj(w, table);
+    jw_int(w, "rows", n);
+    jw_str(w, "sha256", hex);
+    jw_end(w);
+    return E_OK;
+}
+
+/* Test servers: every table's row count and content hash, so that a test can check that a
+** request which failed left nothing behind (tests/api/lib/faults.mjs). On SQLite in one read
+** transaction; on PostgreSQL each table is its own snapshot (the test writes nothing meanwhile). */
+static kerr digest(ctx *c) {
+    if (db_begin_read(c->db)) return E_BUSY;
+    const char **tables = db_table_names(c->db, &c->a);
+    kerr e = tables ? E_OK : db_last_kerr(c->db);
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    jw_str(w, "backend", db_backend_name(c->db));
+    jw_obj(w, "tables");
+    for (int i = 0; !e && tables[i]; i++) e = table_digest(c, tables[i], w);
+    jw_end(w);
+    jw_obj(w, "volatile");
+    for (int i = 0; volatile_cols[i].table; i++) {
+        jw_arr(w, volatile_cols[i].table);
+        jw_str(w, NULL, volatile_cols[i].column);
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_end(w);
+    db_end_read(c->db);
+    return e;
+}
+
 static const export_col audit_cols[] = {
     {"id", "序号", EX_INT, NULL},            {"at", "时间", EX_TIME, NULL},
     {"actor_name", "操作人", EX_TEXT, NULL}, {"project_id", "管理处编号", EX_INT, NULL},
@@ -263,5 +365,7 @@ const route system_routes[] = {
     {"GET",  "/api/v1/_test/routes", NULL,            RF_PUBLIC | RF_TEST, 0, routes_list},
     {"POST", "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST | RF_NO_CSRF | RF_ONCE, 1024, clock_set},
     {"POST", "/api/v1/_test/write-then-fail", NULL,   RF_PUBLIC | RF_TEST | RF_NO_CSRF, 1024, write_then_fail},
+    {"GET",  "/api/v1/_test/sleep", NULL,             RF_PUBLIC | RF_TEST, 0, sleep_then_answer},
+    {"GET",  "/api/v1/_test/digest", NULL,            RF_PUBLIC | RF_TEST, 0, digest},
     {NULL, NULL, NULL, 0, 0, NULL},
 };
