@@ -213,7 +213,8 @@ static void fault_report(ctx *c) {
 ** said on stderr, for the tests, which look for it: the code that dropped the error is at fault. */
 static kerr step_failure(ctx *c, db *d, kerr e, const char *what) {
     kerr se = d ? db_step_error(d) : E_OK;
-    if (!se || err_http_status(se) < 500 || (e && err_http_status(e) >= 500)) return e;
+    /* a handler's own 5xx stands, except the catch-all E_INTERNAL that a failed load turned into */
+    if (!se || err_http_status(se) < 500 || (e && e != E_INTERNAL && err_http_status(e) >= 500)) return e;
     const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
     fprintf(stderr, "kefu: %s %s: a failed %s was not returned (handler said %s; the step: %s)%s%s\n", c->method,
             c->path, what, e ? err_code(e) : "ok", db_step_error_sql(d), f ? " at fault " : "", f ? f : "");
@@ -239,10 +240,20 @@ kerr ctx_write_begin(ctx *c) {
     return E_OK;
 }
 
+/* A write that was not kept changed nothing, the client's cookie included (a failed logout must
+** not clear it while the session lives on): the headers its handler set go, the fault's word stays. */
+static void drop_handler_headers(ctx *c) {
+    int k = c->headers_before;
+    for (int i = c->headers_before; i < c->nheaders; i++)
+        if (!strcmp(c->hname[i], "X-Kefu-Fault")) { c->hname[k] = c->hname[i]; c->hval[k++] = c->hval[i]; }
+    c->nheaders = k;
+}
+
 /* Once the writes are durable (ce: the commit's result): the auth cache, this thread's reader,
 ** and for a handler that wrote in a transaction of its own, the answer (ctx_answer_after_commit). */
 static kerr after_writes(ctx *c, kerr e, kerr ce, bool kept, bool bumped) {
     if (ce && !e) e = ce;
+    if (!kept || ce) drop_handler_headers(c);
     authcache_committed(bumped && kept && !ce);
     c->db = db_pool_reader();
     if (e || !c->answer) return e;
@@ -351,9 +362,9 @@ static kerr run_here(ctx *c) {
 ** thread serves its other connections meanwhile. A bulk write (RF_BULK), or any write where
 ** the pool has no writer thread, runs here in a transaction of its own. */
 static kerr run_handler(ctx *c) {
+    c->headers_before = c->nheaders;
     if (!server_tx(c)) return run_here(c);
     bool careful = (c->route->flags & RF_ONCE) != 0;
-    c->headers_before = c->nheaders;
     if (!(c->route->flags & RF_BULK) && db_pool_queues_writes()) {
         MHD_suspend_connection(c->conn);
         c->suspended = true;
