@@ -178,3 +178,36 @@ test('control characters in a roster cell are refused as the API refuses them', 
   assertError(await upload(csv, { mode: 'commit' }), 422, 'validation_failed', 'file');
   assert.equal(await count('/api/v1/people?project_id=1&per_page=1'), before);
 });
+
+// Issue 19, defect 11: an import that fails partway through its writes keeps none of them. The
+// third unit's insert fails (X-Kefu-Fault on a test server, counting only the statements that
+// insert units): the answer is a clean 5xx, and neither the two units before it nor any person,
+// relation or audit row of the roster is there; the same roster then imports whole.
+test('an import failing at its third unit keeps nothing, then imports whole', async () => {
+  const csv = [HEAD,
+    'IMP,1,501,5,90,,住宅,,钱多多,已入住,钱多多,业主,13900139501,,,粤B5C501',
+    'IMP,1,502,5,90,,住宅,,钱少少,已入住,钱少少,业主,13900139502,,,',
+    'IMP,1,503,5,90,,住宅,,钱刚好,已入住,钱刚好,业主,13900139503,,,',
+    'IMP,1,504,5,90,,住宅,,钱正好,已入住,钱正好,业主,13900139504,,,',
+  ].join('\n');
+  const unitsOf = async () => (await agent.get(`/api/v1/units?project_id=1&building_id=${building.id}&per_page=200`)).json.items
+    .filter((u) => /^IMP-1-50/.test(u.code)).length;
+  const peopleOf = async () => (await agent.get(`/api/v1/people?project_id=1&q=${encodeURIComponent('钱')}&per_page=200`)).json.items
+    .filter((p) => /^钱.(多|少|好)/.test(p.name)).length;
+  const auditOf = async () => (await (await loginAs(srv.url, 'manager')).get('/api/v1/audit?action=import&project_id=1')).json.total;
+  const [u0, p0, a0] = [await unitsOf(), await peopleOf(), await auditOf()];
+  const res = await fetch(`${srv.url}/api/v1/imports?project_id=1&mode=commit`, {
+    method: 'POST', body: csv,
+    headers: { Cookie: agent.cookieHeader(), 'X-CSRF-Token': agent.csrf, 'Content-Type': 'text/csv', 'X-Kefu-Fault': '3 io INSERT INTO units' },
+  });
+  const j = await res.json();
+  assert.equal(res.headers.get('x-kefu-fault'), 'fired', 'the third unit insert was reached and failed');
+  assert.equal(res.status, 500, JSON.stringify(j));
+  assert.equal(j.error.code, 'internal_error');
+  assert.deepEqual([await unitsOf(), await peopleOf(), await auditOf()], [u0, p0, a0], 'nothing of the roster was kept');
+  assert.equal(u0, 0);
+  const ok = await upload(csv, { mode: 'commit' });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(await unitsOf(), 4);
+  assert.equal(await auditOf(), a0 + 1);
+});
