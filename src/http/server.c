@@ -214,7 +214,7 @@ static void fault_report(ctx *c) {
 static kerr step_failure(ctx *c, db *d, kerr e, const char *what) {
     kerr se = d ? db_step_error(d) : E_OK;
     /* a handler's own 5xx stands, except the catch-all E_INTERNAL that a failed load turned into */
-    if (!se || err_http_status(se) < 500 || (e && e != E_INTERNAL && err_http_status(e) >= 500)) return e;
+    if (!se || e == se || err_http_status(se) < 500 || (e && e != E_INTERNAL && err_http_status(e) >= 500)) return e;
     const char *f = cfg->test_clock ? ctx_req_header(c, "X-Kefu-Fault") : NULL;
     fprintf(stderr, "kefu: %s %s: a failed %s was not returned (handler said %s; the step: %s)%s%s\n", c->method,
             c->path, what, e ? err_code(e) : "ok", db_step_error_sql(d), f ? " at fault " : "", f ? f : "");

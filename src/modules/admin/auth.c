@@ -93,7 +93,7 @@ static kerr login(ctx *c) {
     if (!uid || !crypto_password_verify(hash, password)) return login_failed(c, username, uid);
     if (disabled) return E_DISABLED;
     c->user = session_load_user(c, c->db, uid, NULL);
-    if (!c->user) return E_INTERNAL;
+    if (!c->user) return db_step_error(c->db) ? db_step_error(c->db) : E_INTERNAL;
     c->actor = (audit_actor){uid, c->user->display_name, c->ip};
     if ((e = ctx_write_begin(c))) return e;
     return ctx_write_end(c, login_succeeded(c, uid));

@@ -258,7 +258,10 @@ test('empty, too long and hostile queries: 200 with empty groups or 400, never 5
   }
   for (const q of ['', '   ', 'x'.repeat(300), '1502'.repeat(500), '张'.repeat(1000)]) {
     const res = await agent.get(`/api/v1/lookup?q=${encodeURIComponent(q)}`);
-    assert.ok(res.status === 200 || res.status === 400, `q=${q.slice(0, 20)}… (${q.length}): ${res.status} ${res.text.slice(0, 200)}`);
+    // 1000 Chinese characters are a 9 KB address: over the server's 8 KB limit (issue 19, defect 7)
+    const uri = `/api/v1/lookup?q=${encodeURIComponent(q)}`.length > 8192;
+    assert.ok(uri ? res.status === 414 : res.status === 200 || res.status === 400, `q=${q.slice(0, 20)}… (${q.length}): ${res.status} ${res.text.slice(0, 200)}`);
+    if (res.status === 414) { assertError(res, 414, 'uri_too_long'); continue; }
     if (res.status === 400) { assertError(res, 400, 'bad_request', 'q'); continue; }
     for (const g of GROUPS) assert.deepEqual(res.json[g], [], `q of length ${q.length}: ${g} empty`);
   }
