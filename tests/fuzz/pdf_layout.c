@@ -15,6 +15,7 @@
 */
 #include "fuzz.h"
 #include "core/printform.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,15 +41,37 @@ static const char *next_text(texts *t) {
     return s;
 }
 
-/* Pages in the PDF: cairo writes one "/Type /Page" object per page besides "/Type /Pages". */
-static int page_count(const buf *out) {
-    int n = 0;
-    const char *p = out->data, *end = out->data + out->len;
-    while ((p = memmem(p, (size_t)(end - p), "/Type /Page", 11))) {
-        p += 11;
-        if (p < end && *p != 's') n++;
+/* The number after key in the object at offset off (up to its "endobj"), or -1. */
+static long obj_value(const char *pdf, size_t len, long off, const char *key) {
+    if (off <= 0 || (size_t)off >= len) return -1;
+    const char *o = pdf + off, *end = memmem(o, len - (size_t)off, "endobj", 6);
+    const char *k = end ? memmem(o, (size_t)(end - o), key, strlen(key)) : NULL;
+    return k ? strtol(k + strlen(key), NULL, 10) : -1;
+}
+
+/* The page count as the PDF's own structure gives it: the last startxref → the xref table →
+** the trailer's /Root → the catalog's /Pages → its /Count, each object found at the offset the
+** table gives. (Counting "/Type /Page" in the file is fooled by a title of that text, which
+** cairo writes uncompressed into the /Info dictionary.) -1 when the structure is not there. */
+static long page_count(const buf *out) {
+    const char *pdf = out->data, *sx = NULL;
+    size_t len = out->len;
+    for (const char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), "startxref", 9)); p++) sx = p;
+    if (!sx) return -1;
+    long xref = strtol(sx + 9, NULL, 10);
+    if (xref <= 0 || (size_t)xref >= len) return -1;
+    char *tail = strndup(pdf + xref, len - (size_t)xref);   /* xref table and trailer: text */
+    long first = -1, n = -1, root = -1, count = -1;
+    int head = 0;
+    const char *r = tail ? strstr(tail, "/Root ") : NULL;
+    if (r && sscanf(tail, "xref %ld %ld %n", &first, &n, &head) == 2 && first == 0 && sscanf(r, "/Root %ld", &root) == 1 &&
+        root > 0 && root < n && strlen(tail) > (size_t)head + 20 * (size_t)n) {
+        long catalog = strtol(tail + head + 20 * root, NULL, 10);
+        long pages = obj_value(pdf, len, catalog, "/Pages ");
+        if (pages > 0 && pages < n) count = obj_value(pdf, len, strtol(tail + head + 20 * pages, NULL, 10), "/Count ");
     }
-    return n;
+    free(tail);
+    return count;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
