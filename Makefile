@@ -1,6 +1,7 @@
 # kefu — 物业客服中心系统
 # make run    install what is missing, build, create a demo database if none, serve on :8080
 # make test   install, build, run every test tier; ends with "N passed, N failed"
+# make fuzz   build the libFuzzer targets (tests/fuzz) and run each for FUZZ_SECONDS (default 60)
 # make bench  load benchmarks (wrk), results in bench/results/latest.md; make bench DB=pg on PostgreSQL
 
 CC      ?= gcc
@@ -27,7 +28,19 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 UNIT_SRC := $(wildcard tests/unit/*.c)
 SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o) $(GEN:%=build/san/%.o)
 
-.PHONY: all build deps layers web run test unit bench clean FORCE
+# fuzz targets: tests/fuzz/NAME.c, one libFuzzer binary each (tests/fuzz/README.md). The library
+# is compiled again by clang with ASan + UBSan and the fuzzer's coverage (build/fuzz/…); the gcc
+# builds above do not change. tests/fuzz/common/ holds what the targets share.
+FUZZ_CC      := clang
+FUZZ_FLAGS    = $(CFLAGS) $(SAN) -O1 -fsanitize=fuzzer-no-link
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+FUZZ_BIN     := $(FUZZ_TARGETS:%=build/fuzz/bin/%)
+FUZZ_COMMON  := $(wildcard tests/fuzz/common/*.c)
+FUZZ_HDR     := $(wildcard tests/fuzz/common/*.h)
+FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/%.o) $(GEN:%=build/fuzz/%.o) $(FUZZ_COMMON:%.c=build/fuzz/%.o)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build deps layers web run test unit bench clean fuzz fuzz-build FORCE
 all: build web
 
 deps:
@@ -77,6 +90,28 @@ build/unit_tests: $(UNIT_SRC) $(SAN_OBJ) tests/unit/unit.h
 	@echo "  LD san  $@"
 	@$(CC) $(CFLAGS) $(SAN) -O1 -o $@ $(UNIT_SRC) $(SAN_OBJ) $(LDLIBS) -lcmocka
 
+build/fuzz/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/tests/fuzz/common/%.o: tests/fuzz/common/%.c $(HDR) $(FUZZ_HDR)
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -Itests/fuzz/common -c -o $@ $<
+
+build/fuzz/%.o: build/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+
+.SECONDARY: $(FUZZ_OBJ)   # kept: reached only through the pattern rule below, make would delete them
+
+build/fuzz/bin/%: tests/fuzz/%.c $(FUZZ_OBJ) $(FUZZ_HDR)
+	@mkdir -p $(dir $@)
+	@echo "  LD fuzz $@"
+	@$(FUZZ_CC) $(CFLAGS) $(SAN) -O1 -fsanitize=fuzzer -Itests/fuzz/common -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
 build/pg_shared_reads: tests/pg/shared_reads.c $(SAN_OBJ)
 	@echo "  LD san  $@"
 	@$(CC) $(CFLAGS) $(SAN) -O1 -o $@ $< $(SAN_OBJ) $(LDLIBS)
@@ -95,7 +130,16 @@ run: build web
 unit: deps build/unit_tests
 	build/unit_tests
 
-test: build web build/unit_tests build/pg_shared_reads
+# Built before the tiers run, but a target that does not build must not stop the other tiers:
+# the fuzz tier of scripts/test.sh builds it again and counts it as failed.
+fuzz-build:
+	@$(MAKE) --no-print-directory -k $(FUZZ_BIN) || echo "fuzz: a target did not build (the fuzz tier counts it as failed)"
+
+# Each target for FUZZ_SECONDS; FUZZ_MERGE=1 merges what was found into the committed corpus.
+fuzz: deps $(FUZZ_BIN)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+test: build web build/unit_tests build/pg_shared_reads fuzz-build
 	@scripts/test.sh
 
 bench: build web

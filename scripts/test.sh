@@ -4,6 +4,7 @@
 #   api   node:test black-box tests against the real binary on ephemeral ports (tests/api),
 #         run twice: on SQLite, then on a PostgreSQL 15 started here on 127.0.0.1 (scripts/pg.sh)
 #   e2e   playwright-core driving Debian's chromium through the real screens (tests/e2e)
+#   fuzz  each libFuzzer target (tests/fuzz) over its committed corpus plus 2 s of fuzzing
 # Logs and screenshots go to tests/out/.
 set -u
 cd "$(dirname "$0")/.."
@@ -91,7 +92,28 @@ run_e2e() {
   count e2e "$p" "$f"
 }
 
+# One test per target: passed when it builds and runs clean (scripts/fuzz.sh), failed when it
+# does not build or finds something (the input is in $OUT/fuzz/crashes). About 20 s in all.
+run_fuzz() {
+  local p=0 f=0 t all=1 targets
+  targets=$(basename -s .c tests/fuzz/*.c)
+  # one make for all (each call costs half a second); target by target only to name a failure
+  make --no-print-directory -s -k $(printf 'build/fuzz/bin/%s ' $targets) > "$OUT/fuzz-build.log" 2>&1 || all=0
+  for t in $targets; do
+    if [ $all = 0 ] && ! make --no-print-directory -s "build/fuzz/bin/$t" >> "$OUT/fuzz-build.log" 2>&1; then
+      echo "fuzz: $t did not build, see $OUT/fuzz-build.log"; f=$((f + 1)); continue
+    fi
+    if FUZZ_SECONDS=2 FUZZ_OUT="$OUT/fuzz" scripts/fuzz.sh "$t" > "$OUT/fuzz-$t.txt" 2>&1; then
+      p=$((p + 1))
+    else
+      f=$((f + 1)); echo "fuzz: $(cat "$OUT/fuzz-$t.txt")"
+    fi
+  done
+  count fuzz "$p" "$f"
+}
+
 run_unit
+run_fuzz
 run_api api api.tap
 run_api_pg
 run_e2e

@@ -17,6 +17,8 @@ void clock_reset(void) { atomic_store(&offset_s, 0); }
 void clock_set_display_offset(int m) { atomic_store(&display_offset_min, m); }
 int clock_display_offset(void) { return atomic_load(&display_offset_min); }
 
+#define OFFICE_YEAR_10000 253402300800LL   /* 10000-01-01T00:00:00, seconds since 1970 */
+
 static char *two(char *p, int v) { p[0] = (char)('0' + v / 10 % 10); p[1] = (char)('0' + v % 10); return p + 2; }
 
 /* Written by hand: it runs for every time in every answer, and snprintf was a hot spot. */
@@ -107,6 +109,11 @@ bool clock_parse_iso(const char *s, int64_t *out) {
     if (!parse_zone(p, &off)) return false;
     struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
                     .tm_hour = hh, .tm_min = mi, .tm_sec = ss};
-    *out = (int64_t)timegm(&tm) - (int64_t)off * 60;
+    int64_t t = (int64_t)timegm(&tm) - (int64_t)off * 60;
+    /* In office time too the instant must fall in 1970–9999: "1970-01-01T00:00:00+14:00" is
+    ** 1969 at +08:00, which clock_iso writes and this parser then refuses (found by fuzzing). */
+    int64_t local = t + (int64_t)clock_display_offset() * 60;
+    if (local < 0 || local >= OFFICE_YEAR_10000) return false;
+    *out = t;
     return true;
 }

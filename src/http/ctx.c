@@ -8,6 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
+void ctx_init(ctx *c, const char *method, const char *url) {
+    arena_init(&c->a, 8192);
+    buf_init(&c->body);
+    buf_init(&c->out);
+    c->method = arena_strdup(&c->a, method);
+    c->path = arena_strdup(&c->a, url);
+    c->status = 200;
+    c->body_limit = BODY_LIMIT_DEFAULT;
+}
+
+void ctx_release(ctx *c) {
+    if (c->json) json_decref(c->json);
+    buf_free(&c->body);
+    buf_free(&c->out);
+    arena_free(&c->a);
+}
+
 kerr ctx_fail(ctx *c, kerr e, const char *field, const char *fmt, ...) {
     c->err = e;
     c->err_field = field ? arena_strdup(&c->a, field) : NULL;

@@ -105,6 +105,12 @@ struct ctx {
     const char *export_format;    /* "xlsx" / "csv" when the list is exported */
 };
 
+/* A request's context as the server starts it (c zeroed by the caller): the arena, the body
+** and answer buffers, method and path copied, status 200, the default body limit. Split from
+** the server's ctx_new so that tests and fuzz targets build a ctx the same way. */
+void ctx_init(ctx *c, const char *method, const char *url);
+/* Frees what ctx_init and the request added (the parsed body, buffers, arena); not c itself. */
+void ctx_release(ctx *c);
 /* Records the error (message formatted in Chinese; NULL fmt = the error's default). */
 kerr ctx_fail(ctx *c, kerr e, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ctx_header(ctx *c, const char *name, const char *value);

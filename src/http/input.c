@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int utf8_chars(const char *s) {
     int n = 0;
@@ -134,6 +135,52 @@ kerr in_bool(ctx *c, const char *key, const char *label, unsigned flags, bool *o
 
 kerr in_version(ctx *c, int64_t *version) {
     return in_int(c, "version", "版本号", IN_REQUIRED, 1, INT64_MAX, version, NULL);
+}
+
+kerr in_body(ctx *c) {
+    if (c->body.len == 0) { c->json = json_object(); return c->json ? E_OK : E_NOMEM; }
+    const char *ct = ctx_req_header(c, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) return E_MEDIA_TYPE;
+    json_error_t je;
+    c->json = json_loadb(c->body.data, c->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    if (!c->json) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
+                                  je.line, je.column);
+    if (!json_is_object(c->json)) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容应为 JSON 对象");
+    return E_OK;
+}
+
+/* Query values are C strings: one with an embedded NUL byte would be read cut short, and
+** text that is not UTF-8 is refused here rather than by the database. */
+static enum MHD_Result nul_check(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                 const char *value, size_t value_size) {
+    (void)kind;
+    bool bad = strlen(key) != key_size || (value && strlen(value) != value_size) ||
+               utf8_chars(key) < 0 || (value && utf8_chars(value) < 0);
+    if (bad) *(const char **)cls = key;
+    return bad ? MHD_NO : MHD_YES;
+}
+
+kerr q_check(ctx *c) {
+    const char *bad = NULL;
+    MHD_get_connection_values_n(c->conn, MHD_GET_ARGUMENT_KIND, nul_check, &bad);
+    if (!bad) return E_OK;
+    return ctx_fail(c, E_BAD_REQUEST, bad, "查询参数包含无效字符");
+}
+
+kerr q_format(ctx *c) {
+    const char *f = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, "format");
+    if (!f || !*f || strcmp(f, "json") == 0) return E_OK;
+    if (strcmp(f, "pdf") == 0 && (c->route->flags & RF_PDF) && strcmp(c->method, "GET") == 0) {
+        c->export_format = f;   /* the handler renders it; the server's export leaves it alone */
+        return E_OK;
+    }
+    if (strcmp(f, "xlsx") != 0 && strcmp(f, "csv") != 0)
+        return ctx_fail(c, E_BAD_REQUEST, "format", (c->route->flags & RF_PDF) ? "导出格式应为 xlsx、csv 或 pdf"
+                                                                              : "导出格式应为 xlsx 或 csv");
+    if (!c->route->export || strcmp(c->method, "GET") != 0)
+        return ctx_fail(c, E_BAD_REQUEST, "format", "此接口不支持导出");
+    c->export_format = f;
+    return E_OK;
 }
 
 const char *q_str(ctx *c, const char *name) {

@@ -13,6 +13,11 @@ enum in_flags {
     IN_NONEMPTY = 1u << 2,   /* if given, not blank after trimming and not null (PATCH of a required field) */
 };
 
+/* The request body as JSON into c->json (the server calls it for every write route that is not
+** RF_RAW_BODY): an empty body is {}; otherwise Content-Type must be application/json (415)
+** and the text one JSON object without duplicate keys (400 bad_json, naming line and column). */
+kerr in_body(ctx *c);
+
 /* Rejects any body field not in `allowed` (NULL-terminated) with 422 unknown_field. */
 kerr in_only(ctx *c, const char *const *allowed);
 kerr jv_only(ctx *c, json_t *obj, const char *path, const char *const *allowed);
@@ -31,6 +36,11 @@ kerr in_bool(ctx *c, const char *key, const char *label, unsigned flags, bool *o
 kerr in_version(ctx *c, int64_t *version);
 
 /* Query string */
+/* Every query key and value is whole (no NUL byte, from %00) and UTF-8; 400 naming the key. */
+kerr q_check(ctx *c);
+/* ?format=: json (or absent) passes; xlsx|csv on a GET route with an export_spec, pdf on an
+** RF_PDF GET route, set c->export_format; anything else is 400 on "format". Needs c->route. */
+kerr q_format(ctx *c);
 const char *q_str(ctx *c, const char *name);          /* trimmed; NULL when absent/empty */
 kerr q_int(ctx *c, const char *name, const char *label, int64_t min, int64_t max, int64_t def, int64_t *out);
 typedef struct page { int64_t page, per_page, offset; } page;

@@ -81,14 +81,8 @@ static void client_ip(ctx *c) {
 static ctx *ctx_new(struct MHD_Connection *conn, const char *url, const char *method) {
     ctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
-    arena_init(&c->a, 8192);
-    buf_init(&c->body);
-    buf_init(&c->out);
+    ctx_init(c, method, url);
     c->conn = conn;
-    c->method = arena_strdup(&c->a, method);
-    c->path = arena_strdup(&c->a, url);
-    c->status = 200;
-    c->body_limit = BODY_LIMIT_DEFAULT;
     client_ip(c);
     atomic_fetch_add(&in_flight, 1);
     return c;
@@ -96,10 +90,7 @@ static ctx *ctx_new(struct MHD_Connection *conn, const char *url, const char *me
 
 static void ctx_free(ctx *c) {
     if (!c) return;
-    if (c->json) json_decref(c->json);
-    buf_free(&c->body);
-    buf_free(&c->out);
-    arena_free(&c->a);
+    ctx_release(c);
     free(c);
     atomic_fetch_sub(&in_flight, 1);
 }
@@ -136,18 +127,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
 /* ---- the pipeline ---- */
 
 static bool is_write_method(const char *m) { return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0; }
-
-static kerr parse_body(ctx *c) {
-    if (c->body.len == 0) { c->json = json_object(); return c->json ? E_OK : E_NOMEM; }
-    const char *ct = ctx_req_header(c, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0) return E_MEDIA_TYPE;
-    json_error_t je;
-    c->json = json_loadb(c->body.data, c->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-    if (!c->json) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
-                                  je.line, je.column);
-    if (!json_is_object(c->json)) return ctx_fail(c, E_BAD_JSON, NULL, "请求内容应为 JSON 对象");
-    return E_OK;
-}
 
 static kerr check_access(ctx *c) {
     const route *r = c->route;
@@ -378,41 +357,6 @@ static kerr run_handler(ctx *c) {
     return after_writes(c, e, ce, keeps(c, e), c->epoch_bumped);
 }
 
-/* Query values are C strings: one with an embedded NUL byte would be read cut short, and
-** text that is not UTF-8 is refused here rather than by the database. */
-static enum MHD_Result nul_check(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
-                                 const char *value, size_t value_size) {
-    (void)kind;
-    bool bad = strlen(key) != key_size || (value && strlen(value) != value_size) ||
-               utf8_chars(key) < 0 || (value && utf8_chars(value) < 0);
-    if (bad) *(const char **)cls = key;
-    return bad ? MHD_NO : MHD_YES;
-}
-
-static kerr check_query(ctx *c) {
-    const char *bad = NULL;
-    MHD_get_connection_values_n(c->conn, MHD_GET_ARGUMENT_KIND, nul_check, &bad);
-    if (!bad) return E_OK;
-    return ctx_fail(c, E_BAD_REQUEST, bad, "查询参数包含无效字符");
-}
-
-/* ?format=xlsx|csv: only on list routes that declare their columns. */
-static kerr check_export(ctx *c) {
-    const char *f = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, "format");
-    if (!f || !*f || strcmp(f, "json") == 0) return E_OK;
-    if (strcmp(f, "pdf") == 0 && (c->route->flags & RF_PDF) && strcmp(c->method, "GET") == 0) {
-        c->export_format = f;   /* the handler renders it; render_export leaves it alone */
-        return E_OK;
-    }
-    if (strcmp(f, "xlsx") != 0 && strcmp(f, "csv") != 0)
-        return ctx_fail(c, E_BAD_REQUEST, "format", (c->route->flags & RF_PDF) ? "导出格式应为 xlsx、csv 或 pdf"
-                                                                              : "导出格式应为 xlsx 或 csv");
-    if (!c->route->export || strcmp(c->method, "GET") != 0)
-        return ctx_fail(c, E_BAD_REQUEST, "format", "此接口不支持导出");
-    c->export_format = f;
-    return E_OK;
-}
-
 /* Percent-encodes a UTF-8 file name for Content-Disposition (RFC 5987). */
 static const char *disposition(ctx *c, const char *name, const char *ext) {
     char ymd[16];
@@ -448,7 +392,7 @@ static kerr render_export(ctx *c) {
 static kerr pipeline(ctx *c) {
     if (c->route_err) return c->route_err;
     if (c->body_too_large) return E_TOO_LARGE;
-    kerr e = check_query(c);
+    kerr e = q_check(c);
     if (e) return e;
     c->now = clock_now();
     c->db = db_pool_reader();
@@ -457,8 +401,8 @@ static kerr pipeline(ctx *c) {
     bool reads = !is_write_method(c->method), read_only = reads && !(c->route->flags & RF_PUBLIC);
     if (read_only && db_begin_read(c->db)) return E_BUSY;
     e = check_access(c);
-    if (!e) e = check_export(c);
-    if (!e && !reads && !(c->route->flags & RF_RAW_BODY)) e = parse_body(c);
+    if (!e) e = q_format(c);
+    if (!e && !reads && !(c->route->flags & RF_RAW_BODY)) e = in_body(c);
     if (!e) fault_parse(c);
     if (!e) e = run_handler(c);
     if (c->suspended) return E_OK;     /* the writer thread has the ctx now */

@@ -4,7 +4,7 @@
 #include "list.h"
 #include <string.h>
 
-static kerr sort_order(ctx *c, const list_def *l, const char **order) {
+kerr list_sort_order(ctx *c, const list_def *l, const char **order) {
     const char *want = q_str(c, "sort");
     if (!l->sorts) return want ? ctx_fail(c, E_BAD_REQUEST, "sort", "此列表不支持排序") : E_OK;
     if (!want) {
@@ -43,7 +43,7 @@ static kerr conditions(ctx *c, const list_def *l, list_q *q) {
     if (nids && (e = q_id_filters(c, b, l->ids, nids))) return e;
     q_search(c, l, b);
     if (l->filter && (e = l->filter(c, q))) return e;
-    return sort_order(c, l, &q->spec.order);
+    return list_sort_order(c, l, &q->spec.order);
 }
 
 kerr list_run(ctx *c, const list_def *l, void *arg) {

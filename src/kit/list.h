@@ -41,6 +41,9 @@ typedef struct list_def {
 } list_def;
 
 kerr list_run(ctx *c, const list_def *l, void *arg);
+/* list_run's ?sort=: *order becomes the key's ORDER BY, else stays what the filter chose, else
+** the first key's; 400 listing the keys for an unknown one (or for any when l has none). */
+kerr list_sort_order(ctx *c, const list_def *l, const char **order);
 
 /* The fields of one row (the item's braces are json_rows'). */
 typedef void (*row_fields_fn)(ctx *c, db_stmt *st, jw *w, void *arg);

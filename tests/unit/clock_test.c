@@ -76,6 +76,16 @@ static void parse_rejects_invalid(void **state) {
     check_reject("2026/11/25");
 }
 
+/* Only instants clock_iso writes back in a year the parser reads (1970–9999 in office time):
+** the fuzzer's money_date target found these two refused after a round trip. */
+static void parse_rejects_office_time_out_of_range(void **state) {
+    (void)state;
+    check_reject("1970-01-01T00:00:00+14:00");      /* 1969-12-31T18:00 at +08:00 */
+    check_reject("9999-12-31T23:00:00-14:00");      /* 10000-01-01 at +08:00 */
+    check_parse("1970-01-01", -8 * 3600);           /* office midnight: still 1970 */
+    check_parse("9999-12-31T15:59:59Z", 253402271999LL);   /* 23:59:59 at +08:00 */
+}
+
 static void iso_formats_office_time(void **state) {
     (void)state;
     char out[40];
@@ -151,6 +161,7 @@ int test_clock(void) {
         cmocka_unit_test(parse_fractional_seconds),
         cmocka_unit_test(parse_leap_day),
         cmocka_unit_test(parse_rejects_invalid),
+        cmocka_unit_test(parse_rejects_office_time_out_of_range),
         cmocka_unit_test(iso_formats_office_time),
         cmocka_unit_test(iso_round_trip),
         cmocka_unit_test_teardown(iso_with_other_display_offset, reset_clock),

@@ -45,8 +45,14 @@ kerr in_area(ctx *c, const char *key, const char *label, opt_int *out) {
             return ctx_fail(c, E_VALIDATION, key, "%s应为不超过两位小数的非负数（平方米）", label);
         out->v = (int64_t)h;
         return E_OK;
-    } else if (json_is_string(v)) snprintf(tmp, sizeof tmp, "%s", json_string_value(v));
-    else return ctx_fail(c, E_VALIDATION, key, "%s应为数字（平方米）", label);
+    } else if (json_is_string(v)) {
+        /* the whole text or nothing: one cut to fit tmp, or at a \u0000, would be read as another
+        ** number ("000…0001.5" as 0; found by fuzzing) */
+        size_t n = json_string_length(v);
+        if (n >= sizeof tmp || n != strlen(json_string_value(v)))
+            return ctx_fail(c, E_VALIDATION, key, "%s应为不超过两位小数的非负数（平方米）", label);
+        memcpy(tmp, json_string_value(v), n + 1);
+    } else return ctx_fail(c, E_VALIDATION, key, "%s应为数字（平方米）", label);
     if (!area_parse(tmp, &out->v))
         return ctx_fail(c, E_VALIDATION, key, "%s应为不超过两位小数的非负数（平方米）", label);
     return E_OK;
