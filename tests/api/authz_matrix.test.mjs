@@ -39,20 +39,16 @@
 // KEFU_MATRIX_LOG=1 prints every case of project A.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, client } from './lib/harness.mjs';
-import { registry, loadSamples, stepRoles, newEnv, resolve, send, build, roleUsers, ok2xx, expectOf, fixtureNumbers }
+import { startServer, client } from './lib/harness.mjs';
+import { registry, loadSamples, stepRoles, newEnv, resolve, send, build, roleUsers, ok2xx, expectOf, fixtureNumbers, samplesOn, meOf }
   from './lib/matrix.mjs';
 
 let srv, admin, reg, samples, envA, envB;
 let usersA, usersB, usersC;   // one user per role: in project A, in project B, company-wide
-const meOf = (users) => Object.fromEntries(Object.entries(users).map(([r, c]) => [r, c.me]));
 
 before(async () => {
   srv = await startServer();
-  admin = await loginAs(srv.url, 'admin');
-  admin.me = { id: (await admin.get('/api/v1/me')).json.user.id, username: 'admin', password: 'demo1234' };
-  reg = await registry(admin);
-  samples = loadSamples(reg);
+  ({ admin, reg, samples } = await samplesOn(srv.url));
   [usersA, usersB, usersC] = await Promise.all([
     roleUsers(srv.url, admin, reg.roles, 1, 'a'), roleUsers(srv.url, admin, reg.roles, 2, 'b'),
     roleUsers(srv.url, admin, reg.roles, null, 'c')]);

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { startServer, loginAs, BIN } from './lib/harness.mjs';
-import { registry, loadSamples, newEnv, resolve, send, build, roleUsers, ok2xx } from './lib/matrix.mjs';
+import { samplesOn, meOf, newEnv, resolve, send, build, roleUsers, ok2xx } from './lib/matrix.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const WORKERS = 24, PER_MODULE = 40, LIMIT_MS = 45000;
@@ -30,12 +30,9 @@ test('every record a module\'s main write acknowledged survives kill -9, and kef
   const srv = await startServer();
   let again;
   try {
-    const admin = await loginAs(srv.url, 'admin');
-    admin.me = { id: (await admin.get('/api/v1/me')).json.user.id, username: 'admin', password: 'demo1234' };
-    const reg = await registry(admin);
-    const samples = loadSamples(reg);
+    const { admin, reg, samples } = await samplesOn(srv.url);
     const users = await roleUsers(srv.url, admin, reg.roles, 1, 'k');
-    const env = newEnv({ project: 1, tag: 'k', roleUsers: Object.fromEntries(Object.entries(users).map(([r, c]) => [r, c.me])), me: admin.me });
+    const env = newEnv({ project: 1, tag: 'k', roleUsers: meOf(users), me: admin.me });
     assert.deepEqual(await build(samples, admin, env), [], 'the fixtures are built');
     const mains = samples.steps.filter((s) => s.main);
     assert.equal(new Set(mains.map((s) => s.module)).size, samples.modules.length, 'every module has its main write');

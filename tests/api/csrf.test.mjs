@@ -11,18 +11,16 @@
 // action, the list of a create) read before and after must be the same.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, Client } from './lib/harness.mjs';
-import { registry, loadSamples, newEnv, resolve, send, build, routeOf, roleUsers, ok2xx, expectOf } from './lib/matrix.mjs';
+import { startServer, Client } from './lib/harness.mjs';
+import { registry, newEnv, resolve, send, build, routeOf, roleUsers, ok2xx, expectOf, samplesOn, meOf }
+  from './lib/matrix.mjs';
 
 let srv, admin, reg, samples, env, roles;
 before(async () => {
   srv = await startServer();
-  admin = await loginAs(srv.url, 'admin');
-  admin.me = { id: (await admin.get('/api/v1/me')).json.user.id, username: 'admin', password: 'demo1234' };
-  reg = await registry(admin);
-  samples = loadSamples(reg);
+  ({ admin, reg, samples } = await samplesOn(srv.url));
   const users = await roleUsers(srv.url, admin, reg.roles, 1, 'a');
-  roles = Object.fromEntries(Object.entries(users).map(([r, c]) => [r, c.me]));
+  roles = meOf(users);
   env = newEnv({ project: 1, tag: 'a', roleUsers: roles, me: admin.me });
   assert.deepEqual(await build(samples, admin, env), [], 'the samples build as the admin');
 });

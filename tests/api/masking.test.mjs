@@ -22,7 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, loginAs, assertError, assertOk } from './lib/harness.mjs';
 import { xlsxRows } from './lib/xlsx.mjs';
-import { registry, loadSamples, newEnv, resolve, build, roleUsers, fixtureNumbers } from './lib/matrix.mjs';
+import { newEnv, resolve, build, roleUsers, fixtureNumbers, samplesOn, meOf }
+  from './lib/matrix.mjs';
 
 let srv, admin, reg, samples, env, users, dir;
 const N = fixtureNumbers('a');
@@ -30,12 +31,9 @@ const DESK = ['admin', 'manager', 'supervisor', 'agent', 'steward'];   // docs/a
 
 before(async () => {
   srv = await startServer();
-  admin = await loginAs(srv.url, 'admin');
-  admin.me = { id: (await admin.get('/api/v1/me')).json.user.id, username: 'admin', password: 'demo1234' };
-  reg = await registry(admin);
-  samples = loadSamples(reg);
+  ({ admin, reg, samples } = await samplesOn(srv.url));
   users = await roleUsers(srv.url, admin, reg.roles, 1, 'a');
-  env = newEnv({ project: 1, tag: 'a', roleUsers: Object.fromEntries(Object.entries(users).map(([r, c]) => [r, c.me])), me: admin.me });
+  env = newEnv({ project: 1, tag: 'a', roleUsers: meOf(users), me: admin.me });
   assert.deepEqual(await build(samples, admin, env), [], 'the samples build as the admin');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-masking-'));
 });

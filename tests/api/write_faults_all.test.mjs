@@ -11,8 +11,9 @@
 // shared commit.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAs, hasCJK, Client } from './lib/harness.mjs';
-import { registry, loadSamples, newEnv, resolve, send, roleUsers, expectOf } from './lib/matrix.mjs';
+import { startServer, hasCJK, Client } from './lib/harness.mjs';
+import { newEnv, resolve, send, roleUsers, expectOf, samplesOn, meOf }
+  from './lib/matrix.mjs';
 import { digest, changedTables } from './lib/faults.mjs';
 
 let srv, admin, reg, samples, env;
@@ -20,12 +21,9 @@ let srv, admin, reg, samples, env;
 before(async () => {
   // no deadline tick: it writes on its own and would change the digest
   srv = await startServer({ args: ['--tick-seconds', '3600'] });
-  admin = await loginAs(srv.url, 'admin');
-  admin.me = { id: (await admin.get('/api/v1/me')).json.user.id, username: 'admin', password: 'demo1234' };
-  reg = await registry(admin);
-  samples = loadSamples(reg);
+  ({ admin, reg, samples } = await samplesOn(srv.url));
   const users = await roleUsers(srv.url, admin, reg.roles, 1, 'f');
-  env = newEnv({ project: 1, tag: 'f', roleUsers: Object.fromEntries(Object.entries(users).map(([r, c]) => [r, c.me])), me: admin.me });
+  env = newEnv({ project: 1, tag: 'f', roleUsers: meOf(users), me: admin.me });
 });
 after(async () => { await srv?.stop(); });
 

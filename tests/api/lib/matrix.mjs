@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { Client, createUser } from './harness.mjs';
+import { Client, createUser, loginAs } from './harness.mjs';
 
 const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PASSWORD = 'Kefu-matrix-7391';
@@ -279,3 +279,15 @@ export async function roleUsers(url, admin, roles, project, tag) {
   }));
   return out;
 }
+
+/** The company admin of a test server, with the registry and every module's samples loaded:
+ *  {admin (client.me set), reg, samples}. */
+export async function samplesOn(url) {
+  const admin = await loginAs(url, 'admin');
+  admin.me = { id: (await admin.get('/api/v1/me')).json.user.id, username: 'admin', password: 'demo1234' };
+  const reg = await registry(admin);
+  return { admin, reg, samples: loadSamples(reg) };
+}
+
+/** {role: user} from roleUsers' {role: client}, for newEnv's roleUsers. */
+export const meOf = (users) => Object.fromEntries(Object.entries(users).map(([r, c]) => [r, c.me]));
