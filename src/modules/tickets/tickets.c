@@ -1,7 +1,8 @@
 /*
 ** tickets.c — registering a contact (服务登记, SPEC B1–B3) and reading a ticket back.
 **
-** A ticket is created with its number (BX20261125-0007, gap-free per project and day), its
+** A ticket is created with its number (BX20261125-0007 for a repair, TS… for a complaint, ZX… for
+** an inquiry: gap-free per project, prefix and day), its
 ** first event, its first deadline (a repair must be dispatched in time) and an audit row, all
 ** in the request's one transaction. The workflow after that is tickets_flow.c; lists and
 ** statistics are tickets_list.c.
@@ -37,6 +38,13 @@ const code_label CALLBACK_METHODS[] = {
 };
 
 
+
+/* The number's prefix says the kind at a glance (issue 20; docs/api.md): 报修 BX, 投诉 TS, 咨询 ZX,
+** 意见建议 JY, 表扬 BY, 其它服务 FW. Each prefix has its own gap-free daily sequence per project. */
+static const code_label NUMBER_PREFIXES[] = {
+    {"home_repair", "BX"}, {"public_repair", "BX"}, {"complaint", "TS"}, {"inquiry", "ZX"},
+    {"suggestion", "JY"},  {"praise", "BY"},        {"service", "FW"},   {NULL, NULL},
+};
 
 bool ticket_is_repair(const char *kind) {
     return kind && (!strcmp(kind, "public_repair") || !strcmp(kind, "home_repair") || !strcmp(kind, "service"));
@@ -214,7 +222,7 @@ kerr ticket_register(ctx *c, int64_t *out_id) {
     const char *state = ticket_is_repair(in.kind) ? "pending_dispatch" : !strcmp(in.kind, "complaint") ? "registered" : "open";
     char number[32];
     int64_t id = 0;
-    if ((e = seq_next_daily(c->db, in.pid, "BX", c->now, number, sizeof number)) ||
+    if ((e = seq_next_daily(c->db, in.pid, code_label_of(NUMBER_PREFIXES, in.kind), c->now, number, sizeof number)) ||
         (e = insert_ticket(c, &in, number, state, &id)) ||
         (e = ticket_count_add(c->db, in.pid, c->user->id, in.kind, state)) ||
         (e = db_exec(c->db, "INSERT INTO events(project_id, entity, entity_id, action, from_state, to_state, actor_id, "

@@ -16,7 +16,9 @@ import { makePng, PNG_MAGIC } from '../lib/png.mjs';
 
 // The office day every ticket of this file is registered on (the test clock is set before login).
 const DAY = '2027-01-15';
-const NUMBER = /^BX\d{8}-\d{4}$/;
+const NUMBER = /^(BX|TS|ZX|JY|BY|FW)\d{8}-\d{4}$/;
+// each kind's number prefix (issue 20): 报修 BX, 投诉 TS, 咨询 ZX, 意见建议 JY, 表扬 BY, 其它服务 FW
+const PREFIX = { home_repair: 'BX', public_repair: 'BX', complaint: 'TS', inquiry: 'ZX', suggestion: 'JY', praise: 'BY', service: 'FW' };
 const FULL_PHONE = '13712348582';
 const MASKED_PHONE = '137****8582';
 
@@ -119,7 +121,7 @@ after(async () => { await srv?.stop(); if (dir) fs.rmSync(dir, { recursive: true
 // ---------------------------------------------------------------------------
 // register
 
-test('register every kind: number BX+date-seq, consecutive; state per kind; received_by is the caller', async () => {
+test('register every kind: number prefix by kind + date-seq, consecutive per prefix; state per kind; received_by is the caller', async () => {
   const bodies = [
     [{ kind: 'inquiry', channel: 'phone', caller: '咨询人', content: '物业费怎么交' }, 'open'],
     [{ kind: 'suggestion', channel: 'web', content: '建议增加充电桩' }, 'open'],
@@ -133,6 +135,7 @@ test('register every kind: number BX+date-seq, consecutive; state per kind; rece
   for (const [body, state] of bodies) {
     const t = await register(agent, body);
     assert.match(t.number, NUMBER, t.number);
+    assert.equal(t.number.slice(0, 2), PREFIX[body.kind], `${body.kind}: ${t.number}`);
     assert.equal(t.number.slice(2, 10), DAY.replaceAll('-', ''), `office-local date in ${t.number}`);
     assert.equal(t.kind, body.kind);
     assert.equal(t.channel, body.channel);
@@ -167,10 +170,11 @@ test('register every kind: number BX+date-seq, consecutive; state per kind; rece
     assert.deepEqual(g.events.map((e) => e.action), ['create']);
     made.push(t);
   }
-  const seqs = made.map((t) => Number(t.number.slice(-4)));
-  for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, `consecutive numbers: ${made.map((t) => t.number)}`);
-  const prefixes = new Set(made.map((t) => t.number.slice(0, 11)));
-  assert.equal(prefixes.size, 1, 'one day, one prefix');
+  // each prefix counts on its own: the two BX repairs are consecutive
+  const bx = made.filter((t) => t.number.startsWith('BX')).map((t) => Number(t.number.slice(-4)));
+  assert.equal(bx.length, 2);
+  assert.equal(bx[1], bx[0] + 1, `consecutive repair numbers: ${made.map((t) => t.number)}`);
+  assert.equal(new Set(made.map((t) => t.number.slice(2, 11))).size, 1, 'one day');
   // the repair fields
   const home = made[4];
   assert.equal(home.unit_id, UNIT);
@@ -216,8 +220,8 @@ test('the project comes from the unit; numbers run per project', async () => {
   // project 2 has its own sequence: its first ticket of the day is -0001
   const p2 = await register(agent2, { kind: 'inquiry', channel: 'phone', content: '金桂苑咨询' });
   assert.equal(p2.project_id, 2);
-  assert.equal(p2.number, `BX${DAY.replaceAll('-', '')}-0001`);
-  const p1next = await register(agent, { kind: 'inquiry', channel: 'phone', content: '翠湖咨询' });
+  assert.equal(p2.number, `ZX${DAY.replaceAll('-', '')}-0001`);
+  const p1next = await register(agent, repairBody({ caller: '翠湖报修' }));
   assert.equal(Number(p1next.number.slice(-4)), Number(t.number.slice(-4)) + 1, 'project 1 goes on after its own last number');
   // agent2 works in project 2 only: project 1's tickets are not found
   assertError(await agent2.get(`/api/v1/tickets/${t.id}`), 404, 'not_found');
@@ -328,7 +332,7 @@ test('bad registrations → 422 with the field; nothing is registered', async ()
   assertError(await agent.post('/api/v1/tickets', [1, 2]), 400, 'bad_json');
   assert.equal(await ticketTotal(), n + 1, 'only the project-2 inquiry was registered');
   // the next number follows without a gap
-  const before = assertOk(await admin.get('/api/v1/tickets?project_id=1&per_page=1')).items[0];
+  const before = assertOk(await admin.get('/api/v1/tickets?project_id=1&kind=inquiry&per_page=1')).items[0];
   const t = await register(agent, { kind: 'inquiry', channel: 'phone', content: '之后的登记' });
   assert.equal(Number(t.number.slice(-4)), Number(before.number.slice(-4)) + 1, `${before.number} → ${t.number}`);
 });

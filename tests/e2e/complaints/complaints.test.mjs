@@ -161,7 +161,7 @@ test('agent registers a major complaint for 3-2-1502 with F2 and assigns it to å
   const num = dialog.locator('[data-test="register-number"]')
   await num.waitFor()
   number = (await num.textContent()).trim()
-  assert.match(number, /^BX\d{8}-\d{4}$/)
+  assert.match(number, /^TS\d{8}-\d{4}$/)
   await num.click()
   await page.waitForURL((u) => /^\/complaints\/\d+$/.test(new URL(u).pathname))
   complaintPath = new URL(page.url()).pathname
