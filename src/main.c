@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "http/module.h"
 #include "http/server.h"
+#include "http/session.h"
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -212,8 +213,7 @@ static int user_passwd(const cli *c, db *d) {
     kerr e = db_begin(d);
     if (!e) e = db_exec(d, "UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?, "
                            "version = version + 1 WHERE id = ?", DT(hash), DI(gen), DI(now), DI(uid));
-    if (!e) e = db_exec(d, "DELETE FROM sessions WHERE user_id = ?", DI(uid));
-    if (!e) e = db_exec(d, "UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1");   /* servers forget it */
+    if (!e) e = session_end_all_db(d, uid, 0, "password_reset", 0, now);   /* sessions, tokens; servers forget them */
     if (!e) e = audit_append(d, &cli_actor, 0, "user", uid, "reset_password", "{\"source\":\"cli\"}", now);
     if (!e) e = db_commit(d);
     if (e) { db_rollback(d); fprintf(stderr, "kefu: 修改密码失败\n"); return 1; }

@@ -217,10 +217,13 @@ kerr session_destroy(ctx *c) {
     return e ? e : auth_epoch_bump(c->db);
 }
 
+kerr session_end_all_db(db *d, int64_t user_id, int64_t keep_id, const char *why, int64_t actor_id, int64_t now) {
+    kerr e = db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DI(user_id), DI(keep_id));
+    if (!e) e = db_exec(d, "UPDATE api_tokens SET revoked_at = ?, revoked_by = ?, revoked_reason = ? "
+                           "WHERE user_id = ? AND revoked_at IS NULL", DI(now), DI(actor_id), DT(why), DI(user_id));
+    return e ? e : auth_epoch_bump(d);
+}
+
 kerr session_end_all(ctx *c, int64_t user_id, int64_t keep_id, const char *why) {
-    kerr e = db_exec(c->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DI(user_id), DI(keep_id));
-    if (!e) e = db_exec(c->db, "UPDATE api_tokens SET revoked_at = ?, revoked_by = ?, revoked_reason = ? "
-                               "WHERE user_id = ? AND revoked_at IS NULL",
-                        DI(c->now), DI(c->user ? c->user->id : 0), DT(why), DI(user_id));
-    return e ? e : auth_epoch_bump(c->db);
+    return session_end_all_db(c->db, user_id, keep_id, why, c->user ? c->user->id : 0, c->now);
 }

@@ -27,4 +27,6 @@ kerr session_destroy(ctx *c);
 /* Ends every session of a user except `keep_id` (0 = all) and revokes all their API tokens,
 ** saying why ("password_changed", "password_reset", "disabled"); in the caller's transaction. */
 kerr session_end_all(ctx *c, int64_t user_id, int64_t keep_id, const char *why);
+/* The same outside a request (the CLI): actor_id 0 = the system. */
+kerr session_end_all_db(db *d, int64_t user_id, int64_t keep_id, const char *why, int64_t actor_id, int64_t now);
 #endif

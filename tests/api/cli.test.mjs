@@ -129,7 +129,7 @@ test('check compares the day sums of the ticket figures with the tickets; --rebu
   assert.match(fixed.out, /已重新计算[\s\S]*与工单一致 ✓/);
 });
 
-test('kefu user passwd on a running server ends that user\'s sessions (cross-process)', async () => {
+test('kefu user passwd on a running server ends that user\'s sessions and API tokens (cross-process)', async () => {
   const db = path.join(dir, 'cross.db');
   const srv = await startServer({ dbPath: db });
   try {
@@ -137,10 +137,16 @@ test('kefu user passwd on a running server ends that user\'s sessions (cross-pro
     assert.equal((await agent.login('agent', 'demo1234')).status, 200);
     assert.equal((await agent.get('/api/v1/me')).status, 200);
     assert.equal((await agent.get('/api/v1/me')).status, 200, 'served from the identity cache');
+    const tok = await agent.post('/api/v1/tokens', { name: '命令行重置前' });
+    assert.equal(tok.status, 201, tok.text);
+    const script = client(srv.url);
+    script.token = tok.json.token;
+    assert.equal((await script.get('/api/v1/me')).status, 200);
     const r = kefu(['user', 'passwd', 'agent', '--db', db]);
     assert.equal(r.code, 0, r.err);
     await new Promise((res) => setTimeout(res, 600));   // the server polls the auth epoch every 200 ms
     assert.equal((await agent.get('/api/v1/me')).status, 401);
+    assert.equal((await script.get('/api/v1/me')).status, 401, 'the token ended with the reset too');
   } finally { await srv.stop(); }
 });
 
