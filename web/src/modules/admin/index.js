@@ -18,6 +18,7 @@ export default {
     { kind: 'shortcut', order: 80, path: '/users', title: '用户管理', icon: User, perm: 'users.read' },
     { kind: 'shortcut', order: 90, path: '/audit', title: '审计日志', icon: Document, perm: 'audit.read' },
     { kind: 'shortcut', order: 100, path: '/projects', title: '管理处', icon: OfficeBuilding, perm: 'projects.read' },
-    { kind: 'shortcut', order: 110, path: '/tokens', title: 'API 令牌', icon: Key },
+    // scripts are for those who run the office's systems; everyone still has it in the personal menu
+    { kind: 'shortcut', order: 110, path: '/tokens', title: 'API 令牌', icon: Key, perm: 'users.manage' },
   ],
 }
