@@ -31,7 +31,7 @@ export default {
     { group: 'tickets', order: 20, path: '/tickets', title: '工单列表', icon: Tickets, perm: 'tickets.read', test: 'menu-tickets' },
     { group: 'tickets', order: 30, path: '/tickets?tab=mine', title: '我的工单', icon: Stamp, perm: 'tickets.write', roles: DESK_ROLES, test: 'menu-tickets-mine' },
     { group: 'tickets', order: 40, path: '/callbacks', title: '回访', icon: PhoneFilled, perm: 'tickets.act', roles: DESK_ROLES, test: 'menu-callbacks' },
-    { group: 'tickets', order: 50, path: '/tickets/stats', title: '统计', icon: DataAnalysis, perm: 'tickets.stats', test: 'menu-ticket-stats' },
+    { group: 'tickets', order: 50, path: '/tickets/stats', title: '服务统计', icon: DataAnalysis, perm: 'tickets.stats', test: 'menu-ticket-stats' },
     { group: 'tickets', order: 60, path: '/worklog', title: '个人工作日志', icon: Notebook, perm: 'tickets.read', test: 'menu-worklog' },
     { group: 'tickets', order: 70, path: '/reviews', title: '周报审批', icon: Finished, perm: 'tickets.stats', test: 'menu-reviews' },
     { group: 'tickets', order: 80, path: '/m/orders', title: '我的派工单', icon: Iphone, perm: 'tickets.act', roles: ['technician'], test: 'menu-m-orders' },
