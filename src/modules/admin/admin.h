@@ -27,7 +27,7 @@ kerr user_manageable(ctx *c, int64_t id);
 typedef struct throttle { int64_t acct_n, acct_lock, acct_wait, addr_n, addr_lock, addr_wait; } throttle;
 kerr throttle_read(ctx *c, const char *username, throttle *t);
 kerr throttle_check(ctx *c, const char *username);         /* 429 with Retry-After, or E_OK */
-kerr throttle_failed(ctx *c, const char *username, int64_t uid);    /* in the write tx */
+kerr throttle_failed(ctx *c, const char *username, int64_t uid);    /* in the write tx; audits */
 kerr throttle_succeeded(ctx *c, int64_t uid, const char *username); /* in the write tx */
 /* The password rules (core/password.h) as a 422 on field. */
 kerr password_policy(ctx *c, const char *field, const char *username, const char *pw);

@@ -37,19 +37,7 @@ static kerr login_failed(ctx *c, const char *username, int64_t uid) {
     kerr e = ctx_write_begin(c);
     if (e) return e;
     c->actor = (audit_actor){0, "未登录", c->ip};
-    e = throttle_failed(c, username, uid);
-    if (!e) {
-        buf b;
-        buf_init(&b);
-        jw w;
-        jw_init(&w, &b);
-        jw_obj(&w, NULL);
-        jw_str(&w, "username", username);
-        jw_end(&w);
-        e = ctx_audit(c, 0, "user", uid, "login_failed", buf_cstr(&b));
-        buf_free(&b);
-    }
-    e = ctx_write_end(c, e);
+    e = ctx_write_end(c, throttle_failed(c, username, uid));   /* the failure, its audit rows */
     return e ? e : E_BAD_LOGIN;
 }
 

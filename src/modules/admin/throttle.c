@@ -83,20 +83,23 @@ kerr throttle_check(ctx *c, const char *username) {
     return known ? E_OK : refuse(c, t.addr_wait, "本机地址");
 }
 
-/* An audit row for a lock that this failure began or lengthened. */
-static kerr audit_lock(ctx *c, int64_t uid, const char *username, const char *scope, int64_t n, int64_t secs) {
+/* The audit row of a failed login (scope NULL), or of a lock that this failure began or
+** lengthened (scope "account" or "address", with the failures and the lock's length). */
+static kerr audit_login(ctx *c, int64_t uid, const char *username, const char *scope, int64_t n, int64_t secs) {
     buf b;
     buf_init(&b);
     jw w;
     jw_init(&w, &b);
     jw_obj(&w, NULL);
     jw_str(&w, "username", username);
-    jw_str(&w, "scope", scope);
-    jw_str(&w, "ip", c->ip);
-    jw_int(&w, "failures", n);
-    jw_int(&w, "lock_seconds", secs);
+    if (scope) {
+        jw_str(&w, "scope", scope);
+        jw_str(&w, "ip", c->ip);
+        jw_int(&w, "failures", n);
+        jw_int(&w, "lock_seconds", secs);
+    }
     jw_end(&w);
-    kerr e = ctx_audit(c, 0, "user", uid, "login_locked", buf_cstr(&b));
+    kerr e = ctx_audit(c, 0, "user", uid, scope ? "login_locked" : "login_failed", buf_cstr(&b));
     buf_free(&b);
     return e;
 }
@@ -105,10 +108,11 @@ kerr throttle_failed(ctx *c, const char *username, int64_t uid) {
     kerr e = db_exec(c->db, "INSERT INTO login_failures(username, ip, at) VALUES (?,?,?)",
                      DT(username), DT(c->ip), DI(c->now));
     if (!e) e = db_exec(c->db, "DELETE FROM login_failures WHERE at < ?", DI(c->now - ACCT_WINDOW_S));
+    if (!e) e = audit_login(c, uid, username, NULL, 0, 0);
     throttle t;
     if (!e) e = throttle_read(c, username, &t);
-    if (!e && t.acct_lock) e = audit_lock(c, uid, username, "account", t.acct_n, t.acct_lock);
-    if (!e && t.addr_lock) e = audit_lock(c, uid, username, "address", t.addr_n, t.addr_lock);
+    if (!e && t.acct_lock) e = audit_login(c, uid, username, "account", t.acct_n, t.acct_lock);
+    if (!e && t.addr_lock) e = audit_login(c, uid, username, "address", t.addr_n, t.addr_lock);
     return e;
 }
 
