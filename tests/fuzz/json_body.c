@@ -88,8 +88,8 @@ static const char *const PERSON_FIELDS[] = {"name", "phone", "phone2", "id_type"
     "emergency_phone", "company", "business_scope", "business_manager", "business_category", "remark", NULL};
 #define PERSON_RULES(name_flags)                                                                          \
     STR("name", "姓名", name_flags, 40), PHONE("phone", "电话", 20), PHONE("phone2", "备用电话", 20),        \
-    STR("id_type", "证件类型", 0, 10), STR("id_no", "证件号码", 0, 30), STR("emergency_name", "紧急联系人", 0, 40), \
-    PHONE("emergency_phone", "紧急联系人电话", 20), STR("company", "单位名称", 0, 100),                       \
+    STR("id_type", "证件类型", 0, 10), STR("id_no", "证件号码", 0, 30), STR("emergency_name", "应急联系人", 0, 40), \
+    PHONE("emergency_phone", "应急联系电话", 20), STR("company", "单位名称", 0, 100),                       \
     STR("business_scope", "经营范围", 0, 200), STR("business_manager", "经营负责人", 0, 40),                  \
     STR("business_category", "经营类别", 0, 40), STR("remark", "备注", ML, 500)
 

@@ -4,6 +4,7 @@ import { router } from './router'
 import { onUnauthorized } from './api'
 import { clearSession } from './store'
 import './styles/main.css'
+import { installRadioGuard } from './kit/formKeys'
 
 // Any 401 outside the login call: forget the session and go to the login page.
 onUnauthorized(() => {
@@ -13,5 +14,7 @@ onUnauthorized(() => {
     router.replace({ name: 'login', query: { redirect: here.fullPath } })
   }
 })
+
+installRadioGuard()
 
 createApp(App).use(router).mount('#app')

@@ -139,7 +139,7 @@ static const char *const PERSON_FIELDS[] = {"name", "phone", "phone2", "id_type"
 static kerr read_person(ctx *c, json_t *obj, const char *path, person_in *p, bool create) {
     const char **dst[] = {&p->name, &p->phone, &p->phone2, &p->id_type, &p->id_no, &p->em_name, &p->em_phone,
                           &p->company, &p->scope, &p->manager, &p->category, &p->remark};
-    static const char *labels[] = {"姓名", "电话", "备用电话", "证件类型", "证件号码", "紧急联系人", "紧急联系人电话",
+    static const char *labels[] = {"姓名", "手机", "备用电话", "证件类型", "证件号码", "应急联系人", "应急联系电话",
                                    "单位名称", "经营范围", "经营负责人", "经营类别", "备注"};
     static const int max[] = {40, 20, 20, 10, 30, 40, 20, 100, 200, 40, 40, 500};
     kerr e = jv_only(c, obj, path, PERSON_FIELDS);
@@ -148,10 +148,10 @@ static kerr read_person(ctx *c, json_t *obj, const char *path, person_in *p, boo
         unsigned fl = i == 0 ? (create ? IN_REQUIRED : IN_NONEMPTY) : (i == 11 ? IN_MULTILINE : 0);
         e = jv_str(c, obj, PERSON_FIELDS[i], f, labels[i], fl, max[i], dst[i]);
     }
-    if (!e) e = check_phone_cn(c, path ? arena_printf(&c->a, "%s.phone", path) : "phone", "电话", p->phone);
+    if (!e) e = check_phone_cn(c, path ? arena_printf(&c->a, "%s.phone", path) : "phone", "手机", p->phone);
     if (!e) e = check_phone_cn(c, path ? arena_printf(&c->a, "%s.phone2", path) : "phone2", "备用电话", p->phone2);
     if (!e) e = check_phone_cn(c, path ? arena_printf(&c->a, "%s.emergency_phone", path) : "emergency_phone",
-                               "紧急联系人电话", p->em_phone);
+                               "应急联系电话", p->em_phone);
     if (!e && p->id_type && !code_in(ID_TYPES, p->id_type)) {
         e = ctx_fail(c, E_VALIDATION, path ? arena_printf(&c->a, "%s.id_type", path) : "id_type",
                               "证件类型应为：身份证、护照、港澳通行证、台胞证、营业执照、其他");
@@ -593,7 +593,7 @@ static const export_col person_cols[] = {
     {"name", "姓名", EX_TEXT, NULL},              {"phone", "电话", EX_TEXT, NULL},
     {"phone2", "备用电话", EX_TEXT, NULL},        {"id_type", "证件类型", EX_TEXT, NULL},
     {"id_no", "证件号码", EX_TEXT, NULL},         {"units", "房屋", EX_TEXT, units_text},
-    {"emergency_name", "紧急联系人", EX_TEXT, NULL}, {"emergency_phone", "紧急联系人电话", EX_TEXT, NULL},
+    {"emergency_name", "应急联系人", EX_TEXT, NULL}, {"emergency_phone", "应急联系电话", EX_TEXT, NULL},
     {"company", "单位名称", EX_TEXT, NULL},       {"business_scope", "经营范围", EX_TEXT, NULL},
     {"remark", "备注", EX_TEXT, NULL},            {NULL, NULL, 0, NULL},
 };

@@ -163,8 +163,8 @@ static kerr read_ticket(ctx *c, ticket_in *in) {
     if ((e = in_only(c, fields)) || (e = in_code(c, "kind", "类型", IN_REQUIRED, TICKET_KINDS, &in->kind)) ||
         (e = in_code(c, "channel", "来源", IN_REQUIRED, TICKET_CHANNELS, &in->channel)) || (e = read_place(c, in)) ||
         (e = in_str(c, "location", "公共位置", 0, 100, &in->location)) ||
-        (e = in_str(c, "caller", "联系人", 0, 50, &in->caller)) || (e = in_str(c, "phone", "联系电话", 0, 20, &in->phone)) ||
-        (e = check_phone_cn(c, "phone", "联系电话", in->phone)) ||
+        (e = in_str(c, "caller", "联系人", 0, 50, &in->caller)) || (e = in_str(c, "phone", "电话", 0, 20, &in->phone)) ||
+        (e = check_phone_cn(c, "phone", "电话", in->phone)) ||
         (e = in_str(c, "content", "内容", IN_REQUIRED | IN_MULTILINE, 2000, &in->content)) ||
         (e = in_code(c, "category", "报修类别", 0, REPAIR_CATEGORIES, &in->category)) ||
         (e = in_bool(c, "paid", "有偿服务", 0, &in->paid, NULL)) || (e = in_appointment(c, "appointment_at", &in->appointment_at)) ||

@@ -1,0 +1,85 @@
+// The keyboard and the first moment of every form dialog (issue 20): the first field has the
+// cursor; Ctrl+Enter (⌘+Enter) submits from any field; a form that cannot be sent says in one
+// line which fields are missing and puts the cursor on the first of them; a stray Space does
+// not change a radio group the cursor only passed through on Shift+Tab.
+import { ElMessage } from 'element-plus'
+
+const FIELD = 'input:not([type=hidden]):not([disabled]):not([readonly]), textarea:not([disabled]):not([readonly])'
+
+const shown = (el) => !!el && el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden'
+
+/** The field to start on inside one el-form-item: a group's chosen radio, else its first input. */
+function fieldOf(item) {
+  if (item.querySelector('.el-date-editor')) return null // focusing a date picker opens it
+  const radios = [...item.querySelectorAll('input[type=radio]:not([disabled])')]
+  if (radios.length) return radios.find((r) => r.checked) || radios[0]
+  return [...item.querySelectorAll(FIELD)].find(shown) || null
+}
+
+/** Puts the cursor on the first field of `root` (a dialog or form), unless it already holds it. */
+export function focusFirstField(root) {
+  if (!root || root.contains(document.activeElement) && document.activeElement.matches(FIELD)) return false
+  for (const item of root.querySelectorAll('.el-form-item')) {
+    if (!shown(item)) continue
+    const f = fieldOf(item)
+    if (f) {
+      f.focus({ preventScroll: false })
+      return true
+    }
+  }
+  return false
+}
+
+/** The label of an el-form-item, without the required star or a trailing colon. */
+const labelOf = (item) => (item.querySelector('.el-form-item__label')?.textContent || '').replace(/[*：:\s]+/g, '')
+
+/**
+ * After a failed check: one line naming the fields that are missing or wrong (each field keeps
+ * its own message under it), and the cursor on the first. Answers the labels.
+ */
+export function reportInvalid(root) {
+  const items = [...(root?.querySelectorAll('.el-form-item.is-error') || [])].filter(shown)
+  const labels = [...new Set(items.map(labelOf).filter(Boolean))]
+  if (labels.length) ElMessage.warning({ message: `还不能提交，请先看：${labels.join('、')}`, grouping: true })
+  const f = items.length ? fieldOf(items[0]) : null
+  if (f) f.focus()
+  return labels
+}
+
+/** Ctrl+Enter or ⌘+Enter (not while an IME is composing). */
+export const isSubmitKey = (e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.isComposing
+
+/** The dialog an event belongs to: the one holding its target, else the only one open. */
+export function dialogOf(e) {
+  const own = e.target?.closest?.('.el-dialog')
+  if (own) return own
+  const open = [...document.querySelectorAll('.el-overlay-dialog .el-dialog')].filter(shown)
+  return open.length === 1 ? open[0] : null
+}
+
+let shiftTabAt = 0
+let arrivedByShiftTab = null
+
+/**
+ * Installed once by the app: Shift+Tab into a radio group with nothing chosen lands on its last
+ * option, where a Space would choose it by accident. Space there chooses nothing; the arrow keys
+ * (or a click) still choose, and Space on an option reached by Tab or the arrows still does.
+ */
+export function installRadioGuard(doc = document) {
+  doc.addEventListener('keydown', (e) => {
+    if (e.key === 'Tab') shiftTabAt = e.shiftKey ? Date.now() : 0
+    if (e.key.startsWith('Arrow')) arrivedByShiftTab = null
+    const t = e.target
+    if ((e.key === ' ' || e.key === 'Spacebar') && t?.type === 'radio' && !t.checked && t === arrivedByShiftTab) {
+      e.preventDefault()
+      e.stopPropagation()
+    }
+  }, true)
+  doc.addEventListener('keyup', (e) => {
+    const t = e.target
+    if (e.key === ' ' && t?.type === 'radio' && !t.checked && t === arrivedByShiftTab) e.preventDefault()
+  }, true)
+  doc.addEventListener('focusin', (e) => {
+    arrivedByShiftTab = e.target?.type === 'radio' && Date.now() - shiftTabAt < 500 ? e.target : null
+  }, true)
+}
