@@ -29,6 +29,7 @@ bool id_number_ok(const char *type, const char *no);   /* the test behind check_
 /* Personal data for this user: masked unless they hold people.reveal in that project. */
 bool can_reveal(ctx *c, int64_t project_id);
 const char *mask_id(ctx *c, int64_t project_id, const char *id_no);
+void jw_phone_match(ctx *c, jw *w, int64_t project_id, const char *phone, const char *phone2, const char *q);
 
 /* The project of a row of `table` (a constant), checked for perm; 404 when not visible. */
 kerr archive_row(ctx *c, const char *table, int64_t id, const char *perm, int64_t *pid);
@@ -106,6 +107,9 @@ lookup_terms lookup_terms_of(arena *a, const char *q);
 ** new as its archive generation: the caller reads the database, and the project is read into
 ** memory by lookup_memory_refresh. `ids`/`n`: the projects in scope (n < 0: all). */
 bool lookup_from_memory(ctx *c, const char *q, const lookup_terms *t, const int64_t *ids, int n, jw *w);
+/* "totals": how many of each group match in all, the ten shown included (the box says how many
+** more there are and opens the full list). */
+void lookup_totals_json(jw *w, int64_t units, int64_t people, int64_t vehicles);
 void lookup_memory_refresh(void);       /* the server's background job: reads the projects asked for */
 void lookup_memory_enable(bool on);     /* default on; off: every lookup reads the database */
 kerr archive_demo(db *d, int64_t now);   /* the estate of every demo project (demo.c) */

@@ -130,6 +130,32 @@ const char *mask_phone(ctx *c, int64_t pid, const char *p) {
     return arena_printf(&c->a, "%.3s****%s", p, p + n - 4);
 }
 
+/* Position i of a number of n characters in the number as masked ("%.3s****%s"): the first three
+** and the last four stay where they are, the middle is the four stars. `end`: i is an end. */
+static int masked_at(size_t n, size_t i, bool end) {
+    if (n < 8) return end ? 4 : 0;
+    if (i < 3 || (end && i == 3)) return (int)i;
+    if (i > n - 4 || (!end && i == n - 4)) return (int)(7 + i - (n - 4));
+    return end ? 7 : 3;
+}
+
+/* Where the digits q were found in a person's number, as positions in the number as this user
+** sees it (masked or whole), so the counter can mark them: "phone_match": {"field": "phone" or
+** "phone2", "from", "to"} (to exclusive). Nothing when q is not digits found in either number. */
+void jw_phone_match(ctx *c, jw *w, int64_t pid, const char *phone, const char *phone2, const char *q) {
+    if (!q || strlen(q) < 4 || strspn(q, "0123456789") != strlen(q)) return;
+    const char *f = "phone", *at = phone ? strstr(phone, q) : NULL, *num = phone;
+    if (!at && phone2 && (at = strstr(phone2, q))) f = "phone2", num = phone2;
+    if (!at) return;
+    size_t n = strlen(num), a = (size_t)(at - num), b = a + strlen(q);
+    bool masked = !can_reveal(c, pid);
+    jw_obj(w, "phone_match");
+    jw_str(w, "field", f);
+    jw_int(w, "from", masked ? masked_at(n, a, false) : (int64_t)a);
+    jw_int(w, "to", masked ? masked_at(n, b, true) : (int64_t)b);
+    jw_end(w);
+}
+
 const char *mask_id(ctx *c, int64_t pid, const char *s) {
     if (!s || !*s || can_reveal(c, pid)) return s;
     size_t n = strlen(s);

@@ -428,10 +428,11 @@ void lookup_memory_refresh(void) {
 /* One result: record i of snapshot s, in rank class cls (0 is best). */
 typedef struct hit { const snapshot *s; int i, cls; } hit;
 typedef int (*hit_cmp)(const hit *a, const hit *b);
-typedef struct top { hit h[TOP]; int n; hit_cmp cmp; } top;
+typedef struct top { hit h[TOP]; int n; int64_t total; hit_cmp cmp; } top;
 
-/* Keeps the TOP best hits, best first. */
+/* Keeps the TOP best hits, best first, and counts them all. */
 static void top_add(top *t, hit h) {
+    t->total++;
     if (t->n == TOP && t->cmp(&h, &t->h[TOP - 1]) >= 0) return;
     int k = t->n < TOP ? t->n++ : TOP - 1;
     while (k > 0 && t->cmp(&h, &t->h[k - 1]) < 0) { t->h[k] = t->h[k - 1]; k--; }
@@ -536,13 +537,14 @@ static void write_units(ctx *c, const top *t, jw *w) {
     jw_end(w);
 }
 
-static void write_people(ctx *c, const top *t, jw *w) {
+static void write_people(ctx *c, const top *t, const char *q, jw *w) {
     jw_arr(w, "people");
     for (int k = 0; k < t->n; k++) {
         const snapshot *s = t->h[k].s;
         const m_person *p = &s->people[t->h[k].i];
         jw_obj(w, NULL);
         person_rec_json(c, &p->r, w, false);
+        jw_phone_match(c, w, s->pid, p->r.phone, p->r.phone2, q);
         jw_arr(w, "units");
         for (int u = 0; u < p->nunit; u++) {
             jw_obj(w, NULL);
@@ -603,8 +605,9 @@ static void search(ctx *c, const char *q, const lookup_terms *t, snapshot *const
         if (t->vehicles) find_vehicles(snaps[k], t->plate, &vehicles);
     }
     write_units(c, &units, w);
-    write_people(c, &people, w);
+    write_people(c, &people, t->by_phone ? q : NULL, w);
     write_vehicles(&vehicles, w);
+    lookup_totals_json(w, units.total, people.total, vehicles.total);
 }
 
 bool lookup_from_memory(ctx *c, const char *q, const lookup_terms *t, const int64_t *ids, int n, jw *w) {

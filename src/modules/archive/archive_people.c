@@ -312,7 +312,7 @@ lookup_terms lookup_terms_of(arena *a, const char *q) {
                           .vehicles = up && !(digits && n < 3), .plate = up};
 }
 
-static kerr lookup_units(ctx *c, qb *scope, const char *q, const lookup_terms *t, jw *w) {
+static kerr lookup_units(ctx *c, qb *scope, const char *q, const lookup_terms *t, jw *w, int64_t *total) {
     jw_arr(w, "units");
     if (!t->units) { jw_end(w); qb_free(scope); return E_OK; }
     /* 1502: that room in any building; 3-1502: building 3, any entrance; 3-2-1502: that code */
@@ -337,6 +337,8 @@ static kerr lookup_units(ctx *c, qb *scope, const char *q, const lookup_terms *t
     kerr e = sql && !st ? db_last_kerr(c->db) : E_OK;
     if (st) e = units_json_rows(c, st, w, step_stmt, st);
     if (st) db_finish(st);
+    char *count = e ? NULL : qb_sql(scope, &c->a, "SELECT COUNT(*) FROM " UNIT_FROM, "");
+    if (count) e = db_read_int_a(c->db, total, count, qb_args(scope, 0, DN, DN));
     qb_free(scope);
     jw_end(w);
     return e;
@@ -383,9 +385,21 @@ static const char *cand_sql(ctx *c, const char *kind, const char *q, db_arg *arg
 
 #define LOOKUP_MAX 10   /* results per group */
 
+/* A person found by the lookup: the person, where the digits matched, the units. */
+static void person_lookup_row(ctx *c, db_stmt *st, jw *w) {
+    person_rec r;
+    person_rec_read(st, &r);
+    person_rec_json(c, &r, w, false);
+    jw_phone_match(c, w, r.project_id, r.phone, r.phone2, q_str(c, "q"));
+}
+
 /* People by name or by phone digits, ranked: the exact name or number, then those starting
 ** with the term, then the shorter names. */
-static kerr lookup_people(ctx *c, const char *q, const lookup_terms *t, jw *w) {
+static kerr lookup_people(ctx *c, const char *q, const lookup_terms *t, jw *w, int64_t *total) {
+    static const child_batch units = {
+        person_lookup_row, "units", PERSON_UNITS_SQL, "r.person_id IN ?*", "r.active = 1", "ORDER BY r.person_id, r.id",
+        unit_child,
+    };
     bool phone = t->by_phone;
     jw_arr(w, "people");
     if (!t->people) { jw_end(w); return E_OK; }
@@ -393,36 +407,42 @@ static kerr lookup_people(ctx *c, const char *q, const lookup_terms *t, jw *w) {
     int n = 0;
     const char *cand = cand_sql(c, phone ? "t" : "n", q, all, &n);
     const char *like = qb_like(&c->a, q);
-    char *sql = cand ? arena_printf(&c->a, "SELECT " PERSON_COLS " FROM %s JOIN people p ON p.id = cand.ref_id WHERE %s "
-                                    "ORDER BY CASE WHEN p.name = ? OR p.phone = ? THEN 0 WHEN %s LIKE ? THEN 1 ELSE 2 END, "
-                                    "LENGTH(p.name), p.id LIMIT %d", cand,
-                                    phone ? "(p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\')"
-                                          : "p.name LIKE ? ESCAPE '\\'", phone ? "p.phone" : "p.name", LOOKUP_MAX) : NULL;
+    const char *from = cand ? arena_printf(&c->a, "FROM %s JOIN people p ON p.id = cand.ref_id WHERE %s", cand,
+                                           phone ? "(p.phone LIKE ? ESCAPE '\\' OR p.phone2 LIKE ? ESCAPE '\\')"
+                                                 : "p.name LIKE ? ESCAPE '\\'") : NULL;
+    char *sql = from ? arena_printf(&c->a, "SELECT " PERSON_COLS " %s ORDER BY CASE WHEN p.name = ? OR p.phone = ? THEN 0 "
+                                    "WHEN %s LIKE ? THEN 1 ELSE 2 END, LENGTH(p.name), p.id LIMIT %d", from,
+                                    phone ? "p.phone" : "p.name", LOOKUP_MAX) : NULL;
     all[n++] = DT(like);
     if (phone) all[n++] = DT(like);
+    int filtered = n;
     all[n++] = DT(q);
     all[n++] = DT(q);
     all[n++] = DT(arena_printf(&c->a, "%s%%", q));
     all[n] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
     kerr e = sql && !st ? db_last_kerr(c->db) : E_OK;
-    if (st) e = people_json_rows(c, st, w, step_stmt, st);
+    if (st) e = json_rows_with_children(c, st, w, step_stmt, st, &units);
     if (st) db_finish(st);
+    all[filtered] = DEND_;
+    if (!e && from) e = db_read_int_a(c->db, total, arena_printf(&c->a, "SELECT COUNT(*) %s", from), all);
     jw_end(w);
     return e;
 }
 
-static kerr lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
+static kerr lookup_vehicles(ctx *c, const lookup_terms *t, jw *w, int64_t *total) {
     jw_arr(w, "vehicles");
     if (!t->vehicles) { jw_end(w); return E_OK; }
     const char *up = t->plate;
     db_arg all[2 * QB_MAX_ARGS + 16];
     int n = 0;
     const char *cand = cand_sql(c, "v", up, all, &n);
-    char *sql = cand ? arena_printf(&c->a, "SELECT " VEHICLE_LOOKUP_COLS " FROM %s "
-                                    "JOIN vehicles v ON v.id = cand.ref_id " VEHICLE_LOOKUP_JOINS " WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\' "
-                                    "ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, v.plate LIMIT %d", cand, LOOKUP_MAX) : NULL;
+    const char *from = cand ? arena_printf(&c->a, "FROM %s JOIN vehicles v ON v.id = cand.ref_id " VEHICLE_LOOKUP_JOINS
+                                           " WHERE v.active = 1 AND v.plate LIKE ? ESCAPE '\\'", cand) : NULL;
+    char *sql = from ? arena_printf(&c->a, "SELECT " VEHICLE_LOOKUP_COLS " %s ORDER BY CASE WHEN v.plate = ? THEN 0 ELSE 1 END, "
+                                    "v.plate LIMIT %d", from, LOOKUP_MAX) : NULL;
     all[n++] = DT(qb_like(&c->a, up));
+    int filtered = n;
     all[n++] = DT(up);
     all[n] = DEND_;
     db_stmt *st = sql ? db_query_a(c->db, sql, all) : NULL;
@@ -436,7 +456,9 @@ static kerr lookup_vehicles(ctx *c, const lookup_terms *t, jw *w) {
     }
     if (st) db_finish(st);
     jw_end(w);
-    return rc == DB_ERROR ? db_last_kerr(c->db) : E_OK;
+    if (rc == DB_ERROR) return db_last_kerr(c->db);
+    all[filtered] = DEND_;
+    return from ? db_read_int_a(c->db, total, arena_printf(&c->a, "SELECT COUNT(*) %s", from), all) : E_OK;
 }
 
 /* The lookup from memory (archive_mirror.c) over the projects scope_projects admitted: those the
@@ -465,19 +487,31 @@ static kerr lookup(ctx *c) {
     if (e) { qb_free(&s); return e; }
     jw *w = ctx_json(c, 200);
     jw_obj(w, NULL);
+    int64_t nu = 0, np = 0, nv = 0;
     if (!q || strchr(q, '%') || strchr(q, '_')) {   /* nothing to look for: empty groups */
         qb_free(&s);
         jw_arr(w, "units"); jw_end(w);
         jw_arr(w, "people"); jw_end(w);
         jw_arr(w, "vehicles"); jw_end(w);
+        lookup_totals_json(w, 0, 0, 0);
     } else {
         lookup_terms t = lookup_terms_of(&c->a, q);
         if (lookup_in_memory(c, q, &t, w)) qb_free(&s);
-        else if ((e = lookup_units(c, &s, q, &t, w)) || (e = lookup_people(c, q, &t, w)) || (e = lookup_vehicles(c, &t, w)))
+        else if ((e = lookup_units(c, &s, q, &t, w, &nu)) || (e = lookup_people(c, q, &t, w, &np)) ||
+                 (e = lookup_vehicles(c, &t, w, &nv)))
             return e;
+        else lookup_totals_json(w, nu, np, nv);
     }
     jw_end(w);
     return E_OK;
+}
+
+void lookup_totals_json(jw *w, int64_t units, int64_t people, int64_t vehicles) {
+    jw_obj(w, "totals");
+    jw_int(w, "units", units);
+    jw_int(w, "people", people);
+    jw_int(w, "vehicles", vehicles);
+    jw_end(w);
 }
 
 /* ---- 建档率 ---- */

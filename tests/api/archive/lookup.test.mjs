@@ -146,6 +146,28 @@ test('four digits from the middle of a phone, and its last four, find the person
   if (firstNot >= 0) assert.ok(!starts.slice(firstNot).includes(true), `${head}: numbers starting with it first: ${s.people.map((p) => p.phone).join(',')}`);
 });
 
+test('a phone fragment marks where it matched, in the number as each role sees it', async () => {
+  await loadDemo();
+  const p = demoOwner.phone;
+  const hit = (j) => j.people.find((x) => x.id === demoOwner.id);
+  // the agent sees 137****8582: the middle four are the stars, the last four are themselves
+  const cases = [[p.slice(3, 7), 3, 7, '****'], [p.slice(-4), 7, 11, p.slice(-4)], [p.slice(0, 5), 0, 7, `${p.slice(0, 3)}****`],
+    [p.slice(5, 9), 3, 9, `****${p.slice(7, 9)}`]];
+  for (const [q, from, to, marked] of cases) {
+    const x = hit(await lookup(agent, q));
+    assert.ok(x, `${q} finds the owner`);
+    assert.deepEqual(x.phone_match, { field: 'phone', from, to }, q);
+    assert.equal(x.phone.slice(from, to), marked, `${q} marks ${marked} in ${x.phone}`);
+  }
+  // the supervisor sees whole numbers: the digits themselves
+  const q = p.slice(4, 9);
+  const x = hit(await lookup(supervisor, q));
+  assert.deepEqual(x.phone_match, { field: 'phone', from: 4, to: 9 });
+  assert.equal(x.phone.slice(4, 9), q);
+  // a name search marks nothing
+  assert.ok(!('phone_match' in hit(await lookup(agent, demoOwner.name))));
+});
+
 test('a plate fragment finds the vehicle', async () => {
   await loadDemo();
   const ya = await lookup(agent, '粤A');
@@ -202,12 +224,18 @@ test('groups are limited to 10 each', async () => {
   }
   const people = await lookup(agent, '司马');
   assert.equal(people.people.length, 10);
+  // the box says how many there are in all, so it can offer the rest
+  assert.ok(people.totals.people >= 12, `totals ${JSON.stringify(people.totals)}`);
   assert.ok(people.people.every((p) => p.name.startsWith('司马')));
   const units = await lookup(agent, '7788');
   assert.equal(units.units.length, 10);
+  assert.equal(units.totals.units, 12);
   assert.ok(units.units.every((u) => u.room === '7788'));
   const plates = await lookup(agent, 'ZQ77');
   assert.equal(plates.vehicles.length, 10);
+  assert.equal(plates.totals.vehicles, 12);
+  const few = await lookup(agent, '3-2-1502');
+  assert.deepEqual(few.totals, { units: few.units.length, people: few.people.length, vehicles: few.vehicles.length });
   assert.ok(plates.vehicles.every((v) => v.plate.startsWith('粤ZQ77')));
 });
 

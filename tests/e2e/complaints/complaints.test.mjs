@@ -171,8 +171,8 @@ test('agent registers a major complaint for 3-2-1502 with F2 and assigns it to �
   await assertText('[data-test="complaint-type"]', '噪音')
   // a major complaint: 3 days to reply, 5 to handle (the browser's clock may be a second behind)
   assert.equal(await toneOf('reply'), 'open')
-  assert.match(await clock('reply').locator('[data-test="clock-text"]').textContent(), /^答复剩余 (3 天|2 天 23 小时)/)
-  assert.match(await clock('handle').locator('[data-test="clock-text"]').textContent(), /^处理剩余 (5 天|4 天 23 小时)/)
+  assert.match(await clock('reply').locator('[data-test="clock-text"]').textContent(), /^答复还剩 (3 天|2 天 23 小时)/)
+  assert.match(await clock('handle').locator('[data-test="clock-text"]').textContent(), /^处理还剩 (5 天|4 天 23 小时)/)
   assert.equal(await toneOf('callback'), 'none')
 
   // 分派: 工程部, 刘强, handling within two days
@@ -195,7 +195,7 @@ test('agent registers a major complaint for 3-2-1502 with F2 and assigns it to �
   await assertText('[data-test="complaint-handler"]', '刘强')
   await assertText('[data-test="complaint-department"]', '工程部')
   await assertText('[data-test="clock-handle"]', due)
-  assert.match(await clock('handle').locator('[data-test="clock-text"]').textContent(), /^处理剩余 (2 天|1 天 23 小时)/)
+  assert.match(await clock('handle').locator('[data-test="clock-text"]').textContent(), /^处理还剩 (2 天|1 天 23 小时)/)
   await assertText('[data-test="ticket-events"]', '分派')
   await quietMessages()
   await shot('complaint-assigned-1366.png')
@@ -313,7 +313,7 @@ test('the handler 刘强 replies, then records the result with cause and correct
   assert.equal(await toneOf('handle'), 'met-late')
   // the callback is due within 24 hours of handling
   assert.equal(await toneOf('callback'), 'open')
-  assert.match(await clock('callback').locator('[data-test="clock-text"]').textContent(), /^回访剩余 (1 天|23 小时)/)
+  assert.match(await clock('callback').locator('[data-test="clock-text"]').textContent(), /^回访还剩 (1 天|23 小时)/)
   await quietMessages()
   await shot('complaint-handled-1366.png')
   assertNoProblems('the handler walk')

@@ -5,11 +5,14 @@ import { reactive, ref } from 'vue'
 import { api, showError } from '../api'
 import { store } from '../store'
 
-/** useLookup() — { query, loading, found: {units, people, vehicles}, search(q), clear(), reset() }. */
+/**
+ * useLookup() — { query, loading, found: {units, people, vehicles, more}, search(q), clear(), reset() }.
+ * found.more: how many of each group match beyond those shown ({units, people, vehicles}).
+ */
 export function useLookup() {
   const query = ref('')
   const loading = ref(false)
-  const empty = () => ({ units: [], people: [], vehicles: [] })
+  const empty = () => ({ units: [], people: [], vehicles: [], more: { units: 0, people: 0, vehicles: 0 } })
   const found = reactive(empty())
   let seq = 0
 
@@ -32,6 +35,8 @@ export function useLookup() {
       found.units = res?.units || []
       found.people = res?.people || []
       found.vehicles = res?.vehicles || []
+      const t = res?.totals || {}
+      found.more = Object.fromEntries(['units', 'people', 'vehicles'].map((g) => [g, Math.max(0, (t[g] || 0) - found[g].length)]))
     } catch (err) {
       if (mine === seq) showError(err)
     } finally {

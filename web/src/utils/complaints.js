@@ -2,7 +2,7 @@
 // deadlines and their clocks, escalation levels, and the lists the complaint screens load
 // (types of a project, the staff who may be named or handle one).
 import { api } from '../api'
-import { spanText } from './tickets'
+import { countdown } from './tickets'
 
 export const SEVERITIES = [
   { value: 'normal', label: '一般', type: 'info' },
@@ -53,13 +53,13 @@ export function deadlineClock(d, now = Date.now()) {
   }
   const left = Number.isFinite(due) ? (due - now) / 60000 : null
   if (d.state === 'overdue' || (left !== null && left < 0)) {
-    return { kind: d.kind, label, due_at: d.due_at, tone: 'late', text: left !== null && left < 0 ? `${label}已超时 ${spanText(Math.floor(-left))}` : `${label}已超时` }
+    return { kind: d.kind, label, due_at: d.due_at, tone: 'late', text: left !== null && left < 0 ? `${label}${countdown(d.due_at, now).text}` : `${label}已超时` }
   }
-  // whole minutes, never more time left than there is
+  // in the words and the rounding of every list's countdown (utils/tickets.js)
   return {
     kind: d.kind, label, due_at: d.due_at,
     tone: d.state === 'due_soon' ? 'soon' : 'open',
-    text: left !== null ? `${label}剩余 ${spanText(Math.floor(left))}` : '',
+    text: left !== null ? `${label}${countdown(d.due_at, now).text}` : '',
   }
 }
 

@@ -185,16 +185,18 @@ export function spanText(minutes) {
 }
 
 /**
- * A deadline against now: {overdue, text} — "还剩 1 小时 20 分" or "已超时 35 分钟".
- * `due` is an ISO time; `now` a Date.now() value.
+ * A deadline against now: {overdue, text} — "还剩 1 小时 20 分" or "已超时 35 分钟". The one
+ * wording and rounding of every remaining time (lists, record pages, the complaint clocks):
+ * whole minutes, cut down, so no screen promises more time than there is, and a list and a
+ * page showing the same deadline agree. `due` is an ISO time; `now` a Date.now() value.
  */
 export function countdown(due, now = Date.now()) {
   if (!due) return { overdue: false, text: '' }
   const t = Date.parse(due)
   if (Number.isNaN(t)) return { overdue: false, text: '' }
   const left = (t - now) / 60000
-  if (left < 0) return { overdue: true, text: `已超时 ${spanText(-left)}` }
-  return { overdue: false, text: `还剩 ${spanText(left)}` }
+  if (left < 0) return { overdue: true, text: `已超时 ${spanText(Math.floor(-left))}` }
+  return { overdue: false, text: `还剩 ${spanText(Math.floor(left))}` }
 }
 
 /** Minutes as shown in statistics (18.5 → "18.5 分钟", 130 → "2 小时 10 分"). */
