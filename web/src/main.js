@@ -4,7 +4,7 @@ import { router } from './router'
 import { onUnauthorized } from './api'
 import { clearSession } from './store'
 import './styles/main.css'
-import { installRadioGuard } from './kit/formKeys'
+import { installDialogSubmitKey, installRadioGuard } from './kit/formKeys'
 
 // Any 401 outside the login call: forget the session and go to the login page.
 onUnauthorized(() => {
@@ -16,5 +16,6 @@ onUnauthorized(() => {
 })
 
 installRadioGuard()
+installDialogSubmitKey()
 
 createApp(App).use(router).mount('#app')

@@ -83,3 +83,20 @@ export function installRadioGuard(doc = document) {
     arrivedByShiftTab = e.target?.type === 'radio' && Date.now() - shiftTabAt < 500 ? e.target : null
   }, true)
 }
+
+/**
+ * Installed once by the app: Ctrl+Enter in a dialog that has no submit of its own on the key
+ * (a plain el-dialog with a form) presses its footer's primary button. FormDialog and the
+ * 新登记 form take the key first (on window) and mark it handled.
+ */
+export function installDialogSubmitKey(doc = document) {
+  doc.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || !isSubmitKey(e)) return
+    const d = dialogOf(e)
+    const btn = d && [...d.querySelectorAll('.el-dialog__footer .el-button--primary, .el-dialog__footer .el-button--danger')]
+      .filter((b) => shown(b) && !b.disabled && !b.classList.contains('is-disabled')).at(-1)
+    if (!btn) return
+    e.preventDefault()
+    btn.click()
+  }, true)
+}
