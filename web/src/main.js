@@ -3,6 +3,7 @@ import App from './App.vue'
 import { router } from './router'
 import { onUnauthorized } from './api'
 import { clearSession } from './store'
+import { installToasts } from './kit/toast'
 import './styles/main.css'
 
 // Any 401 outside the login call: forget the session and go to the login page.
@@ -14,4 +15,5 @@ onUnauthorized(() => {
   }
 })
 
+installToasts() // toasts below any dialog title they would cover
 createApp(App).use(router).mount('#app')
