@@ -15,9 +15,21 @@ static const char *time_text(arena *a, const char *iso, bool date_only) {
     return date_only ? arena_strndup(a, iso, 10) : arena_printf(a, "%.10s %.5s", iso, iso + 11);
 }
 
+/* The value under key in item; "complaint.cause" reads a field of a nested object. */
+static json_t *col_value(json_t *item, const char *key) {
+    const char *dot = strchr(key, '.');
+    if (!dot) return json_object_get(item, key);
+    char head[64];
+    size_t n = (size_t)(dot - key);
+    if (n >= sizeof head) return NULL;
+    memcpy(head, key, n);
+    head[n] = 0;
+    return col_value(json_object_get(item, head), dot + 1);
+}
+
 const char *export_cell_text(arena *a, const export_col *col, json_t *item) {
     if (col->fmt) return col->fmt(a, item);
-    json_t *v = json_object_get(item, col->key);
+    json_t *v = col_value(item, col->key);
     if (!v || json_is_null(v)) return "";
     switch (col->type) {
     case EX_TIME: case EX_DATE: return time_text(a, json_string_value(v), col->type == EX_DATE);
@@ -73,7 +85,7 @@ typedef struct xlsx_formats { lxw_format *money, *area; } xlsx_formats;
 
 static void xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const export_col *col, json_t *item,
                       arena *a, const xlsx_formats *fmts) {
-    json_t *v = json_object_get(item, col->key);
+    json_t *v = col_value(item, col->key);
     if (!col->fmt && col->type == EX_INT && json_is_integer(v)) {
         worksheet_write_number(ws, r, c, (double)json_integer_value(v), NULL);
     } else if (!col->fmt && col->type == EX_AREA && json_is_number(v)) {

@@ -15,7 +15,7 @@
 typedef enum export_type { EX_TEXT, EX_INT, EX_TIME, EX_DATE, EX_MONEY, EX_BOOL, EX_AREA } export_type;
 
 typedef struct export_col {
-    const char *key;                                   /* key of the list item */
+    const char *key;                                   /* key of the list item ("a.b": field b of object a) */
     const char *title;                                 /* Chinese column header */
     export_type type;
     const char *(*fmt)(arena *a, json_t *item);        /* custom text (nested values), or NULL */

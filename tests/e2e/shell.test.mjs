@@ -68,7 +68,7 @@ test('manager logs in, switches project, opens 用户管理', { skip, timeout: 9
   await shot('menu-drawer-375.png')
   await visible('.el-menu-item', { hasText: '用户管理' }).click()
   await page.waitForURL((u) => new URL(u).pathname === '/users')
-  await page.locator('[data-test="users-table"] .el-table__body tr').first().waitFor()
+  await page.locator('[data-test="users-table"] [data-test="list-card"]').first().waitFor() // a card per user on a phone
   await shot('users-375.png')
   await page.setViewportSize(DESKTOP)
 

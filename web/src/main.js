@@ -3,6 +3,7 @@ import App from './App.vue'
 import { router } from './router'
 import { onUnauthorized } from './api'
 import { clearSession } from './store'
+import { installToasts } from './kit/toast'
 import './styles/main.css'
 import { installDialogSubmitKey, installRadioGuard } from './kit/formKeys'
 
@@ -17,5 +18,6 @@ onUnauthorized(() => {
 
 installRadioGuard()
 installDialogSubmitKey()
+installToasts() // toasts below any dialog title they would cover
 
 createApp(App).use(router).mount('#app')

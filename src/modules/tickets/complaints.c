@@ -280,11 +280,14 @@ kerr complaint_notify(db *d, int64_t pid, int64_t id, unsigned roles, int64_t us
     return notify(d, &n, now);
 }
 
+kerr complaints_list(ctx *c);           /* tickets_list.c */
+extern const struct export_spec complaint_export;
 kerr complaints_stats(ctx *c);          /* complaints_stats.c */
 kerr complaints_summary_pdf(ctx *c);
 extern const struct export_spec complaint_summary_export;
 
 const route complaints_routes[] = {
+    {"GET",  "/api/v1/complaints",                    "tickets.read",        0, 0, complaints_list, &complaint_export},
     {"GET",  "/api/v1/complaint-types",               "tickets.read",        0, 0, types_list, NULL},
     {"PUT",  "/api/v1/complaint-types/{code}",        "complaints.settings", 0, 4096, type_put, NULL},
     {"GET",  "/api/v1/complaint-rules",               "tickets.read",        0, 0, rules_list, NULL},

@@ -32,7 +32,7 @@ typedef struct list_rec {
     const char *due_kind, *type, *severity, *handler_name, *department;
 } list_rec;
 
-static void list_rec_read(db_stmt *st, list_rec *r) {
+static int list_rec_read(db_stmt *st, list_rec *r) {
     int i = ticket_rec_read(st, &r->t);
     r->has_due = !db_col_is_null(st, i), r->due_at = db_col_int(st, i++);
     r->due_kind = db_col_text(st, i++);
@@ -44,6 +44,7 @@ static void list_rec_read(db_stmt *st, list_rec *r) {
     r->has_handler = !db_col_is_null(st, i), r->handler_id = db_col_int(st, i++);
     r->handler_name = db_col_text(st, i++);
     r->department = db_col_text(st, i++);
+    return i;
 }
 /* a complaint's own columns (NULL for other kinds) */
 #define COMPLAINT_JOINS "LEFT JOIN complaints cp ON cp.ticket_id = t.id LEFT JOIN users hu ON hu.id = cp.handler_id "
@@ -177,8 +178,8 @@ static kerr filter_views(ctx *c, qb *b, shape *sh) {
 ** instead of joining every late deadline of the company to its ticket: the complaints' overdue
 ** list counted their 5k open deadlines instead of 60k late ones, mostly undispatched repairs
 ** (46 ms → 6 ms). */
-static void deadline_kinds(ctx *c, qb *b) {
-    const char *v = q_str(c, "kind");
+static void deadline_kinds(ctx *c, qb *b, const char *kind) {
+    const char *v = kind ? kind : q_str(c, "kind");
     if (!v) return;
     bool repair = false, complaint = false;
     char *list = arena_strdup(&c->a, v), *save = NULL;
@@ -192,7 +193,8 @@ static void deadline_kinds(ctx *c, qb *b) {
                         : "od.kind IN ('')");
 }
 
-static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
+/* kind: the one kind a list holds (the complaints list), else ?kind= */
+static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp, const char *kind) {
     kerr e;
     if ((e = tickets_scope(c, b)) || (e = q_code_list(c, b, "state", "状态", "t.state", STATES)) ||
         (e = q_code_list(c, b, "kind", "类型", "t.kind", TICKET_KINDS)) ||
@@ -201,7 +203,8 @@ static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
         (e = filter_ids(c, b)) || (e = filter_dates(c, b)) || (e = filter_complaints(c, b, on_cp)) ||
         (e = filter_views(c, b, sh)))
         return e;
-    if (sh->by_deadline) deadline_kinds(c, b);
+    if (kind) qb_and(b, "t.kind = ?", DT(kind));
+    if (sh->by_deadline) deadline_kinds(c, b, kind);
     const char *q = q_str(c, "q");
     if (q) {
         const char *like = qb_like(&c->a, q);
@@ -212,8 +215,34 @@ static kerr tickets_filter(ctx *c, qb *b, shape *sh, bool *on_cp) {
     return E_OK;
 }
 
-/* A complaint's severity, type, escalation and handler in the list. */
-static kerr complaint_fields(ctx *c, const list_rec *r, jw *w) {
+/* What the complaints list adds to a row (the 客情记录表's handling and the callback). */
+#define HANDLING_COLS ", cp.reply, cp.replied_at, cp.cause, cp.corrective, cp.preventive, cp.result, cp.valid, " \
+                      "cp.handled_at, t.callback_method, t.callback_result, t.closed_at"
+
+/* The handling of a complaint (the columns HANDLING_COLS from i) in its complaint object. */
+static void handling_fields(db_stmt *st, int i, jw *w) {
+    jw_str(w, "reply", db_col_text(st, i));
+    jw_time(w, "replied_at", db_col_int(st, i + 1));
+    jw_str(w, "cause", db_col_text(st, i + 2));
+    jw_str(w, "corrective_action", db_col_text(st, i + 3));
+    jw_str(w, "preventive_action", db_col_text(st, i + 4));
+    jw_str(w, "result", db_col_text(st, i + 5));
+    if (db_col_is_null(st, i + 6)) jw_null(w, "valid"); else jw_bool(w, "valid", db_col_int(st, i + 6) != 0);
+    jw_time(w, "handled_at", db_col_int(st, i + 7));
+}
+
+/* The callback and the closing of a complaint (HANDLING_COLS from i), beside the ticket's fields. */
+static void callback_fields(db_stmt *st, int i, jw *w) {
+    const char *method = db_col_text(st, i + 8), *label = code_label_of(CALLBACK_METHODS, method);
+    jw_str(w, "callback_method", method);
+    jw_str(w, "callback_method_label", label ? label : "");
+    jw_str(w, "callback_result", db_col_text(st, i + 9));
+    jw_time(w, "closed_at", db_col_int(st, i + 10));
+}
+
+/* A complaint's severity, type, escalation and handler in the list; with more (the complaints
+** list), its handling from column `at` of st. */
+static kerr complaint_fields(ctx *c, const list_rec *r, jw *w, db_stmt *more, int at) {
     const char *label;
     if (!r->complaint) return E_OK;
     kerr e = complaint_type_label(c, r->t.project_id, r->type, &label);
@@ -227,6 +256,7 @@ static kerr complaint_fields(ctx *c, const list_rec *r, jw *w) {
     if (r->has_handler) jw_int(w, "handler_id", r->handler_id); else jw_null(w, "handler_id");
     jw_str(w, "handler_name", r->handler_name);
     jw_str(w, "department", r->department);
+    if (more) handling_fields(more, at, w);
     jw_end(w);
     return E_OK;
 }
@@ -242,13 +272,14 @@ static void due_fields(const list_rec *r, jw *w) {
 
 /* One list item. */
 static kerr ticket_item(ctx *c, db_stmt *st, jw *w, void *arg) {
-    (void)arg;
     list_rec r;
-    list_rec_read(st, &r);
+    int at = list_rec_read(st, &r);
+    bool handling = arg != NULL;   /* the complaints list */
     jw_obj(w, NULL);
     ticket_summary(c, &r.t, w, false);
     due_fields(&r, w);
-    kerr e = complaint_fields(c, &r, w);
+    if (handling) callback_fields(st, at, w);
+    kerr e = complaint_fields(c, &r, w, handling ? st : NULL, at);
     jw_end(w);
     return e;
 }
@@ -260,7 +291,7 @@ static kerr ticket_item(ctx *c, db_stmt *st, jw *w, void *arg) {
 static kerr tickets_view(ctx *c, list_q *f) {
     shape sh = {"ORDER BY t.id DESC", false};
     bool on_cp = false;
-    kerr e = tickets_filter(c, &f->b, &sh, &on_cp);
+    kerr e = tickets_filter(c, &f->b, &sh, &on_cp, f->arg);
     if (e) return e;
     const char *head = sh.by_deadline ? BY_DEADLINE : "tickets t ";
     const char *from = arena_printf(&c->a, "%s%s %s %s", head, TICKET_JOINS, COMPLAINT_JOINS,
@@ -280,6 +311,16 @@ static kerr tickets_view(ctx *c, list_q *f) {
 static const list_def TICKETS = {.filter = tickets_view, .row = ticket_item};   /* scoped by tickets_filter */
 kerr tickets_list(ctx *c) { return list_run(c, &TICKETS, NULL); }
 
+/* The complaints list (GET /complaints): the tickets list's filters and views on complaints
+** alone, each row with its handling and callback (the 客情记录表's columns, for the export). */
+static kerr complaints_view(ctx *c, list_q *f) {
+    kerr e = tickets_view(c, f);
+    f->spec.cols = LIST_COLS HANDLING_COLS;
+    return e;
+}
+static const list_def COMPLAINTS = {.filter = complaints_view, .row = ticket_item};
+kerr complaints_list(ctx *c) { return list_run(c, &COMPLAINTS, (void *)"complaint"); }
+
 static const char *overdue_text(arena *a, json_t *item) {
     static const code_label kinds[] = {{"dispatch", "派工超时"}, {"complete", "完工超时"}, {"callback", "回访超时"},
                                        {"reply", "答复超时"}, {"handle", "处理超时"}, {NULL, NULL}};
@@ -288,20 +329,13 @@ static const char *overdue_text(arena *a, json_t *item) {
     return arena_strdup(a, l ? l : "");
 }
 
-/* A field of the complaint object of a list item ("" for other kinds). */
-static const char *complaint_text(arena *a, json_t *item, const char *key) {
-    json_t *v = json_object_get(json_object_get(item, "complaint"), key);
-    if (json_is_integer(v)) {
-        static const char *const levels[] = {"", "客服主管", "管理处经理"};
-        json_int_t n = json_integer_value(v);
-        return levels[n >= 0 && n <= 2 ? n : 0];
-    }
-    return arena_strdup(a, json_is_string(v) ? json_string_value(v) : "");
+/* Whom a complaint has risen to ("" for other kinds and for none). */
+static const char *cp_level(arena *a, json_t *item) {
+    static const char *const levels[] = {"", "客服主管", "管理处经理"};
+    json_int_t n = json_integer_value(json_object_get(json_object_get(item, "complaint"), "escalation_level"));
+    (void)a;
+    return levels[n >= 0 && n <= 2 ? n : 0];
 }
-static const char *cp_type(arena *a, json_t *item) { return complaint_text(a, item, "type_label"); }
-static const char *cp_severity(arena *a, json_t *item) { return complaint_text(a, item, "severity_label"); }
-static const char *cp_handler(arena *a, json_t *item) { return complaint_text(a, item, "handler_name"); }
-static const char *cp_level(arena *a, json_t *item) { return complaint_text(a, item, "escalation_level"); }
 
 static const export_col ticket_cols[] = {
     {"number", "单号", EX_TEXT, NULL},           {"kind_label", "类型", EX_TEXT, NULL},
@@ -314,11 +348,41 @@ static const export_col ticket_cols[] = {
     {"created_at", "登记时间", EX_TIME, NULL},   {"completed_at", "完工时间", EX_TIME, NULL},
     {"called_back_at", "回访时间", EX_TIME, NULL}, {"satisfaction_label", "满意度", EX_TEXT, NULL},
     {"due_at", "时限", EX_TIME, NULL},           {"overdue", "超时", EX_TEXT, overdue_text},
-    {"complaint", "投诉类型", EX_TEXT, cp_type}, {"complaint", "投诉程度", EX_TEXT, cp_severity},
-    {"complaint", "投诉处理人", EX_TEXT, cp_handler}, {"complaint", "已升级至", EX_TEXT, cp_level},
+    {"complaint.type_label", "投诉类型", EX_TEXT, NULL}, {"complaint.severity_label", "投诉程度", EX_TEXT, NULL},
+    {"complaint.handler_name", "投诉处理人", EX_TEXT, NULL}, {"complaint", "已升级至", EX_TEXT, cp_level},
     {NULL, NULL, 0, NULL},
 };
 const export_spec ticket_export = {"工单列表", ticket_cols};
+
+/* What a complaint's nearest deadline says: 答复超时, 处理即将到期, 回访未到期; "" when none is open. */
+static const char *deadline_text(arena *a, json_t *item) {
+    static const code_label kinds[] = {{"reply", "答复"}, {"handle", "处理"}, {"callback", "回访"}, {NULL, NULL}};
+    static const code_label states[] = {{"overdue", "超时"}, {"due_soon", "即将到期"}, {"open", "未到期"}, {NULL, NULL}};
+    const char *k = code_label_of(kinds, json_string_value(json_object_get(item, "due_kind")));
+    const char *s = code_label_of(states, json_string_value(json_object_get(item, "due_state")));
+    return k && s ? arena_printf(a, "%s%s", k, s) : "";
+}
+
+/* 客情记录表 as a list: the complaint, its handling, its callback. */
+static const export_col complaint_cols[] = {
+    {"number", "投诉编号", EX_TEXT, NULL},                {"created_at", "登记时间", EX_TIME, NULL},
+    {"channel_label", "来源", EX_TEXT, NULL},             {"unit_code", "房号", EX_TEXT, NULL},
+    {"location", "公共位置", EX_TEXT, NULL},              {"caller", "投诉人", EX_TEXT, NULL},
+    {"phone", "电话", EX_TEXT, NULL},                     {"content", "投诉内容", EX_TEXT, NULL},
+    {"complaint.type_label", "投诉类型", EX_TEXT, NULL},  {"complaint.severity_label", "严重程度", EX_TEXT, NULL},
+    {"complaint.department", "责任部门", EX_TEXT, NULL},  {"complaint.handler_name", "处理人", EX_TEXT, NULL},
+    {"state_label", "状态", EX_TEXT, NULL},               {"due_at", "时限", EX_TIME, NULL},
+    {"due_state", "时限状态", EX_TEXT, deadline_text},    {"complaint", "已升级至", EX_TEXT, cp_level},
+    {"complaint.reply", "答复内容", EX_TEXT, NULL},       {"complaint.replied_at", "答复时间", EX_TIME, NULL},
+    {"complaint.cause", "原因分析", EX_TEXT, NULL},       {"complaint.corrective_action", "整改措施", EX_TEXT, NULL},
+    {"complaint.preventive_action", "预防措施", EX_TEXT, NULL}, {"complaint.result", "处理结果", EX_TEXT, NULL},
+    {"complaint.valid", "有效投诉", EX_BOOL, NULL},       {"complaint.handled_at", "处理完毕时间", EX_TIME, NULL},
+    {"callback_method_label", "回访方式", EX_TEXT, NULL}, {"callback_result", "回访结果", EX_TEXT, NULL},
+    {"satisfaction_label", "满意度", EX_TEXT, NULL},      {"called_back_at", "回访时间", EX_TIME, NULL},
+    {"closed_at", "关闭时间", EX_TIME, NULL},
+    {NULL, NULL, 0, NULL},
+};
+const export_spec complaint_export = {"投诉列表", complaint_cols};
 
 /* ---- technicians to dispatch to ---- */
 

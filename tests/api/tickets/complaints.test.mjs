@@ -420,6 +420,72 @@ test('monthly summary (客户投诉汇总及处理情况表): exact figures, xls
     assert.ok(text.includes(w.replace(/\s+/g, '')), `PDF has ${w}`);
 });
 
+test('the complaints list (GET /complaints): complaints only, with their handling; its xlsx has the 客情记录表 columns', async () => {
+  await setClock({ now: '2027-05-06T09:00:00+08:00' });
+  const t = await register(agent, { complaint_type: 'noise', severity: 'major', staff_ids: [ids.steward] });
+  await assign(t);
+  await act(technician, t.id, 'reply', { reply: '已联系施工方停工', method: 'phone' });
+  await act(technician, t.id, 'handle', { ...handleBody, preventive: '装修登记时告知施工时间' });
+  await act(agent, t.id, 'callback', { method: 'visit', satisfaction: 'satisfied', result: '业主认可整改' });
+  const closed = await act(agent, t.id, 'close', {});
+  const open = await register(agent, { complaint_type: 'charges' });
+  const repair = assertOk(await agent.post('/api/v1/tickets', { ...body(), kind: 'home_repair', category: 'water', content: '厨房漏水' }), 201);
+
+  const list = assertOk(await agent.get('/api/v1/complaints?project_id=1&per_page=200&from=2027-05-06&to=2027-05-06'));
+  assert.ok(list.items.every((x) => x.kind === 'complaint'), 'complaints only');
+  assert.deepEqual(list.items.map((x) => x.id).sort((a, b) => a - b), [t.id, open.id]);
+  assert.ok(!list.items.some((x) => x.id === repair.id));
+  const row = list.items.find((x) => x.id === t.id);
+  assert.equal(row.complaint.cause, handleBody.cause);
+  assert.equal(row.complaint.corrective_action, handleBody.corrective_action);
+  assert.equal(row.complaint.preventive_action, '装修登记时告知施工时间');
+  assert.equal(row.complaint.reply, '已联系施工方停工');
+  assert.equal(row.callback_method_label, '上门');
+  assert.equal(row.callback_result, '业主认可整改');
+  assert.equal(row.closed_at, closed.closed_at);
+  // the same filters and views as the tickets list, on complaints
+  assert.deepEqual(assertOk(await agent.get(`/api/v1/complaints?project_id=1&handler_id=${ids.technician}&from=2027-05-06`)).items.map((x) => x.id), [t.id]);
+  assert.deepEqual(assertOk(await agent.get('/api/v1/complaints?project_id=1&complaint_type=charges&from=2027-05-06')).items.map((x) => x.id), [open.id]);
+  assert.ok(!assertOk(await steward.get('/api/v1/complaints?project_id=1&per_page=200&from=2027-05-06')).items.some((x) => x.id === t.id),
+    'the staff member named does not see it here either');
+  assertError(await agent.get('/api/v1/complaints?project_id=1&severity=huge'), 400, 'bad_request', 'severity');
+  assertError(await technician.get('/api/v1/complaints?project_id=2'), 404, 'not_found');
+
+  const x = await download(agent, '/api/v1/complaints?project_id=1&from=2027-05-06&to=2027-05-06&format=xlsx');
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-disposition'), /filename/);
+  const rows = xlsxRows(x.bytes);
+  assert.deepEqual(rows[0], ['投诉编号', '登记时间', '来源', '房号', '公共位置', '投诉人', '电话', '投诉内容', '投诉类型', '严重程度',
+    '责任部门', '处理人', '状态', '时限', '时限状态', '已升级至', '答复内容', '答复时间', '原因分析', '整改措施', '预防措施',
+    '处理结果', '有效投诉', '处理完毕时间', '回访方式', '回访结果', '满意度', '回访时间', '关闭时间']);
+  assert.equal(rows.length, 3, 'a row per complaint, the repair left out');
+  const col = (r, h) => r[rows[0].indexOf(h)] ?? '';
+  const done = rows.find((r) => r[0] === t.number), late = rows.find((r) => r[0] === open.number);
+  assert.ok(done && late);
+  assert.equal(col(done, '投诉类型'), '噪音');
+  assert.equal(col(done, '严重程度'), '重大');
+  assert.equal(col(done, '处理人'), '刘强');
+  assert.equal(col(done, '责任部门'), '工程部');
+  assert.equal(col(done, '原因分析'), handleBody.cause);
+  assert.equal(col(done, '整改措施'), handleBody.corrective_action);
+  assert.equal(col(done, '处理结果'), handleBody.result);
+  assert.equal(col(done, '答复内容'), '已联系施工方停工');
+  assert.equal(col(done, '有效投诉'), '是');
+  assert.equal(col(done, '回访方式'), '上门');
+  assert.equal(col(done, '回访结果'), '业主认可整改');
+  assert.equal(col(done, '满意度'), '满意');
+  assert.equal(col(done, '状态'), '已关闭');
+  assert.match(col(done, '关闭时间'), /^2027-05-06 \d\d:\d\d$/);
+  assert.equal(col(done, '时限状态'), '', 'nothing open when closed');
+  assert.equal(col(late, '投诉类型'), '收费');
+  assert.equal(col(late, '处理人'), '');
+  assert.equal(col(late, '时限状态'), '答复未到期');
+  assert.equal(col(late, '原因分析'), '');
+  await setClock({ now: '2027-05-08T09:00:00+08:00' });
+  const later = xlsxRows((await download(agent, '/api/v1/complaints?project_id=1&from=2027-05-06&to=2027-05-06&format=xlsx')).bytes);
+  assert.equal(col(later.find((r) => r[0] === open.number), '时限状态'), '答复超时', 'a day later the reply is late');
+});
+
 test('the staff directory: the desk lists the project\'s active staff with their roles to name or assign', async () => {
   const staff = assertOk(await agent.get('/api/v1/staff?project_id=1')).items;
   const by = Object.fromEntries(staff.map((u) => [u.id, u]));

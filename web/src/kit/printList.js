@@ -44,21 +44,55 @@ export function readTable(root) {
   }
 }
 
+// The names of a filter bar's selects, read while their boxes still show the placeholder
+// (全部状态 → 状态): once a value is chosen Element Plus shows only the value.
+const names = new WeakMap()
+const SELECTS = '.el-select, .el-select-v2'
+
+/** Remembers the names of the filter bar's selects from their placeholders (call on mount). */
+export function rememberLabels(bar) {
+  for (const el of bar?.querySelectorAll(SELECTS) || []) {
+    const ph = el.querySelector('.el-select__placeholder.is-transparent, .el-select-v2__placeholder.is-transparent')
+    const name = text(ph).replace(/^全部/, '')
+    if (name && !names.has(el)) names.set(el, name)
+  }
+}
+
+// A filter's name: its aria-label (el-select's aria-label, a radio group's), the date range's
+// first placeholder (登记日期 起 → 登记日期), else what rememberLabels saw; '' when none.
+function nameOf(el) {
+  const aria = el.getAttribute('aria-label') || el.querySelector('input[aria-label]')?.getAttribute('aria-label')
+  if (aria) return aria
+  if (el.matches('.el-date-editor')) return (el.querySelector('input')?.getAttribute('placeholder') || '').replace(/\s*起$/, '')
+  return names.get(el) || ''
+}
+
+// The options chosen in a select, from its list of options (all of them, even those a
+// collapsed multiple select shows as 「+ 2」), else from its box.
+function chosen(el) {
+  const id = el.querySelector('input[aria-controls]')?.getAttribute('aria-controls')
+  const box = id && document.getElementById(id)
+  const picked = box ? [...box.querySelectorAll('.is-selected')].map(text).filter(Boolean) : []
+  if (picked.length) return picked.join('、')
+  const tags = [...el.querySelectorAll('.el-select__tags-text, .el-select-v2__tags-text')].map(text).filter(Boolean)
+  return tags.length ? tags.join('、') : text(el.querySelector('.el-select__placeholder:not(.is-transparent), .el-select-v2__placeholder:not(.is-transparent)'))
+}
+
 /**
- * The filters set in a filter bar, in words: the text typed in its boxes (“…”), the options
- * chosen in its selects, its date ranges (a 至 b), the checked radio buttons, check boxes and
- * switches.
+ * The filters set in a filter bar, in words, each with its name when it has one (状态：待派工):
+ * the text typed in its boxes (关键字“…”), the options chosen in its selects, its date ranges
+ * (a 至 b), the checked radio buttons, check boxes and switches.
  */
 export function filterWords(bar) {
   if (!bar) return []
+  rememberLabels(bar)
   const words = []
-  for (const el of bar.querySelectorAll('.el-select, .el-select-v2, .el-date-editor, .el-cascader, .el-input, .el-radio-group, .el-checkbox.is-checked, .el-switch.is-checked')) {
+  for (const el of bar.querySelectorAll(`${SELECTS}, .el-date-editor, .el-cascader, .el-input, .el-radio-group, .el-checkbox.is-checked, .el-switch.is-checked`)) {
     // the box inside a select, date picker or cascader is that control's (a date picker may be the box itself)
-    if (el.parentElement?.closest('.el-select, .el-select-v2, .el-date-editor, .el-cascader')) continue
+    if (el.parentElement?.closest(`${SELECTS}, .el-date-editor, .el-cascader`)) continue
     let w = ''
-    if (el.matches('.el-select, .el-select-v2')) {
-      const tags = [...el.querySelectorAll('.el-select__tags-text, .el-select-v2__tags-text')].map(text).filter(Boolean)
-      w = tags.length ? tags.join('、') : text(el.querySelector('.el-select__placeholder:not(.is-transparent), .el-select-v2__placeholder:not(.is-transparent)'))
+    if (el.matches(SELECTS)) {
+      w = chosen(el)
     } else if (el.matches('.el-date-editor')) {
       const v = [...el.querySelectorAll('input')].map((i) => i.value.trim()).filter(Boolean)
       w = v.length > 1 ? `${v[0]} 至 ${v[1]}` : v[0] || ''
@@ -74,7 +108,8 @@ export function filterWords(bar) {
     } else {
       w = text(el)
     }
-    if (w) words.push(w)
+    const name = w && !el.matches('.el-input, .el-checkbox, .el-switch') ? nameOf(el) : ''
+    if (w) words.push(name && name !== w ? `${name}：${w}` : w)
   }
   return words
 }
