@@ -142,8 +142,11 @@ static kerr filter_complaints(ctx *c, qb *b, bool *on_cp) {
 
 /* The dispatch queue (issue 20): ?waiting=dispatch the repairs 待派工 (a repair's state only),
 ** ?waiting=assign the complaints not yet assigned (已登记: no handler yet), both with
-** ?waiting=dispatch,assign; oldest first (the index tickets_state reads them in that order).
-** It names only the state and the kind, so its count is read from ticket_counts. */
+** ?waiting=dispatch,assign; oldest first. One state is read in that order from the index
+** tickets_state (project, state, created_at); both are two seeks of it and a sort of the few
+** rows: "+ 0" keeps SQLite from reading the project's every ticket in time order through
+** tickets_project instead (15k tickets: 50–160 ms against 2 ms). It names only the state and
+** the kind, so its count is read from ticket_counts. */
 static kerr filter_waiting(ctx *c, qb *b, shape *sh) {
     const char *v = q_str(c, "waiting");
     if (!v) return E_OK;
@@ -157,7 +160,7 @@ static kerr filter_waiting(ctx *c, qb *b, shape *sh) {
     if (dispatch && assign) qb_and(b, "t.state = 'pending_dispatch' OR (t.kind = 'complaint' AND t.state = 'registered')");
     else if (dispatch) qb_and(b, "t.state = 'pending_dispatch'");
     else if (assign) qb_and(b, "t.kind = 'complaint' AND t.state = 'registered'");
-    sh->order = "ORDER BY t.created_at, t.id";
+    sh->order = dispatch && assign ? "ORDER BY t.created_at + 0, t.id" : "ORDER BY t.created_at, t.id";
     return E_OK;
 }
 
