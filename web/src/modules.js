@@ -11,6 +11,8 @@
 //             { kind: 'shortcut', order, path, title, icon }      常用功能
 //             { kind: 'todo' | 'late', order, label, path, query, to }  我的待办 / 超时提醒 counts
 //             (path and query name the list counted; a query value may be a function)
+//             { kind: 'queue', order, key, component }  a queue on top of the 工作台: the
+//             component (kit/QueueCard.vue, kit/usePoll.js) lists and acts, emits `changed`
 //   groups  — menu groups of the module's own: { key, title, order }
 //   actions — global actions the layout offers everywhere, each with its rule (perm, roles):
 //             { key, title, short, icon, test, component, run, busy } — a header button

@@ -86,6 +86,30 @@ const setting_spec REPAIR_SLA = {
     .unknown_key = "没有这个报修类别",
 };
 
+/* A project's switches of the repair workflow (issue 20), each on or off, default on. */
+static const code_label TICKET_OPTION_KEYS[] = {
+    {"callback_auto_close", "回访满意后自动关闭工单"}, {NULL, NULL},
+};
+static void option_defaults(const char *code, setting_val *v) { (void)code; v[0].n = 1; }
+static const setting_field OPTION_FIELDS[] = {
+    {"enabled", "是否启用", SF_BOOL, 0, 1, false},
+    {NULL, NULL, 0, 0, 0, false},
+};
+const setting_spec TICKET_OPTIONS = {
+    .table = "ticket_options", .key_col = "code", .key_param = "code", .key_json = "code", .label_json = "label",
+    .audit_entity = "ticket_option", .read_perm = "tickets.read", .write_perm = "tickets.settings",
+    .keys = TICKET_OPTION_KEYS, .fields = OPTION_FIELDS, .defaults = option_defaults,
+    .unknown_key = "没有这个工单设置项",
+};
+
+kerr ticket_option_on(db *d, int64_t pid, const char *code, bool *on) {
+    setting_val v[SETTING_MAX_FIELDS];
+    bool own;
+    kerr e = setting_get(d, NULL, &TICKET_OPTIONS, pid, code, v, &own);
+    *on = v[0].n != 0;
+    return e;
+}
+
 kerr repair_sla_of(db *d, int64_t pid, const char *category, repair_sla *out) {
     setting_val v[SETTING_MAX_FIELDS];
     bool own;
@@ -441,6 +465,8 @@ kerr technicians_list(ctx *c);
 kerr staff_list(ctx *c);
 kerr worklog(ctx *c);                            /* tickets_worklog.c */
 kerr repair_category_put(ctx *c);
+kerr ticket_options_list(ctx *c);
+kerr ticket_option_put(ctx *c);
 kerr ticket_slip(ctx *c);                        /* tickets_slip.c */
 extern const struct export_spec ticket_export, stats_export, worklog_export;
 
@@ -457,5 +483,7 @@ const route tickets_routes[] = {
     {"GET",  "/api/v1/staff",                            "tickets.read",     0, 0, staff_list, NULL},
     {"GET",  "/api/v1/repair-categories",                "tickets.read",     0, 0, repair_categories_list, NULL},
     {"PUT",  "/api/v1/repair-categories/{code}",         "tickets.settings", 0, 4096, repair_category_put, NULL},
+    {"GET",  "/api/v1/ticket-options",                   "tickets.read",     0, 0, ticket_options_list, NULL},
+    {"PUT",  "/api/v1/ticket-options/{code}",            "tickets.settings", 0, 4096, ticket_option_put, NULL},
     {NULL, NULL, NULL, 0, 0, NULL, NULL},
 };

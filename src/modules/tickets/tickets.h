@@ -24,6 +24,9 @@ typedef struct repair_sla { int64_t dispatch, complete, warn; bool custom; } rep
 kerr repair_sla_of(db *d, int64_t project_id, const char *category, repair_sla *out);
 struct setting_spec;
 extern const struct setting_spec REPAIR_SLA;   /* the repair time limits as project settings */
+extern const struct setting_spec TICKET_OPTIONS;   /* the project's switches of the repair workflow */
+/* Whether the project has the switch `code` of TICKET_OPTIONS on (its own row, else the default). */
+kerr ticket_option_on(db *d, int64_t project_id, const char *code, bool *on);
 
 
 /* The project of ticket id, checked for perm; 404 when not visible. */

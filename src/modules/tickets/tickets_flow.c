@@ -1,7 +1,9 @@
 /*
 ** tickets_flow.c — the repair workflow (SPEC R2–R5) as one static transition table run by
 ** the workflow engine: 待派工 → 已派工 → 处理中 → 已完工 → 已回访 → 已关闭, with cancel,
-** reopen, reassign and notes; inquiries are answered and closed.
+** reopen, reassign and notes; inquiries are answered and closed. A callback ends in a second
+** event by rule: an unsatisfied one reopens the order, a satisfied one closes it (the project's
+** switch callback_auto_close, on by default).
 **
 ** Each action's guard reads and checks its own body fields (after the engine has checked the
 ** role and the state, so a wrong state answers 409 before a missing field answers 422) and
@@ -29,7 +31,7 @@ typedef struct tk_act {
     const char *kind, *category, *number, *satisfaction, *reply, *work_done, *materials;
     const char *sig_mime, *sig_b64, *confirm_code;
     size_t sig_bytes;
-    bool has_labour, has_charge, accepted, auto_reopen, on_create;
+    bool has_labour, has_charge, accepted, auto_reopen, auto_close, on_create;
     const char *action;
 } tk_act;
 
@@ -158,7 +160,7 @@ static kerr reason_guard(wf_run *r) {
 static kerr close_guard(wf_run *r) {
     static const char *const f[] = {"version", "reply", "note", NULL};
     tk_act *a = r->user;
-    if (a->on_create) return E_OK;   /* the registration's own body carried the reply */
+    if (a->on_create || a->auto_close) return E_OK;   /* the registration's or the callback's body was read */
     kerr e;
     if ((e = only(r, f)) || (e = in_str(a->c, "reply", "答复", IN_MULTILINE, 2000, &a->reply)) ||
         (e = read_note(r, "note", "备注", 0)))
@@ -322,6 +324,15 @@ static kerr reopen_effect(wf_run *r) {
     return e ? e : ticket_open_dispatch_deadline(a->c, r->project_id, r->id, a->number, a->category);
 }
 
+/* A second event after r's, in the same write, by the system rule: r->def's `action`. */
+static kerr system_act(wf_run *r, const char *action, const char *note) {
+    wf_run again = {.def = r->def, .db = r->db, .a = r->a, .id = r->id, .now = r->now, .actor = r->actor,
+                    .note = note, .user = r->user};
+    kerr e = wf_act(&again, action, 0, wf_system_roles, NULL);
+    if (e) { r->err_field = again.err_field; r->err_msg = again.err_msg; }
+    return e;
+}
+
 kerr ticket_record_callback(wf_run *r, const char *method, const char *satisfaction, const char *reopen_note,
                            bool *auto_reopen) {
     kerr e = ticket_counted_exec(r->db, r->id, "UPDATE tickets SET called_back_at = ?, callback_method = ?, "
@@ -330,18 +341,21 @@ kerr ticket_record_callback(wf_run *r, const char *method, const char *satisfact
     if (!e) e = deadline_meet(r->db, "ticket", r->id, "callback", r->now, NULL);
     if (e || strcmp(satisfaction, "unsatisfied")) return e;
     *auto_reopen = true;
-    wf_run again = {.def = r->def, .db = r->db, .a = r->a, .id = r->id, .now = r->now, .actor = r->actor,
-                    .note = reopen_note, .user = r->user};
-    e = wf_act(&again, "reopen", 0, wf_system_roles, NULL);
-    if (e) { r->err_field = again.err_field; r->err_msg = again.err_msg; }
-    return e;
+    return system_act(r, "reopen", reopen_note);
 }
 
-/* An unsatisfied callback reopens the order at once (R5): a second event, by the system rule. */
+/* An unsatisfied callback reopens the order at once (R5); a satisfied one (满意 or 基本满意, as
+** the statistics count them) closes it at once unless the project turned callback_auto_close
+** off (issue 20): either is a second event, by the system rule. */
 static kerr callback_effect(wf_run *r) {
     tk_act *a = r->user;
-    return ticket_record_callback(r, json_string_value(json_object_get(a->c->json, "method")), a->satisfaction,
-                                  "回访不满意，重新派工", &a->auto_reopen);
+    bool close = false;
+    kerr e = ticket_record_callback(r, json_string_value(json_object_get(a->c->json, "method")), a->satisfaction,
+                                    "回访不满意，重新派工", &a->auto_reopen);
+    if (e || a->auto_reopen || (e = ticket_option_on(r->db, r->project_id, "callback_auto_close", &close)) || !close)
+        return e;
+    a->auto_close = true;
+    return system_act(r, "close", "回访满意，自动关闭");
 }
 
 static kerr close_effect(wf_run *r) {

@@ -1,6 +1,6 @@
 // tickets_flow.test.mjs — the repair order through its life (docs/api.md "Tickets": Actions,
 // Deadlines, Lists): dispatch → accept → start → complete (signature or code) → callback →
-// close, every step an event and an audit row; an unsatisfied callback reopens; the dispatch,
+// close (at once when satisfied), every step an event and an audit row; an unsatisfied callback reopens; the dispatch,
 // completion and callback deadlines on the test clock; the repair categories' own times; the
 // working views (mine, queue, carryover, overdue, due today) and the list filters.
 //
@@ -185,21 +185,21 @@ test('repair order: dispatch → accept → start → complete (signature) → c
   const other = await fetch(srv.url + c.confirmation.signature_url, { headers: { Cookie: agent2.cookieHeader() } });
   assert.equal(other.status, 404, 'another project\'s desk cannot fetch it');
 
-  // 回访: satisfied
+  // 回访: satisfied, and the project closes a satisfied order at once (callback_auto_close, on
+  // by default): the callback and the close are two events of the one write
   await setClock({ now: '2027-02-01T15:00:00+08:00' });
-  const k = await act(agent, t0.id, 'callback', { method: 'phone', satisfaction: 'satisfied', result: '业主表示满意' });
-  assert.equal(k.state, 'called_back');
-  assert.ok(k.called_back_at);
-  assert.equal(k.satisfaction, 'satisfied');
-  assert.equal(k.callback_method, 'phone');
-  assert.equal(k.callback_result, '业主表示满意');
-  assert.equal(deadline(k, 'callback').state, 'met');
-  ev = k.events.at(-1);
+  const z = await act(agent, t0.id, 'callback', { method: 'phone', satisfaction: 'satisfied', result: '业主表示满意' });
+  assert.ok(z.called_back_at);
+  assert.equal(z.satisfaction, 'satisfied');
+  assert.equal(z.callback_method, 'phone');
+  assert.equal(z.callback_result, '业主表示满意');
+  assert.equal(deadline(z, 'callback').state, 'met');
+  ev = z.events.at(-2);
   assert.deepEqual([ev.action, ev.from, ev.to, ev.actor_id], ['callback', 'completed', 'called_back', ids.agent]);
-  assert.deepEqual(actionsOf(k), ['close', 'note']);
+  ev = z.events.at(-1);
+  assert.deepEqual([ev.action, ev.from, ev.to, ev.actor_id, ev.note], ['close', 'called_back', 'closed', ids.agent, '回访满意，自动关闭']);
 
   // 关闭
-  const z = await act(agent, t0.id, 'close', { note: '归档' });
   assert.equal(z.state, 'closed');
   assert.ok(z.closed_at);
   assert.deepEqual(actionsOf(z), []);
@@ -352,7 +352,7 @@ test('callback deadline: due 24 h after completion, overdue at 25 h, listed, met
 
   // the late callback meets it
   const k = await act(agent, a.id, 'callback', { method: 'phone', satisfaction: 'basically_satisfied', result: '基本满意' });
-  assert.equal(k.state, 'called_back');
+  assert.equal(k.state, 'closed', '基本满意 counts as satisfied: closed at once');
   assert.equal(deadline(k, 'callback').state, 'met');
   assert.ok(deadline(k, 'callback').met_at);
   assert.ok(!(await listIds(agent, 'overdue=callback')).includes(a.id));

@@ -7,8 +7,10 @@ import { api, showError } from '../api'
 /**
  * useList(path, params, {perPage}) — `params` is a function returning the current filters
  * (empty values are dropped by the api layer). Returns reactive state and:
- *   load()   fetch the current page
- *   search() back to page 1, then load (filters changed)
+ *   load()    fetch the current page
+ *   search()  back to page 1, then load (filters changed)
+ *   refresh() the current page again without a spinner (a poller: kit/usePoll.js), `fresh`
+ *             the ids it brought that were not shown
  * and path and params themselves (ListPage's export sends the same filters).
  */
 export function useList(path, params = () => ({}), { perPage: size = 20 } = {}) {
@@ -18,7 +20,10 @@ export function useList(path, params = () => ({}), { perPage: size = 20 } = {}) 
   const perPage = ref(size)
   const loading = ref(false)
 
+  let loads = 0 // load() calls so far: a refresh that a load overtook is dropped
+
   async function load() {
+    loads++
     loading.value = true
     try {
       const res = await api.get(path, { params: { ...params(), page: page.value, per_page: perPage.value } })
@@ -36,5 +41,27 @@ export function useList(path, params = () => ({}), { perPage: size = 20 } = {}) 
     return load()
   }
 
-  return { path, params, items, total, page, perPage, loading, load, search }
+  // the ids of the rows shown before the last refresh, to tell which rows are new
+  const fresh = ref(new Set())
+
+  /**
+   * refresh() — the same page again, quietly: no spinner, no message (a poller's call; usePoll
+   * tries again later). The rows are replaced in place, so the table keeps its scroll; `fresh`
+   * holds the ids that were not shown before, and their count is returned. Skipped while a
+   * load() is under way.
+   */
+  async function refresh() {
+    if (loading.value) return 0
+    const before = loads
+    const res = await api.get(path, { params: { ...params(), page: page.value, per_page: perPage.value } })
+    if (loads !== before) return 0 // a load started meanwhile: its answer wins
+    const shown = new Set(items.value.map((x) => x.id))
+    const rows = res?.items || []
+    fresh.value = new Set(rows.filter((x) => !shown.has(x.id)).map((x) => x.id))
+    items.value = rows
+    total.value = res?.total ?? rows.length
+    return fresh.value.size
+  }
+
+  return { path, params, items, total, page, perPage, loading, fresh, load, search, refresh }
 }

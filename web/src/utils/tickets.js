@@ -66,8 +66,9 @@ export const CALLBACK_METHODS = [
   { value: 'visit', label: '上门' },
 ]
 
-/** Deadline kinds (the `deadlines` of a ticket and the `overdue` of a list row). */
-export const DEADLINE_KINDS = { dispatch: '派工', complete: '完工', callback: '回访' }
+/** Deadline kinds (the `deadlines` of a ticket and the `overdue` of a list row): a repair's, then
+ *  a complaint's own (a list of every kind shows both). */
+export const DEADLINE_KINDS = { dispatch: '派工', complete: '完工', callback: '回访', reply: '答复', handle: '处理' }
 
 export const ACTION_LABELS = {
   create: '登记',
@@ -197,6 +198,23 @@ export function countdown(due, now = Date.now()) {
   const left = (t - now) / 60000
   if (left < 0) return { overdue: true, text: `已超时 ${spanText(Math.floor(-left))}` }
   return { overdue: false, text: `还剩 ${spanText(Math.floor(left))}` }
+}
+
+/**
+ * The words of a list row's 时限 cell (kit/DeadlineCell.vue: v-bind it): which deadlines are
+ * late ("派工超时"), the nearest one ("派工 11-25 18:26") and its tone (late, soon, muted).
+ */
+export function deadlineCellProps(row, now = Date.now()) {
+  const at = shortDateTime(row.due_at)
+  let hint = 'muted'
+  if (row.due_at && countdown(row.due_at, now).overdue) hint = 'late'
+  else if (row.due_state === 'due_soon') hint = 'soon'
+  return {
+    lateText: (row.overdue || []).map((k) => `${deadlineKindLabel(k)}超时`).join('、'),
+    lateDue: at,
+    due: row.due_kind ? `${deadlineKindLabel(row.due_kind)} ${at}` : at,
+    hint,
+  }
 }
 
 /** Minutes as shown in statistics (18.5 → "18.5 分钟", 130 → "2 小时 10 分"). */

@@ -49,6 +49,8 @@ export default {
   widgets: [
     { kind: 'shortcut', order: 10, path: '/tickets', title: '工单列表', icon: Tickets, perm: 'tickets.read' },
     { kind: 'shortcut', order: 20, path: '/callbacks', title: '回访', icon: PhoneFilled, perm: 'tickets.act', roles: DESK_ROLES },
+    // the dispatch queue: for those who may dispatch and assign (the workflows' DESK roles)
+    { kind: 'queue', order: 10, key: 'dispatch', perm: 'tickets.act', roles: DESK_ROLES, component: defineAsyncComponent(() => import('./components/DispatchQueue.vue')) },
     { kind: 'todo', order: 10, label: '我登记的未完结工单', path: '/tickets', query: { mine: 1 }, to: '/tickets?tab=mine', ...DESK },
     { kind: 'todo', order: 20, label: '今天到期的回访', path: '/tickets', query: { due: 'today' }, to: '/callbacks', ...DESK },
     { kind: 'todo', order: 30, label: '我的派工单', path: '/tickets', query: { queue: 1 }, to: '/m/orders', roles: ['technician'] },
