@@ -19,3 +19,10 @@ kerr check_phone_cn(ctx *c, const char *field, const char *label, const char *p)
     if (!p || !*p || phone_cn_ok(p)) return E_OK;
     return ctx_fail(c, E_VALIDATION, field, "%s格式不正确（手机 11 位，或 020-12345678）", label);
 }
+
+const char *phone_masked(arena *a, const char *p) {
+    if (!p || !*p) return p;
+    size_t n = strlen(p);
+    if (n < 8) return "****";
+    return arena_printf(a, "%.3s****%s", p, p + n - 4);
+}

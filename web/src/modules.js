@@ -19,6 +19,15 @@
 //             (data-test `test`; `short` on phones), the key that takes it from anywhere (even
 //             while typing), `component` mounted once in the layout (the action's dialog),
 //             run() takes it, busy() says it is under way (the key then does nothing)
+//   unit    — what the module shows on a unit's page (the counter's hub, SPEC A8), each with its
+//             rule (perm, roles) and `order`:
+//             { kind: 'card', key, title, order, component, column: 'main'|'side', props }
+//               a card of the 概览 tab (main column, or the side column for histories)
+//             { kind: 'tab', key, title, order, component, props, count }  a tab after 概览
+//             { kind: 'action', key, title, order, type, test, run }  a button in the header
+//             component takes `unit` (the GET /units/{id} record; or props(unit) when given),
+//             may emit changed (the page reloads the unit); count(unit) a number on the tab;
+//             run({ unit, person }) takes the action (person: the one picked on the page)
 import { allowed } from './kit/roles'
 
 const found = import.meta.glob('./modules/*/index.js', { eager: true })
@@ -57,4 +66,9 @@ export const menuGroups = (() => {
 /** The home page's widgets of one kind that the user may see now, in order. */
 export function widgets(kind) {
   return modules.flatMap((m) => m.widgets || []).filter((w) => w.kind === kind && allowed(w)).sort(byOrder)
+}
+
+/** The unit page's parts of one kind ('card', 'tab', 'action') that the user may see now, in order. */
+export function unitParts(kind) {
+  return modules.flatMap((m) => m.unit || []).filter((p) => p.kind === kind && allowed(p)).sort(byOrder)
 }

@@ -124,10 +124,7 @@ kerr archive_audit(ctx *c, int64_t pid, const char *entity, int64_t id, const ch
 bool can_reveal(ctx *c, int64_t project_id) { return auth_can(c->user, "people.reveal", project_id); }
 
 const char *mask_phone(ctx *c, int64_t pid, const char *p) {
-    if (!p || !*p || can_reveal(c, pid)) return p;
-    size_t n = strlen(p);
-    if (n < 8) return "****";
-    return arena_printf(&c->a, "%.3s****%s", p, p + n - 4);
+    return !p || !*p || can_reveal(c, pid) ? p : phone_masked(&c->a, p);
 }
 
 /* Position i of a number of n characters in the number as masked ("%.3s****%s"): the first three

@@ -11,6 +11,7 @@ static const perm_def archive_perms[] = {
     {"archive.read",  ROLE_ALL, "查看业主档案"},
     {"archive.write", ROLE_MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD, "修改业主档案"},
     {"people.reveal", ROLE_MGMT | ROLE_SUPERVISOR | ROLE_STEWARD, "查看完整证件号和电话"},
+    {"people.call",   ROLE_MGMT | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD, "拨打业主电话（号码不显示）"},
     {NULL, 0, NULL},
 };
 

@@ -131,8 +131,8 @@ kerr ticket_row(ctx *c, int64_t id, const char *perm, int64_t *pid) {
 
 typedef struct ticket_in {
     const char *kind, *channel, *location, *caller, *phone, *content, *category, *appointment, *reply;
-    int64_t pid, unit_id, building_id, related_id, appointment_at;
-    bool paid;
+    int64_t pid, unit_id, building_id, related_id, appointment_at, person_id;
+    bool paid, phone_archived;
     const char *unit_code;
     complaint_in cp;
 } ticket_in;
@@ -179,8 +179,25 @@ static kerr read_kind_rules(ctx *c, ticket_in *in) {
     return E_OK;
 }
 
+/* A person of the archive picked as the caller (issue 20): one of the unit's; their name and
+** number fill what was left empty, and a number equal to one of theirs is the archive's (masked
+** as such, ticket_phone). */
+static kerr read_person(ctx *c, ticket_in *in) {
+    kerr e = in_int(c, "person_id", "来电人", 0, 1, INT64_MAX, &in->person_id, NULL);
+    if (e || !in->person_id) return e;
+    if (!in->unit_id) return ctx_fail(c, E_VALIDATION, "person_id", "请先选择房屋，再选择来电人");
+    unit_person p;
+    e = archive_unit_person(c, in->pid, in->unit_id, in->person_id, &p);
+    if (e == E_NOT_FOUND) return ctx_fail(c, E_VALIDATION, "person_id", "来电人不是该房屋登记的住户");
+    if (e) return e;
+    if (!in->caller || !*in->caller) in->caller = p.name;
+    if ((!in->phone || !*in->phone) && (*p.phone || *p.phone2)) in->phone = *p.phone ? p.phone : p.phone2;
+    in->phone_archived = in->phone && *in->phone && (!strcmp(in->phone, p.phone) || !strcmp(in->phone, p.phone2));
+    return E_OK;
+}
+
 static kerr read_ticket(ctx *c, ticket_in *in) {
-    static const char *const fields[] = {"project_id", "kind", "channel", "unit_id", "location", "caller", "phone",
+    static const char *const fields[] = {"project_id", "kind", "channel", "unit_id", "person_id", "location", "caller", "phone",
                                          "content", "category", "paid", "appointment_at", "related_id", "reply",
                                          "complaint_type", "type", "severity", "staff_ids", NULL};
     kerr e;
@@ -193,7 +210,8 @@ static kerr read_ticket(ctx *c, ticket_in *in) {
         (e = in_code(c, "category", "报修类别", 0, REPAIR_CATEGORIES, &in->category)) ||
         (e = in_bool(c, "paid", "有偿服务", 0, &in->paid, NULL)) || (e = in_appointment(c, "appointment_at", &in->appointment_at)) ||
         (e = in_int(c, "related_id", "关联工单", 0, 1, INT64_MAX, &in->related_id, NULL)) ||
-        (e = in_str(c, "reply", "答复", IN_MULTILINE, 2000, &in->reply)) || (e = read_kind_rules(c, in)))
+        (e = in_str(c, "reply", "答复", IN_MULTILINE, 2000, &in->reply)) || (e = read_kind_rules(c, in)) ||
+        (e = read_person(c, in)))
         return e;
     return complaint_read(c, in->kind, in->pid, &in->cp);
 }
@@ -210,9 +228,10 @@ static const char *created_json(ctx *c, const ticket_in *in, const char *number,
     jw_str(&w, "state", state);
     if (in->unit_code) jw_str(&w, "unit", in->unit_code);
     if (in->location) jw_str(&w, "location", in->location);
+    if (in->person_id) jw_int(&w, "person_id", in->person_id);
     if (in->caller) jw_str(&w, "caller", in->caller);
     if (in->phone && strlen(in->phone) >= 8)   /* the audit log never shows a whole phone number */
-        jw_str(&w, "phone", arena_printf(&c->a, "%.3s****%s", in->phone, in->phone + strlen(in->phone) - 4));
+        jw_str(&w, "phone", phone_masked(&c->a, in->phone));
     jw_str(&w, "content", in->content);
     if (in->category) jw_str(&w, "category", in->category);
     if (in->appointment_at) jw_time(&w, "appointment_at", in->appointment_at);
@@ -227,12 +246,13 @@ static const char *created_json(ctx *c, const ticket_in *in, const char *number,
 static kerr insert_ticket(ctx *c, const ticket_in *in, const char *number, const char *state, int64_t *id) {
     if (!db_insert(c->db, id, "INSERT INTO tickets(project_id, number, kind, channel, state, unit_id, building_id, location, "
                           "caller, phone, content, category, paid, appointment_at, received_by, related_id, "
-                          "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                          "created_at, updated_at, person_id, phone_archived) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                DI(in->pid), DT(number), DT(in->kind), DT(in->channel), DT(state), in->unit_id ? DI(in->unit_id) : DN,
                in->building_id ? DI(in->building_id) : DN, DT(in->location ? in->location : ""),
                DT(in->caller ? in->caller : ""), DT(in->phone ? in->phone : ""), DT(in->content),
                DT(in->category ? in->category : ""), DI(in->paid), in->appointment_at ? DI(in->appointment_at) : DN,
-               DI(c->user->id), in->related_id ? DI(in->related_id) : DN, DI(c->now), DI(c->now)))
+               DI(c->user->id), in->related_id ? DI(in->related_id) : DN, DI(c->now), DI(c->now),
+               in->person_id ? DI(in->person_id) : DN, DI(in->phone_archived)))
         return E_OK;
     return db_last_kerr(c->db);
 }
@@ -286,12 +306,15 @@ static void jw_code(jw *w, const char *key, const code_label *t, const char *cod
     jw_str(w, lk, l ? l : "");
 }
 
-/* The caller's phone. On the ticket page (and slip) the desk and the technician the order is
-** dispatched to see it whole: they must ring back (24 h callback) and arrange the visit. Lists
-** and exports follow the people.reveal rule like every other personal number. */
-const char *ticket_phone(ctx *c, int64_t pid, int64_t tech, const char *phone, bool whole_ok) {
+/* The caller's phone. On the ticket page (and slip) the technician the order is dispatched to
+** sees it whole: they arrange the visit. A number the agent typed the desk sees whole there too
+** (they ring back for the 24 h callback); a number from the archive (`archived`) is masked like
+** every archive number for a role without people.reveal — the desk calls it with the person's
+** audited call (POST /people/{id}/actions/call). Lists and exports follow the people.reveal rule
+** like every other personal number. */
+const char *ticket_phone(ctx *c, int64_t pid, int64_t tech, const char *phone, bool archived, bool whole_ok) {
     unsigned desk = ROLE_ADMIN | ROLE_MANAGER | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STEWARD;
-    if (whole_ok && ((auth_roles_in(c->user, pid) & desk) || (tech && tech == c->user->id))) return phone;
+    if (whole_ok && ((tech && tech == c->user->id) || (!archived && (auth_roles_in(c->user, pid) & desk)))) return phone;
     return mask_phone(c, pid, phone);
 }
 
@@ -309,7 +332,9 @@ void ticket_summary(ctx *c, const ticket_rec *t, jw *w, bool on_page) {
     jw_int_or_null(w, "building_id", t->has_building, t->building_id);
     jw_str(w, "location", t->location);
     jw_str(w, "caller", t->caller);
-    jw_str(w, "phone", ticket_phone(c, t->project_id, t->technician_id, t->phone, on_page));
+    jw_str(w, "phone", ticket_phone(c, t->project_id, t->technician_id, t->phone, t->phone_archived, on_page));
+    jw_int_or_null(w, "person_id", t->has_person, t->person_id);
+    jw_bool(w, "phone_from_archive", t->phone_archived);
     jw_str(w, "content", t->content);
     jw_code(w, "category", REPAIR_CATEGORIES, t->category);
     jw_bool(w, "paid", t->paid);

@@ -40,11 +40,12 @@ kerr ticket_answer(ctx *c, int status, int64_t id);
 #define TICKET_COLS "t.id, t.project_id, t.number, t.kind, t.channel, t.state, t.unit_id, un.code, t.building_id, " \
                     "t.location, t.caller, t.phone, t.content, t.category, t.paid, t.appointment_at, " \
                     "t.received_by, ru.display_name, t.technician_id, tu.display_name, t.satisfaction, " \
-                    "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at"
+                    "t.reopen_count, t.version, t.created_at, t.updated_at, t.completed_at, t.called_back_at, " \
+                    "t.person_id, t.phone_archived"
 typedef struct ticket_rec {
     int64_t id, project_id, unit_id, building_id, appointment_at, received_by, technician_id, reopen_count, version,
-        created_at, updated_at, completed_at, called_back_at;
-    bool has_unit, has_building, has_technician, paid;
+        created_at, updated_at, completed_at, called_back_at, person_id;
+    bool has_unit, has_building, has_technician, paid, has_person, phone_archived;
     const char *number, *kind, *channel, *state, *unit_code, *location, *caller, *phone, *content, *category,
         *received_by_name, *technician_name, *satisfaction;
 } ticket_rec;
@@ -79,6 +80,8 @@ static inline int ticket_rec_read(db_stmt *st, ticket_rec *t) {
     t->updated_at = db_col_int(st, i++);
     t->completed_at = db_col_int(st, i++);
     t->called_back_at = db_col_int(st, i++);
+    t->has_person = !db_col_is_null(st, i), t->person_id = db_col_int(st, i++);
+    t->phone_archived = db_col_int(st, i++) != 0;
     return i;
 }
 /* all LEFT JOINs on primary keys: a COUNT(*) of a list skips the joins it does not filter on */
@@ -87,7 +90,8 @@ static inline int ticket_rec_read(db_stmt *st, ticket_rec *t) {
 #define TICKET_FROM "tickets t " TICKET_JOINS
 /* The fields every list item and the ticket page share; on_page: the ticket page's phone rule. */
 void ticket_summary(ctx *c, const ticket_rec *t, jw *w, bool on_page);
-const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool whole_ok);
+/* archived: the phone is the caller's number from the archive (tickets.phone_archived). */
+const char *ticket_phone(ctx *c, int64_t pid, int64_t technician_id, const char *phone, bool archived, bool whole_ok);
 
 /* The system's roles when a rule acts (an automatic reopen, an escalation). */
 unsigned wf_system_roles(void *who, int64_t pid);

@@ -9,7 +9,7 @@
 
 #define SLIP_COLS "p.name, t.number, t.kind, t.category, t.paid, COALESCE(un.code, ''), t.location, t.caller, t.phone, " \
                   "t.content, t.appointment_at, ru.display_name, COALESCE(tu.display_name, ''), t.created_at, t.work_done, " \
-                  "t.project_id, COALESCE(t.technician_id, 0)"
+                  "t.project_id, COALESCE(t.technician_id, 0), t.phone_archived"
 
 static const char *when(ctx *c, int64_t t) {
     if (!t) return "";
@@ -28,7 +28,8 @@ static int slip_fields(ctx *c, db_stmt *st, pf_field *f) {
     f[n++] = (pf_field){"房号", arena_strdup(&c->a, *unit ? unit : "—"), false, 0};
     f[n++] = (pf_field){"公共位置", arena_strdup(&c->a, *loc ? loc : "—"), false, 0};
     f[n++] = (pf_field){"联系人", arena_strdup(&c->a, db_col_text(st, 7)), false, 0};
-    f[n++] = (pf_field){"联系电话", ticket_phone(c, db_col_int(st, 15), db_col_int(st, 16), arena_strdup(&c->a, db_col_text(st, 8)), true),
+    f[n++] = (pf_field){"联系电话", ticket_phone(c, db_col_int(st, 15), db_col_int(st, 16), arena_strdup(&c->a, db_col_text(st, 8)),
+                                                db_col_int(st, 17) != 0, true),
                         false, 0};
     f[n++] = (pf_field){"登记时间", when(c, db_col_int(st, 13)), false, 0};
     f[n++] = (pf_field){"预约时间", when(c, db_col_int(st, 10)), false, 0};

@@ -100,6 +100,7 @@ export const ACTION_NAMES = {
   revoked: '撤销',
   revoked_by_admin: '管理员撤销',
   reveal: '查看完整信息',
+  call: '拨打电话',
   end: '结束关系',
   remove: '移除',
   add_resident: '添加住户',

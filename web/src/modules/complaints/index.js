@@ -2,6 +2,7 @@
 // and the monthly summary. Complaints are tickets of kind complaint: this module borrows the
 // tickets module's state tag, timeline and record page logic.
 import { Warning, Stamp, Bell, TrendCharts } from '@element-plus/icons-vue'
+import { defineAsyncComponent } from 'vue'
 import { DESK_ROLES, LEAD_ROLES } from '../../kit/roles'
 
 export default {
@@ -22,5 +23,11 @@ export default {
     { kind: 'todo', order: 40, label: '我处理的投诉', path: '/tickets', query: { handling: 1 }, to: '/complaints?tab=handler', perm: 'tickets.act' },
     { kind: 'late', order: 20, label: '超时投诉', path: '/tickets', query: { kind: 'complaint', overdue: 'any' }, to: '/complaints?tab=overdue', perm: 'tickets.read', roles: DESK_ROLES },
     { kind: 'late', order: 30, label: '已升级督办的投诉', path: '/tickets', query: { escalated: 1 }, to: '/complaints?tab=escalated', roles: LEAD_ROLES },
+  ],
+  // on a unit's page: its complaints not yet closed (the tickets module's card, for complaints)
+  unit: [
+    { kind: 'card', key: 'complaints', title: '未办结的投诉', order: 30, perm: 'tickets.read',
+      component: defineAsyncComponent(() => import('../tickets/components/UnitTicketsCard.vue')),
+      props: (u) => ({ unit: u, complaints: true }) },
   ],
 }

@@ -8,6 +8,7 @@ import {
 import { defineAsyncComponent } from 'vue'
 import { DESK_ROLES } from '../../kit/roles'
 import { register, openRegister } from './useRegister'
+import { unitPrefill } from '../../kit/currentUnit'
 
 const DESK = { perm: 'tickets.read', roles: DESK_ROLES }
 
@@ -42,7 +43,8 @@ export default {
     {
       key: 'F2', title: '新登记', short: '登记', icon: EditPen, perm: 'tickets.write', test: 'header-register',
       component: defineAsyncComponent(() => import('./components/RegisterDialog.vue')),
-      run: () => openRegister(),
+      // on a unit's page F2 starts with that unit (and the person picked there)
+      run: () => openRegister(unitPrefill()),
       busy: () => register.open,
     },
   ],
@@ -55,5 +57,16 @@ export default {
     { kind: 'todo', order: 20, label: '今天到期的回访', path: '/tickets', query: { due: 'today' }, to: '/callbacks', ...DESK },
     { kind: 'todo', order: 30, label: '我的派工单', path: '/tickets', query: { queue: 1 }, to: '/m/orders', roles: ['technician'] },
     { kind: 'late', order: 10, label: '超时维修单', path: '/tickets', query: { kind: 'public_repair,home_repair,service', overdue: 'any' }, to: '/tickets?tab=overdue', ...DESK },
+  ],
+  // on a unit's page: its open tickets and their history; 报修 / 投诉 / 咨询 for this unit
+  unit: [
+    { kind: 'card', key: 'tickets', title: '未完成的工单', order: 20, perm: 'tickets.read',
+      component: defineAsyncComponent(() => import('./components/UnitTicketsCard.vue')) },
+    { kind: 'card', key: 'ticket-history', title: '工单记录', order: 20, column: 'side', perm: 'tickets.read',
+      component: defineAsyncComponent(() => import('./components/UnitTicketHistory.vue')) },
+    ...[['home_repair', '报修', 'primary'], ['complaint', '投诉', 'warning'], ['inquiry', '咨询', '']].map(([kind, title, type], i) => ({
+      kind: 'action', key: `register-${kind}`, title, type, order: 10 + i, perm: 'tickets.write', test: `unit-register-${kind}`,
+      run: ({ unit, person }) => openRegister({ unit_id: unit.id, person_id: person?.id ?? null, kind }),
+    })),
   ],
 }

@@ -1,6 +1,7 @@
 // 拜访业主: the stewards' monthly plans, the visit records and one visit's page, the visit-rate
 // statistics and the phone screen that records a visit at the door.
 import { Calendar, ChatDotRound, DataLine, Iphone } from '@element-plus/icons-vue'
+import { defineAsyncComponent } from 'vue'
 import { store } from '../../store'
 
 export default {
@@ -22,5 +23,10 @@ export default {
     { kind: 'shortcut', order: 40, path: '/visits', title: '拜访记录', icon: ChatDotRound, perm: 'visits.read' },
     { kind: 'todo', order: 50, label: '本月待拜访', path: '/visits', query: { state: 'planned', steward_id: () => store.user?.id }, to: '/visits',
       perm: 'visits.read', roles: ['steward'] },
+  ],
+  // on a unit's page: its visits and callbacks
+  unit: [
+    { kind: 'card', key: 'visits', title: '拜访记录', order: 30, column: 'side', perm: 'visits.read',
+      component: defineAsyncComponent(() => import('./UnitVisitsCard.vue')) },
   ],
 }
