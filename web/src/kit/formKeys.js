@@ -16,18 +16,29 @@ function fieldOf(item) {
   return [...item.querySelectorAll(FIELD)].find(shown) || null
 }
 
-/** Puts the cursor on the first field of `root` (a dialog or form), unless it already holds it. */
+/** A required field with nothing in it yet: no option chosen, no text typed, no value picked. */
+function emptyRequired(item) {
+  if (!item.classList.contains('is-required')) return false
+  const radios = item.querySelectorAll('input[type=radio]')
+  if (radios.length) return ![...radios].some((r) => r.checked)
+  const sel = item.querySelector('.el-select')
+  if (sel) return !!sel.querySelector('.el-select__placeholder.is-transparent') // the placeholder shows: nothing chosen
+  const f = item.querySelector(FIELD)
+  return !!f && !f.value
+}
+
+/**
+ * Puts the cursor where the work starts in `root` (a dialog or form), unless it already holds a
+ * field: the first required field still empty (回访结果 under a chosen 回访方式 and 满意度), else
+ * the first field.
+ */
 export function focusFirstField(root) {
   if (!root || root.contains(document.activeElement) && document.activeElement.matches(FIELD)) return false
-  for (const item of root.querySelectorAll('.el-form-item')) {
-    if (!shown(item)) continue
-    const f = fieldOf(item)
-    if (f) {
-      f.focus({ preventScroll: false })
-      return true
-    }
-  }
-  return false
+  const items = [...root.querySelectorAll('.el-form-item')].filter((i) => shown(i) && fieldOf(i))
+  const item = items.find(emptyRequired) || items[0]
+  if (!item) return false
+  fieldOf(item).focus({ preventScroll: false })
+  return true
 }
 
 /** The label of an el-form-item, without the required star or a trailing colon. */
