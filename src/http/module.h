@@ -8,7 +8,7 @@
 **         .name = "keys", .label = "钥匙管理", .order = 50,
 **         .routes = (const route *const[]){keys_routes, NULL}, .perms = keys_perms,
 **         .workflows = (const wf_def *const[]){&KEY_WF, NULL},
-**         .tick = keys_tick, .demo = keys_demo,
+**         .tick = keys_tick, .demo = keys_demo, .audit = &keys_words,
 **     };
 **
 ** The build lists the folders' descriptors in build/registry.c (scripts/gen-registry.sh), so
