@@ -112,7 +112,7 @@ test('a change reads 「字段：旧值 → 新值」, a workflow state by its l
   const upd = rows.find((r) => r.entity === 'user' && r.action === 'update' && r.changes?.display_name?.from);
   assert.ok(upd, 'a user update with a display name change');
   assert.ok(upd.summary.includes(`姓名：${upd.changes.display_name.from} → ${upd.changes.display_name.to}`), upd.summary);
-  const moved = rows.find((r) => r.changes?.state?.from && r.changes?.state?.to);
+  const moved = rows.find((r) => r.changes?.state?.from && r.changes.state.to && r.changes.state.from !== r.changes.state.to);
   assert.ok(moved, 'a workflow row');
   assert.match(moved.summary, /状态：[^\x00-\x7f]+ → [^\x00-\x7f]+/, moved.summary);
   assert.ok(!/[a-z]{3}/.test(moved.action_label), moved.action_label);

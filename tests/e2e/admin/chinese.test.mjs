@@ -82,7 +82,7 @@ test('every role: each menu entry opens a page headed with its words, each home 
     for (const title of entries) {
       await visible('[data-test="side-menu"] .el-menu-item', { has: page.locator('.item-title', { hasText: new RegExp(`^${title}$`) }) }).click()
       await page.waitForFunction((t) => [...document.querySelectorAll('h2.page-title, h2.m-title')]
-        .some((h) => h.offsetParent !== null && h.textContent.trim().startsWith(t)), title, { timeout: 8000 })
+        .some((h) => h.offsetParent !== null && h.textContent.trim().startsWith(t)), title, { timeout: 15000 })
         .catch(() => {})
       const s = await shown()
       assert.ok(!s.forbidden && !s.notFound, `${role}: the menu entry 「${title}」 opens a page it may use`)
