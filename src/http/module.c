@@ -43,6 +43,7 @@ void modules_init(void) {
 int modules_count(void) { return count; }
 const kmodule *module_at(int i) { return i >= 0 && i < count ? sorted[i] : NULL; }
 const route *const *modules_route_tables(void) { return route_tables; }
+const kmodule *const *modules_list(void) { return sorted; }
 
 /* Calls fn on each route of m until it returns false. */
 static bool each_route(const kmodule *m, bool (*fn)(const route *r, void *arg), void *arg) {
@@ -151,7 +152,7 @@ static bool state_known(const wf_def *w, const char *s) {
     return false;
 }
 
-static bool check_workflow(const kmodule *m, const wf_def *w, char *err, size_t n) {
+static bool check_workflow(const kmodule *const *list, const kmodule *m, const wf_def *w, char *err, size_t n) {
     if (!w->entity || !w->table || !w->states || !w->transitions)
         return fail(err, n, "模块 %s：流程 %s 不完整", m->name, w->entity ? w->entity : "(null)");
     unsigned known = ROLE_ALL | m->pseudo_roles;
@@ -168,6 +169,8 @@ static bool check_workflow(const kmodule *m, const wf_def *w, char *err, size_t 
             if (strcmp(t->from[i], "*") && !state_known(w, t->from[i]))
                 return fail(err, n, "模块 %s：流程动作 %s 的起始状态 %s 未声明", m->name, what, t->from[i]);
     }
+    if (!audit_word_in(list, AUDIT_ENTITY, w->entity))   /* the audit log names it */
+        return fail(err, n, "模块 %s：流程 %s 的对象没有中文名（audit.entities）", m->name, w->entity);
     return true;
 }
 
@@ -182,7 +185,7 @@ static bool check_module(const kmodule *const *list, int mi, char *err, size_t n
         for (const route *r = m->routes[t]; r->method; r++)
             if (!check_route(list, mi, r, err, n)) return false;
     for (int i = 0; m->workflows && m->workflows[i]; i++)
-        if (!check_workflow(m, m->workflows[i], err, n)) return false;
+        if (!check_workflow(list, m, m->workflows[i], err, n)) return false;
     return true;
 }
 

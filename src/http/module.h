@@ -8,7 +8,7 @@
 **         .name = "keys", .label = "钥匙管理", .order = 50,
 **         .routes = (const route *const[]){keys_routes, NULL}, .perms = keys_perms,
 **         .workflows = (const wf_def *const[]){&KEY_WF, NULL},
-**         .tick = keys_tick, .demo = keys_demo,
+**         .tick = keys_tick, .demo = keys_demo, .audit = &keys_words,
 **     };
 **
 ** The build lists the folders' descriptors in build/registry.c (scripts/gen-registry.sh), so
@@ -19,12 +19,24 @@
 #ifndef KEFU_MODULE_H
 #define KEFU_MODULE_H
 #include "http/ctx.h"
+#include "core/code_label.h"
 #include "core/deadline.h"
 #include "core/workflow.h"
 
 /* What `kefu serve` hands a module's start hook: the value of a command-line option by name
 ** ("lookup"), NULL when there is none. */
 typedef const char *(*module_opt_fn)(const char *name);
+
+/* The words of a module's audit rows, each a code/label table ending with {NULL} (any may be
+** NULL): the entities ("unit" 房屋), actions ("add_pet" 添加宠物) and changed fields ("phone" 手机;
+** "project.phone" 电话 for one entity's own), and the fields whose values are codes with their
+** tables ({"category", REPAIR_CATEGORIES}). A workflow names its actions and states itself
+** (wf_def); its entity is named here. */
+typedef struct audit_codes { const char *field; const code_label *codes; } audit_codes;
+typedef struct audit_words {
+    const code_label *entities, *actions, *fields;
+    const audit_codes *values;          /* ends with {NULL} */
+} audit_words;
 
 typedef struct kmodule {
     const char *name;                  /* its folder: "tickets" */
@@ -44,6 +56,7 @@ typedef struct kmodule {
     /* `kefu serve`, before serving: reads its options; false with a message stops the server. */
     bool (*start)(module_opt_fn opt, char *err, size_t n);
     void (*job)(void);                 /* every 50 ms on the server's background thread */
+    const audit_words *audit;          /* the Chinese words of its audit rows (the audit log) */
 } kmodule;
 
 /* Generated from the folders (build/registry.c), NULL-terminated, in folder order. */
@@ -54,6 +67,8 @@ void modules_init(void);
 int modules_count(void);
 const kmodule *module_at(int i);                 /* in order; NULL past the end */
 const kmodule *module_of_route(const route *r);  /* the module whose table holds r */
+/* The registry in order, NULL-terminated. */
+const kmodule *const *modules_list(void);
 /* Every module's route tables, NULL-terminated (router_set_tables). */
 const route *const *modules_route_tables(void);
 
@@ -71,4 +86,21 @@ const char *modules_demo_notes(void);
 int modules_check(db *d, bool rebuild);          /* problems found, summed */
 bool modules_start(module_opt_fn opt, char *err, size_t n);
 void modules_job(void);                          /* every module's job */
+
+/* ---- the audit log's words (module_words.c) ---- */
+typedef enum audit_kind { AUDIT_ENTITY, AUDIT_ACTION, AUDIT_FIELD } audit_kind;
+/* The Chinese name some module of list (NULL-terminated) gives key, NULL when none does. */
+const char *audit_word_in(const kmodule *const *list, audit_kind kind, const char *key);
+const char *module_audit_word(audit_kind kind, const char *key);   /* in the registry */
+/* An action on entity: its workflows' label first (a ticket's "dispatch" 派工), else the word. */
+const char *module_audit_action(const char *entity, const char *action);
+/* A changed field of entity: "entity.key" first (a project's "phone" 电话), then the key as the
+** module that names the entity names it, then as any module does. */
+const char *module_audit_field(const char *entity, const char *key);
+/* A coded value of a field by its label ("category", "water" → 给排水), NULL when none names it. */
+const char *module_audit_value(const char *field, const char *value);
+/* A state of entity's workflows by its label ("dispatched" 已派工), NULL when none names it. */
+const char *module_audit_state(const char *entity, const char *state);
+/* Calls fn on every word of the kind (workflow actions with the actions, each key once). */
+void module_audit_words_each(audit_kind kind, void (*fn)(const char *key, const char *label, void *arg), void *arg);
 #endif

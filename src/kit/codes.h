@@ -8,9 +8,8 @@
 */
 #ifndef KEFU_CODES_H
 #define KEFU_CODES_H
+#include "core/code_label.h"
 #include "http/input.h"
-
-typedef struct code_label { const char *code, *label; } code_label;
 
 /* The label of code (the code itself when its label is NULL); NULL when code is not in t. */
 const char *code_label_of(const code_label *t, const char *code);

@@ -5,6 +5,7 @@
 #include "unit.h"
 #include "http/module.h"
 #include "http/router.h"
+#include "modules/admin/admin.h"
 
 static kerr h(ctx *c) { (void)c; return E_OK; }
 static int tick_fn(db *d, int64_t now) { (void)d; (void)now; return 0; }
@@ -25,11 +26,13 @@ static const wf_transition key_moves[] = {
     {NULL},
 };
 static const wf_def key_wf = {"key", "keys", key_states, key_moves, NULL};
+static const audit_words key_words = {.entities = (const code_label[]){{"key", "钥匙"}, {NULL, NULL}}};
 static const kmodule good = {
     .name = "keys", .label = "钥匙", .order = 50,
     .routes = (const route *const[]){good_routes, NULL}, .perms = good_perms,
-    .workflows = (const wf_def *const[]){&key_wf, NULL}, .tick = tick_fn,
+    .workflows = (const wf_def *const[]){&key_wf, NULL}, .tick = tick_fn, .audit = &key_words,
 };
+static const audit_words lost_words = {.entities = (const code_label[]){{"lost_item", "失物"}, {NULL, NULL}}};
 
 /* Validates {good, m} and expects a refusal whose message holds every word of want. */
 static void refused(const kmodule *m, const char *const *want) {
@@ -117,10 +120,60 @@ static void workflow_undeclared_role(void **state) {
     const kmodule m = {.name = "lost", .label = "失物", .workflows = (const wf_def *const[]){&w, NULL}};
     REFUSED(&m, "lost", "lost_item.lend", "岗位");
     const kmodule with = {.name = "lost", .label = "失物", .pseudo_roles = 1u << 25,
-                                 .workflows = (const wf_def *const[]){&w, NULL}};
+                          .workflows = (const wf_def *const[]){&w, NULL}, .audit = &lost_words};
     const kmodule *list[] = {&good, &with, NULL};
     char err[512] = "";
     if (!modules_validate_list(list, err, sizeof err)) fail_msg("%s", err);   /* its own pseudo-role */
+}
+
+static void workflow_entity_without_a_name(void **state) {
+    (void)state;
+    static const wf_def w = {"lost_item", "lost_items", key_states, key_moves, NULL};
+    const kmodule m = {.name = "lost", .label = "失物", .workflows = (const wf_def *const[]){&w, NULL}};
+    REFUSED(&m, "lost", "lost_item", "中文名");
+    const kmodule named = {.name = "lost", .label = "失物", .workflows = (const wf_def *const[]){&w, NULL},
+                           .audit = &lost_words};
+    const kmodule *list[] = {&good, &named, NULL};
+    char err[512] = "";
+    if (!modules_validate_list(list, err, sizeof err)) fail_msg("%s", err);
+}
+
+/* The registry's words: a workflow names its actions and states, "entity.field" a field of its
+** own, the module of the entity its fields, code tables the values. */
+static void the_audit_words_of_the_registry(void **state) {
+    (void)state;
+    modules_init();
+    assert_string_equal(module_audit_word(AUDIT_ENTITY, "unit"), "房屋");
+    assert_string_equal(module_audit_action("ticket", "dispatch"), "派工");
+    assert_string_equal(module_audit_action("ticket", "assign"), "分派");   /* the complaint workflow's */
+    assert_string_equal(module_audit_action("unit", "add_pet"), "添加宠物");
+    assert_null(module_audit_action("unit", "no_such_action"));
+    assert_string_equal(module_audit_state("ticket", "dispatched"), "已派工");
+    assert_string_equal(module_audit_state("callback_review", "returned"), "已退回");
+    assert_string_equal(module_audit_field("person", "phone"), "手机");
+    assert_string_equal(module_audit_field("ticket", "phone"), "联系电话");
+    assert_string_equal(module_audit_field("person", "name"), "姓名");
+    assert_string_equal(module_audit_field("building", "name"), "名称");
+    assert_string_equal(module_audit_value("category", "water"), "水");
+    assert_string_equal(module_audit_value("source", "demo"), "演示数据");
+    assert_null(module_audit_value("category", "lava"));
+}
+
+static void an_audit_row_in_words(void **state) {
+    (void)state;
+    modules_init();
+    arena a;
+    arena_init(&a, 0);
+    assert_string_equal(audit_summary(&a, "ticket", "{\"state\":{\"from\":\"pending_dispatch\",\"to\":\"dispatched\"},"
+                                                    "\"note\":\"\",\"kind\":\"home_repair\"}"),
+                        "状态：待派工 → 已派工；说明：（空）；类型：居家维修");
+    assert_string_equal(audit_summary(&a, "repair_sla", "{\"warn_minutes\":{\"from\":60,\"to\":60}}"),
+                        "提前提醒（分钟）：60");   /* unchanged: the value alone */
+    assert_string_equal(audit_summary(&a, "user", "{\"roles\":[{\"project_id\":1,\"role\":\"agent\"}],\"zz_new\":true}"),
+                        "角色：管理处编号 1，角色 前台客服；zz_new：是");   /* a key no module names: as it is */
+    assert_string_equal(audit_summary(&a, "user", NULL), "");
+    assert_string_equal(audit_summary(&a, "user", "not json"), "not json");
+    arena_free(&a);
 }
 
 static void module_registered_twice(void **state) {
@@ -179,6 +232,9 @@ int test_module(void) {
         cmocka_unit_test(workflow_unknown_state),
         cmocka_unit_test(workflow_unknown_from_state),
         cmocka_unit_test(workflow_undeclared_role),
+        cmocka_unit_test(workflow_entity_without_a_name),
+        cmocka_unit_test(the_audit_words_of_the_registry),
+        cmocka_unit_test(an_audit_row_in_words),
         cmocka_unit_test(module_registered_twice),
         cmocka_unit_test(tick_hooks_must_fit),
         cmocka_unit_test(literal_routes_win_in_any_order),

@@ -14,6 +14,8 @@
 //             { kind: 'queue', order, key, component }  a queue on top of the 工作台: the
 //             component (kit/QueueCard.vue, kit/usePoll.js) lists and acts, emits `changed`
 //   groups  — menu groups of the module's own: { key, title, order }
+//   tagline — what the module does in a few words, for the login page's line of what the system
+//             offers: { order, text } (so it names only modules that exist)
 //   actions — global actions the layout offers everywhere, each with its rule (perm, roles):
 //             { key, title, short, icon, test, component, run, busy } — a header button
 //             (data-test `test`; `short` on phones), the key that takes it from anywhere (even
@@ -44,6 +46,9 @@ const GROUPS = [
 ]
 
 const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0)
+
+/** What the system does, as the login page says it: each module's `tagline` ({ order, text }). */
+export const taglines = modules.map((m) => m.tagline).filter(Boolean).sort(byOrder).map((t) => t.text)
 
 /** Every module's routes (children of the main layout). */
 export const moduleRoutes = modules.flatMap((m) => m.routes || [])

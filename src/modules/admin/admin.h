@@ -29,6 +29,8 @@ kerr throttle_read(ctx *c, const char *username, throttle *t);
 kerr throttle_check(ctx *c, const char *username);         /* 429 with Retry-After, or E_OK */
 kerr throttle_failed(ctx *c, const char *username, int64_t uid);    /* in the write tx; audits */
 kerr throttle_succeeded(ctx *c, int64_t uid, const char *username); /* in the write tx */
+/* The changes of an audit row of entity in words: 「手机：旧值 → 新值；备注：值」 (audit_text.c). */
+const char *audit_summary(arena *a, const char *entity, const char *changes);
 /* The password rules (core/password.h) as a 422 on field. */
 kerr password_policy(ctx *c, const char *field, const char *username, const char *pw);
 #endif

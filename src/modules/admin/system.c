@@ -29,19 +29,26 @@ static kerr health(ctx *c) {
     return E_OK;
 }
 
+/* A word in Chinese, or the key itself when no module names it. */
+static const char *or_key(const char *label, const char *key) { return label ? label : key; }
+
 static kerr audit_row(ctx *c, db_stmt *st, jw *w, void *arg) {
-    (void)c, (void)arg;
+    (void)arg;
+    const char *entity = db_col_text(st, 5), *action = db_col_text(st, 7);
     jw_obj(w, NULL);
     jw_int(w, "id", db_col_int(st, 0));
     jw_time(w, "at", db_col_int(st, 1));
     if (db_col_is_null(st, 2)) jw_null(w, "actor_id"); else jw_int(w, "actor_id", db_col_int(st, 2));
     jw_str(w, "actor_name", db_col_text(st, 3));
     if (db_col_is_null(st, 4)) jw_null(w, "project_id"); else jw_int(w, "project_id", db_col_int(st, 4));
-    jw_str(w, "entity", db_col_text(st, 5));
+    jw_str(w, "entity", entity);
     if (db_col_is_null(st, 6)) jw_null(w, "entity_id"); else jw_int(w, "entity_id", db_col_int(st, 6));
-    jw_str(w, "action", db_col_text(st, 7));
+    jw_str(w, "action", action);
     jw_raw(w, "changes", db_col_text(st, 8));
     jw_str(w, "ip", db_col_text(st, 9));
+    jw_str(w, "entity_label", or_key(module_audit_word(AUDIT_ENTITY, entity), entity));
+    jw_str(w, "action_label", or_key(module_audit_action(entity, action), action));
+    jw_str(w, "summary", audit_summary(&c->a, entity, db_col_text(st, 8)));
     jw_end(w);
     return E_OK;
 }
@@ -64,6 +71,28 @@ static const list_def AUDIT = {
     .row = audit_row,
 };
 static kerr audit_list(ctx *c) { return list_run(c, &AUDIT, NULL); }
+
+static void word_json(const char *key, const char *label, void *arg) {
+    jw *w = arg;
+    jw_obj(w, NULL);
+    jw_str(w, "key", key);
+    jw_str(w, "label", label);
+    jw_end(w);
+}
+
+/* GET /audit/words: every module's words of the audit log (the filters offer them). */
+static kerr audit_words_list(ctx *c) {
+    static const char *const keys[] = {"entities", "actions", "fields"};
+    jw *w = ctx_json(c, 200);
+    jw_obj(w, NULL);
+    for (int k = AUDIT_ENTITY; k <= AUDIT_FIELD; k++) {
+        jw_arr(w, keys[k]);
+        module_audit_words_each((audit_kind)k, word_json, w);
+        jw_end(w);
+    }
+    jw_end(w);
+    return E_OK;
+}
 
 static kerr deadlines_filter(ctx *c, list_q *f) {
     qb *b = &f->b;
@@ -252,8 +281,8 @@ static kerr digest(ctx *c) {
 static const export_col audit_cols[] = {
     {"id", "序号", EX_INT, NULL},            {"at", "时间", EX_TIME, NULL},
     {"actor_name", "操作人", EX_TEXT, NULL}, {"project_id", "管理处编号", EX_INT, NULL},
-    {"entity", "对象", EX_TEXT, NULL},       {"entity_id", "记录编号", EX_INT, NULL},
-    {"action", "操作", EX_TEXT, NULL},       {"changes", "变更内容", EX_TEXT, NULL},
+    {"entity_label", "对象", EX_TEXT, NULL}, {"entity_id", "记录编号", EX_INT, NULL},
+    {"action_label", "操作", EX_TEXT, NULL}, {"summary", "变更内容", EX_TEXT, NULL},
     {"ip", "地址", EX_TEXT, NULL},           {NULL, NULL, 0, NULL},
 };
 static const export_spec audit_export = {"审计日志", audit_cols};
@@ -360,6 +389,7 @@ static kerr routes_list(ctx *c) {
 const route system_routes[] = {
     {"GET",  "/api/v1/health",      NULL,             RF_PUBLIC, 0, health},
     {"GET",  "/api/v1/audit",       "audit.read",     0, 0, audit_list, &audit_export},
+    {"GET",  "/api/v1/audit/words", "audit.read",     0, 0, audit_words_list},
     {"GET",  "/api/v1/deadlines",   "deadlines.read", 0, 0, deadlines_list, &deadline_export},
     {"GET",  "/api/v1/_test/clock", NULL,             RF_PUBLIC | RF_TEST, 0, clock_get},
     {"GET",  "/api/v1/_test/routes", NULL,            RF_PUBLIC | RF_TEST, 0, routes_list},

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "core/qb.h"
 #include "http/input.h"
+#include "http/module.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,8 @@ kerr history_json(ctx *c, const char *entity, int64_t id, jw *w) {
         jw_time(w, "at", db_col_int(st, 1));
         jw_str(w, "actor_name", db_col_text(st, 2));
         jw_str(w, "action", db_col_text(st, 3));
+        const char *label = module_audit_action(entity, db_col_text(st, 3));
+        jw_str(w, "action_label", label ? label : db_col_text(st, 3));
         jw_raw(w, "changes", masked_changes(c, db_col_int(st, 5), db_col_text(st, 4)));
         jw_end(w);
     }

@@ -21,6 +21,26 @@ static const perm_def tickets_perms[] = {
     {NULL, 0, NULL},
 };
 
+/* The words of the tickets' audit rows (a ticket's workflow actions and states are its own). */
+static const audit_words tickets_words = {
+    .entities = (const code_label[]){
+        {"ticket", "工单"}, {"callback_review", "回访周报"}, {"repair_sla", "报修时限"},
+        {"complaint_rule", "投诉时限"}, {"complaint_type", "投诉类型"}, {NULL, NULL}},
+    .fields = (const code_label[]){
+        {"number", "单号"}, {"kind", "类型"}, {"channel", "来源"}, {"category", "报修类别"},
+        {"severity", "投诉级别"}, {"complaint_type", "投诉类型"}, {"unit", "房屋"}, {"location", "位置"},
+        {"caller", "来电人"}, {"phone", "联系电话"}, {"content", "内容"}, {"appointment_at", "预约时间"},
+        {"state", "状态"}, {"note", "说明"}, {"week", "周次"}, {"code", "类别"},
+        {"dispatch_minutes", "派工时限（分钟）"}, {"complete_minutes", "完工时限（分钟）"},
+        {"warn_minutes", "提前提醒（分钟）"}, {"reply_hours", "答复时限（小时）"},
+        {"handle_hours", "处理时限（小时）"}, {"callback_hours", "回访时限（小时）"},
+        {"escalate_hours", "升级至经理（小时）"}, {"label", "类型名称"}, {"active", "是否启用"}, {NULL, NULL}},
+    .values = (const audit_codes[]){
+        {"kind", TICKET_KINDS}, {"channel", TICKET_CHANNELS}, {"category", REPAIR_CATEGORIES},
+        {"severity", COMPLAINT_SEVERITIES}, {"complaint_type", COMPLAINT_TYPES_DEFAULT},
+        {"satisfaction", SATISFACTIONS}, {"method", CALLBACK_METHODS}, {NULL, NULL}},
+};
+
 /* kefu check: the day sums of the figures and the ticket counts against the tickets. */
 static int tickets_check(db *d, bool rebuild) {
     if (rebuild) {
@@ -45,4 +65,5 @@ const kmodule tickets_module = {
     .pseudo_roles = ROLE_HANDLER,
     .tick = complaints_escalate,
     .check = tickets_check,
+    .audit = &tickets_words,
 };

@@ -294,7 +294,7 @@ test('工单列表, 回访 and 统计 open without errors', { skip, timeout: 900
   await page.waitForFunction(() => new URL(location.href).searchParams.get('tab') === 'mine')
   await page.locator('[data-test="ticket-tabs"] .is-active', { hasText: '我的' }).waitFor()
 
-  await visible('.el-menu-item', { hasText: '回访' }).click()
+  await visible('[data-test="menu-callbacks"]').click()
   await page.waitForURL((u) => new URL(u).pathname === '/callbacks')
   await page.locator('[data-test="callbacks-table"]').waitFor()
   await shot('callbacks-1366.png')
@@ -337,8 +337,9 @@ test('agent opens 个人工作日志 and sees today’s registrations', { skip, 
 
 test('agent opens 回访周报 and submits last week for approval', { skip, timeout: 60000 }, async () => {
   await page.setViewportSize(DESKTOP)
-  // the menu says 周报审批: an entry containing 回访 would make the 回访 entry ambiguous
-  await visible('.el-menu-item', { hasText: '周报审批' }).click()
+  // the menu entry reads 回访周报 as the page does (its data-test: hasText '回访' would match two)
+  await assertText('[data-test="menu-reviews"]', '回访周报')
+  await visible('[data-test="menu-reviews"]').click()
   await page.waitForURL((u) => new URL(u).pathname === '/reviews')
   await page.locator('[data-test="reviews-table"]').waitFor()
   await assertText('.page-title', '回访周报')

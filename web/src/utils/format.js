@@ -59,67 +59,6 @@ export function greeting(d = new Date()) {
   return '晚上好'
 }
 
-export const ENTITY_NAMES = {
-  user: '用户',
-  project: '管理处',
-  session: '登录会话',
-  token: 'API 令牌',
-  api_token: 'API 令牌',
-  setting: '系统设置',
-  deadline: '时限',
-  building: '楼栋',
-  unit: '房屋',
-  person: '人员',
-  resident: '住户',
-  vehicle: '车辆',
-  pet: '宠物',
-  visit: '拜访',
-  visit_plan: '拜访计划',
-  callback_quota: '回访配额',
-}
-
-export function entityName(e) {
-  return ENTITY_NAMES[e] || e
-}
-
-export const ACTION_NAMES = {
-  create: '新建',
-  update: '修改',
-  delete: '删除',
-  disable: '停用',
-  enable: '启用',
-  reset_password: '重置密码',
-  change_password: '修改密码',
-  grant_role: '授予角色',
-  revoke_role: '撤销角色',
-  login: '登录',
-  logout: '退出登录',
-  login_failed: '登录失败',
-  login_locked: '登录锁定',
-  revoke: '撤销',
-  revoked: '撤销',
-  revoked_by_admin: '管理员撤销',
-  reveal: '查看完整信息',
-  call: '拨打电话',
-  end: '结束关系',
-  remove: '移除',
-  add_resident: '添加住户',
-  end_resident: '结束住户关系',
-  add_vehicle: '添加车辆',
-  update_vehicle: '修改车辆',
-  remove_vehicle: '移除车辆',
-  add_pet: '添加宠物',
-  update_pet: '修改宠物',
-  remove_pet: '移除宠物',
-  record: '记录拜访',
-  miss: '未遇',
-  request_ticket: '诉求转工单',
-}
-
-export function actionName(a) {
-  return ACTION_NAMES[a] || a
-}
-
 /** "2026-11-25" (a date-only value as given; a Date in the browser's local day). */
 export function formatDate(value) {
   if (value === null || value === undefined || value === '') return ''

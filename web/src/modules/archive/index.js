@@ -22,6 +22,7 @@ const UNIT_HISTORY_NAMES = { kind: '宠物种类', name: '宠物名字' }
 
 export default {
   name: 'archive',
+  tagline: { order: 40, text: '业主档案' },
   routes: [
     { path: 'units', name: 'units', component: () => import('./UnitsView.vue'), meta: { title: '房屋', perm: 'archive.read' } },
     { path: 'units/:id(\\d+)', name: 'unit', component: () => import('./UnitView.vue'), meta: { title: '房屋详情', perm: 'archive.read', parent: 'units' } },

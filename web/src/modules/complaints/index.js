@@ -7,6 +7,7 @@ import { DESK_ROLES, LEAD_ROLES } from '../../kit/roles'
 
 export default {
   name: 'complaints',
+  tagline: { order: 20, text: '投诉回访' },
   routes: [
     { path: 'complaints', name: 'complaints', component: () => import('./ComplaintsView.vue'), meta: { title: '投诉列表', perm: 'tickets.read' } },
     { path: 'complaints/summary', name: 'complaint-summary', component: () => import('./ComplaintSummaryView.vue'), meta: { title: '投诉月度汇总', perm: 'complaints.stats' } },

@@ -14,6 +14,7 @@ const DESK = { perm: 'tickets.read', roles: DESK_ROLES }
 
 export default {
   name: 'tickets',
+  tagline: { order: 10, text: '报事报修' },
   routes: [
     { path: 'tickets/new', name: 'ticket-new', component: () => import('./TicketNewView.vue'), meta: { title: '新登记', perm: 'tickets.write' } },
     { path: 'tickets', name: 'tickets', component: () => import('./TicketsView.vue'), meta: { title: '工单列表', perm: 'tickets.read' } },
@@ -34,7 +35,7 @@ export default {
     { group: 'tickets', order: 40, path: '/callbacks', title: '回访', icon: PhoneFilled, perm: 'tickets.act', roles: DESK_ROLES, test: 'menu-callbacks' },
     { group: 'tickets', order: 50, path: '/tickets/stats', title: '服务统计', icon: DataAnalysis, perm: 'tickets.stats', test: 'menu-ticket-stats' },
     { group: 'tickets', order: 60, path: '/worklog', title: '个人工作日志', icon: Notebook, perm: 'tickets.read', test: 'menu-worklog' },
-    { group: 'tickets', order: 70, path: '/reviews', title: '周报审批', icon: Finished, perm: 'tickets.stats', test: 'menu-reviews' },
+    { group: 'tickets', order: 70, path: '/reviews', title: '回访周报', icon: Finished, perm: 'tickets.stats', test: 'menu-reviews' },
     { group: 'tickets', order: 80, path: '/m/orders', title: '我的派工单', icon: Iphone, perm: 'tickets.act', roles: ['technician'], test: 'menu-m-orders' },
     { group: 'system', order: 40, path: '/settings/service', title: '维修时限设置', icon: Timer, perm: 'tickets.settings', test: 'menu-settings-service' },
   ],

@@ -6,6 +6,7 @@ import { store } from '../../store'
 
 export default {
   name: 'visits',
+  tagline: { order: 30, text: '业主拜访' },
   routes: [
     { path: 'visits/plans', name: 'visit-plans', component: () => import('./VisitPlansView.vue'), meta: { title: '拜访计划', perm: 'visits.read' } },
     { path: 'visits', name: 'visits', component: () => import('./VisitsView.vue'), meta: { title: '拜访记录', perm: 'visits.read' } },
