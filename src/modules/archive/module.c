@@ -23,7 +23,7 @@ static const audit_words archive_words = {
         {"demo_load", "载入演示数据"}, {"import", "导入花名册"}, {"add_resident", "添加住户"},
         {"end_resident", "结束住户关系"}, {"add_vehicle", "添加车辆"}, {"update_vehicle", "修改车辆"},
         {"remove_vehicle", "移除车辆"}, {"add_pet", "添加宠物"}, {"update_pet", "修改宠物"},
-        {"remove_pet", "移除宠物"}, {"reveal", "查看完整信息"}, {NULL, NULL}},
+        {"remove_pet", "移除宠物"}, {"reveal", "查看完整信息"}, {"call", "拨打电话"}, {NULL, NULL}},
     .fields = (const code_label[]){
         {"buildings", "楼栋数"}, {"units", "房屋数"}, {"people", "人员数"}, {"rows", "行数"},
         {"residents", "住户关系数"}, {"vehicles", "车辆数"}, {"building_id", "楼栋编号"}, {"code", "编号"},
@@ -37,7 +37,10 @@ static const audit_words archive_words = {
         {"business_category", "经营类别"}, {"person_id", "人员编号"}, {"person", "人员"},
         {"resident", "住户"}, {"relation", "关系"}, {"since", "起始日期"}, {"until", "结束日期"},
         {"plate", "车牌"}, {"model", "车型"}, {"color", "颜色"}, {"space", "车位"}, {"breed", "品种"},
-        {"vaccinated_on", "疫苗接种日期"}, {"reason", "查看原因"}, {"id", "记录编号"}, {NULL, NULL}},
+        {"vaccinated_on", "疫苗接种日期"}, {"reason", "查看原因"}, {"id", "记录编号"}, {"field", "所拨号码"},
+        {NULL, NULL}},
+    .values = (const audit_codes[]){
+        {"field", (const code_label[]){{"phone", "手机"}, {"phone2", "备用电话"}, {NULL, NULL}}}, {NULL, NULL}},
 };
 
 /* --lookup memory|db: the counter lookup from memory (default) or from the database. */

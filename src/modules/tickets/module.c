@@ -25,7 +25,7 @@ static const perm_def tickets_perms[] = {
 static const audit_words tickets_words = {
     .entities = (const code_label[]){
         {"ticket", "工单"}, {"callback_review", "回访周报"}, {"repair_sla", "报修时限"},
-        {"complaint_rule", "投诉时限"}, {"complaint_type", "投诉类型"}, {NULL, NULL}},
+        {"complaint_rule", "投诉时限"}, {"complaint_type", "投诉类型"}, {"ticket_option", "工单流程设置"}, {NULL, NULL}},
     .fields = (const code_label[]){
         {"number", "单号"}, {"kind", "类型"}, {"channel", "来源"}, {"category", "报修类别"},
         {"severity", "投诉级别"}, {"complaint_type", "投诉类型"}, {"unit", "房屋"}, {"location", "位置"},
@@ -34,7 +34,8 @@ static const audit_words tickets_words = {
         {"dispatch_minutes", "派工时限（分钟）"}, {"complete_minutes", "完工时限（分钟）"},
         {"warn_minutes", "提前提醒（分钟）"}, {"reply_hours", "答复时限（小时）"},
         {"handle_hours", "处理时限（小时）"}, {"callback_hours", "回访时限（小时）"},
-        {"escalate_hours", "升级至经理（小时）"}, {"label", "类型名称"}, {"active", "是否启用"}, {NULL, NULL}},
+        {"escalate_hours", "升级至经理（小时）"}, {"label", "类型名称"}, {"active", "是否启用"}, {"enabled", "是否开启"},
+        {"person_id", "来电人（档案）"}, {"phone_archived", "号码取自档案"}, {NULL, NULL}},
     .values = (const audit_codes[]){
         {"kind", TICKET_KINDS}, {"channel", TICKET_CHANNELS}, {"category", REPAIR_CATEGORIES},
         {"severity", COMPLAINT_SEVERITIES}, {"complaint_type", COMPLAINT_TYPES_DEFAULT},
