@@ -32,6 +32,24 @@ export const CATEGORIES = [
   { value: 'other', label: '其它' },
 ]
 
+// Words of a repair's description that name its category, the most specific first (电梯 before
+// 电, 门禁 before 门, 门铃 before 门): a suggestion the agent sees chosen and may change.
+const CATEGORY_WORDS = [
+  ['elevator', /电梯|扶梯|轿厢/],
+  ['facility', /门禁|对讲|道闸|监控|路灯|健身器材|消防|垃圾桶|车位锁/],
+  ['heating', /暖气|供暖|地暖|采暖|散热器/],
+  ['water', /漏水|渗水|滴水|水管|水龙头|龙头|马桶|下水|地漏|堵|没水|停水|水压|水表|阀门|角阀|水槽|淋浴|热水器/],
+  ['electric', /跳闸|停电|没电|漏电|插座|开关|灯|电线|线路|电表|门铃|短路/],
+  ['door_window', /门|窗|锁|玻璃|合页|把手/],
+  ['civil', /墙|裂|瓷砖|地砖|天花|吊顶|防水|屋面|脱落|空鼓|楼梯|台阶/],
+]
+
+/** The repair category a description suggests ('' when none does). */
+export function guessCategory(text) {
+  const t = String(text || '')
+  return CATEGORY_WORDS.find(([, re]) => re.test(t))?.[0] || ''
+}
+
 /** States in workflow order, with the el-tag type that colours them. */
 export const STATES = [
   { value: 'open', label: '待处理', type: 'warning' },
