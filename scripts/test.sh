@@ -82,7 +82,7 @@ run_e2e() {
     url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/serve.log" | head -1); [ -n "$url" ] && break; sleep 0.1
   done
   if [ -z "$url" ]; then echo "e2e: server did not start"; cat "$dir/serve.log"; count e2e 0 1; kill "$pid"; return; fi
-  KEFU_URL=$url KEFU_E2E_OUT="$PWD/$OUT/e2e" node --test --test-reporter=tap tests/e2e/ > "$OUT/e2e.tap" 2>&1; local rc=$?
+  KEFU_URL=$url KEFU_E2E_OUT="$PWD/$OUT/e2e" node --test --test-concurrency=1 --test-reporter=tap tests/e2e/ > "$OUT/e2e.tap" 2>&1; local rc=$?
   kill "$pid"; wait "$pid" 2>/dev/null
   rm -rf "$dir"
   read -r p f < <(tap_counts "$OUT/e2e.tap")
