@@ -98,57 +98,52 @@ static void fixed_point_text(void **state) {
 
 /* ---- rounding ----------------------------------------------------------------------------- */
 
-static int64_t rounded(int64_t num, int64_t den, fee_round_mode m, fee_round_unit u) {
-    int64_t fen = -12345;
-    fee_err e = fee_round((fee_ratio){num, den}, (fee_rounding){m, u}, &fen);
-    if (e) fail_msg("%lld/%lld refused (%d)", (long long)num, (long long)den, e);
-    return fen;
+/* num/den fen rounded with mode and unit should give want. */
+typedef struct round_case { int64_t num, den; fee_round_mode mode; fee_round_unit unit; int64_t want; } round_case;
+
+static void round_cases(const round_case *c, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        int64_t fen = -12345;
+        fee_err e = fee_round((fee_ratio){c[i].num, c[i].den}, (fee_rounding){c[i].mode, c[i].unit}, &fen);
+        if (e || fen != c[i].want)
+            fail_msg("%lld/%lld mode %d unit %d → %lld (%d), want %lld", (long long)c[i].num, (long long)c[i].den,
+                     c[i].mode, c[i].unit, (long long)fen, e, (long long)c[i].want);
+    }
 }
+#define ROUND_CASES(...) do { static const round_case c_[] = {__VA_ARGS__}; \
+    round_cases(c_, sizeof c_ / sizeof c_[0]); } while (0)
 
 static void rounding_at_exact_halves(void **state) {
     (void)state;
-    assert_int_equal(rounded(5, 2, FEE_HALF_UP, FEE_TO_FEN), 3);      /* 2.5 分 */
-    assert_int_equal(rounded(5, 2, FEE_UP, FEE_TO_FEN), 3);
-    assert_int_equal(rounded(5, 2, FEE_DOWN, FEE_TO_FEN), 2);
-    assert_int_equal(rounded(-5, 2, FEE_HALF_UP, FEE_TO_FEN), -3);    /* half away from zero */
-    assert_int_equal(rounded(-5, 2, FEE_UP, FEE_TO_FEN), -3);
-    assert_int_equal(rounded(-5, 2, FEE_DOWN, FEE_TO_FEN), -2);
-    assert_int_equal(rounded(1, 2, FEE_HALF_UP, FEE_TO_FEN), 1);
-    assert_int_equal(rounded(-1, 2, FEE_HALF_UP, FEE_TO_FEN), -1);
-    assert_int_equal(rounded(24999, 10000, FEE_HALF_UP, FEE_TO_FEN), 2);
-    assert_int_equal(rounded(24999, 10000, FEE_UP, FEE_TO_FEN), 3);
-    assert_int_equal(rounded(25001, 10000, FEE_DOWN, FEE_TO_FEN), 2);
-    assert_int_equal(rounded(1, 3, FEE_HALF_UP, FEE_TO_FEN), 0);
-    assert_int_equal(rounded(1, 3, FEE_UP, FEE_TO_FEN), 1);
-    assert_int_equal(rounded(2, 3, FEE_HALF_UP, FEE_TO_FEN), 1);
-    assert_int_equal(rounded(-2, 3, FEE_DOWN, FEE_TO_FEN), 0);
+    ROUND_CASES({5, 2, FEE_HALF_UP, FEE_TO_FEN, 3},          /* 2.5 分 */
+                {5, 2, FEE_UP, FEE_TO_FEN, 3}, {5, 2, FEE_DOWN, FEE_TO_FEN, 2},
+                {-5, 2, FEE_HALF_UP, FEE_TO_FEN, -3},        /* half away from zero */
+                {-5, 2, FEE_UP, FEE_TO_FEN, -3}, {-5, 2, FEE_DOWN, FEE_TO_FEN, -2},
+                {1, 2, FEE_HALF_UP, FEE_TO_FEN, 1}, {-1, 2, FEE_HALF_UP, FEE_TO_FEN, -1},
+                {24999, 10000, FEE_HALF_UP, FEE_TO_FEN, 2}, {24999, 10000, FEE_UP, FEE_TO_FEN, 3},
+                {25001, 10000, FEE_DOWN, FEE_TO_FEN, 2}, {1, 3, FEE_HALF_UP, FEE_TO_FEN, 0},
+                {1, 3, FEE_UP, FEE_TO_FEN, 1}, {2, 3, FEE_HALF_UP, FEE_TO_FEN, 1}, {-2, 3, FEE_DOWN, FEE_TO_FEN, 0});
 }
 
 static void exact_amounts_are_not_moved(void **state) {
     (void)state;
     for (fee_round_mode m = FEE_HALF_UP; m <= FEE_DOWN; m++) {
-        assert_int_equal(rounded(7224, 1, m, FEE_TO_FEN), 7224);
-        assert_int_equal(rounded(-7224, 1, m, FEE_TO_FEN), -7224);
-        assert_int_equal(rounded(0, 7, m, FEE_TO_FEN), 0);
-        assert_int_equal(rounded(7220, 1, m, FEE_TO_JIAO), 7220);
-        assert_int_equal(rounded(7200, 1, m, FEE_TO_YUAN), 7200);
+        const round_case c[] = {{7224, 1, m, FEE_TO_FEN, 7224}, {-7224, 1, m, FEE_TO_FEN, -7224},
+                                {0, 7, m, FEE_TO_FEN, 0}, {7220, 1, m, FEE_TO_JIAO, 7220},
+                                {7200, 1, m, FEE_TO_YUAN, 7200}, {14448, 2, m, FEE_TO_FEN, 7224}};
+        round_cases(c, sizeof c / sizeof c[0]);
     }
 }
 
 static void rounding_to_jiao_and_yuan(void **state) {
     (void)state;
-    assert_int_equal(rounded(7224, 1, FEE_HALF_UP, FEE_TO_JIAO), 7220);
-    assert_int_equal(rounded(7225, 1, FEE_HALF_UP, FEE_TO_JIAO), 7230);
-    assert_int_equal(rounded(-7225, 1, FEE_HALF_UP, FEE_TO_JIAO), -7230);
-    assert_int_equal(rounded(7221, 1, FEE_UP, FEE_TO_JIAO), 7230);
-    assert_int_equal(rounded(7229, 1, FEE_DOWN, FEE_TO_JIAO), 7220);
-    assert_int_equal(rounded(7250, 1, FEE_HALF_UP, FEE_TO_YUAN), 7300);
-    assert_int_equal(rounded(7249, 1, FEE_HALF_UP, FEE_TO_YUAN), 7200);
-    assert_int_equal(rounded(7201, 1, FEE_UP, FEE_TO_YUAN), 7300);
-    assert_int_equal(rounded(7299, 1, FEE_DOWN, FEE_TO_YUAN), 7200);
-    assert_int_equal(rounded(-7250, 1, FEE_HALF_UP, FEE_TO_YUAN), -7300);
-    assert_int_equal(rounded(49999, 1000, FEE_HALF_UP, FEE_TO_YUAN), 0);      /* 49.999 分 */
-    assert_int_equal(rounded(50000, 1000, FEE_HALF_UP, FEE_TO_YUAN), 100);
+    ROUND_CASES({7224, 1, FEE_HALF_UP, FEE_TO_JIAO, 7220}, {7225, 1, FEE_HALF_UP, FEE_TO_JIAO, 7230},
+                {-7225, 1, FEE_HALF_UP, FEE_TO_JIAO, -7230}, {7221, 1, FEE_UP, FEE_TO_JIAO, 7230},
+                {7229, 1, FEE_DOWN, FEE_TO_JIAO, 7220}, {7250, 1, FEE_HALF_UP, FEE_TO_YUAN, 7300},
+                {7249, 1, FEE_HALF_UP, FEE_TO_YUAN, 7200}, {7201, 1, FEE_UP, FEE_TO_YUAN, 7300},
+                {7299, 1, FEE_DOWN, FEE_TO_YUAN, 7200}, {-7250, 1, FEE_HALF_UP, FEE_TO_YUAN, -7300},
+                {49999, 1000, FEE_HALF_UP, FEE_TO_YUAN, 0},     /* 49.999 分 */
+                {50000, 1000, FEE_HALF_UP, FEE_TO_YUAN, 100});
 }
 
 static void rounding_refuses_bad_input(void **state) {
@@ -326,8 +321,17 @@ static fee_line line(fee_line_in in) {
 static void the_issue_example_line(void **state) {
     (void)state;
     fee_period p = split("2026-01-01", "2026-01-31", "2026-01-16");
-    LINE_IS(line((fee_line_in){.rule = FEE_RULE_AREA, .area = 9030, .price = 15500, .period = &p}),
-            7224, "90.30 m² × 1.5500 元/m²·月 × 16/31 天 = 72.24 元，四舍五入");
+    fee_line_in in = {.rule = FEE_RULE_AREA, .area = 9030, .price = 15500, .period = &p};
+    LINE_IS(line(in), 7224, "90.30 m² × 1.5500 元/m²·月 × 16/31 天 = 72.24 元，四舍五入");
+    fee_ratio q;
+    char text[FEE_TEXT];
+    assert_int_equal(fee_line_exact(&in, &q, text, sizeof text), FEE_OK);
+    assert_true(q.num == 7224 && q.den == 1);           /* 139.965 × 16/31 is exactly 72.24 元 */
+    assert_string_equal(text, "90.30 m² × 1.5500 元/m²·月 × 16/31 天");
+    in.area = 9031;                                      /* 90.31 m²: 72.2480 元 before rounding */
+    assert_int_equal(fee_line_exact(&in, &q, text, sizeof text), FEE_OK);
+    assert_true(q.num == 36124 && q.den == 5);          /* 7224.8 分, reduced */
+    LINE_IS(line(in), 7225, "90.31 m² × 1.5500 元/m²·月 × 16/31 天 = 72.25 元，四舍五入");
 }
 
 static void area_lines_by_month_and_rounding(void **state) {
@@ -645,6 +649,7 @@ static void late_fee_not_due(void **state) {
     LINE_IS(late(100000, 10, (fee_late_rule){.rate = 5, .grace_days = 10}), 0, "逾期 10 天，未超过宽限 10 天，不计滞纳金");
     LINE_IS(late(100000, 0, (fee_late_rule){.rate = 5}), 0, "未逾期，不计滞纳金");
     LINE_IS(late(100000, -3, (fee_late_rule){.rate = 5}), 0, "未逾期，不计滞纳金");
+    LINE_IS(late(100000, INT64_MIN, (fee_late_rule){.rate = 5, .grace_days = 3}), 0, "未逾期，不计滞纳金");
     LINE_IS(late(100000, 400, (fee_late_rule){.rate = 0}), 0, "不计滞纳金");
     assert_int_equal(late(0, 400, (fee_late_rule){.rate = 5}).fen, 0);
 }

@@ -266,9 +266,10 @@ fee_err fee_period_split(const char *start, const char *end, const char *since, 
         if (s > from) from = s;
     }
     memset(p, 0, sizeof *p);
-    for (; y < ey || (y == ey && m <= em); m == 12 ? (y++, m = 1) : m++) {
+    for (int k = y * 12 + m - 1; k <= ey * 12 + em - 1; k++) {   /* months counted from year 0 */
         if (p->n == FEE_PERIOD_MONTHS) return FEE_E_RANGE;
-        p->m[p->n++] = (fee_month){y, m, month_overlap(y, m, from, last), fee_month_days(y, m)};
+        int yy = k / 12, mm = k % 12 + 1;
+        p->m[p->n++] = (fee_month){yy, mm, month_overlap(yy, mm, from, last), fee_month_days(yy, mm)};
     }
     return period_total(p);
 }

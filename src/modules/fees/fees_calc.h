@@ -32,7 +32,8 @@ typedef enum fee_err {
 } fee_err;
 const char *fee_err_text(fee_err e);   /* the reason in Chinese, without the field's name */
 
-/* ---- text → integers (strict: digits, one optional '.', no sign, spaces, commas or exponent) */
+/* ---- text → integers (strict: digits, one optional '.'; no spaces, commas, '+' or exponent;
+** a leading '-' before a valid number answers NEGATIVE) ---------------------------------------- */
 /* "12.5" with decimals 2 → 1250; more decimals than allowed (even zeros: "1.550") → DECIMALS. */
 fee_err fee_parse_decimal(const char *s, int decimals, int64_t *out);   /* decimals 0–6 */
 fee_err fee_parse_price(const char *s, int64_t *out);      /* 1/10000 元, at most 4 decimals */
@@ -83,7 +84,8 @@ typedef struct fee_meter {
     int decimals;                      /* the resolution: 0 = whole units, 1 = 0.1 … at most 3 */
     int64_t multiplier;                /* 倍率, ≥ 1 */
     int64_t loss;                      /* 损耗: a quantity added each period, in the resolution, ≥ 0 */
-    int64_t maximum;                   /* the largest reading it shows (9999); 0 = not declared */
+    int64_t maximum;                   /* the largest reading it shows (9999; the new meter's when
+                                       ** replaced); 0 = not declared */
     bool replaced;                     /* a replacement (换表) recorded in the period */
     int64_t old_final, new_start;      /* replaced: the old meter's last reading, the new one's first */
     const char *unit;                  /* "吨", "度" */

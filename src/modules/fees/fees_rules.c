@@ -25,7 +25,10 @@ fee_err fee_share(int64_t total, const int64_t *weights, size_t n, int64_t *shar
         sum += weights[i];
     }
     if (sum == 0 && total) return FEE_E_RANGE;
-    if (sum == 0) { memset(shares, 0, n * sizeof *shares); return FEE_OK; }
+    if (sum == 0) {
+        for (size_t i = 0; i < n; i++) shares[i] = 0;
+        return FEE_OK;
+    }
     share_rem *r = malloc(n * sizeof *r);
     if (!r) return FEE_E_MEMORY;
     for (size_t i = 0; i < n; i++) {
@@ -72,8 +75,8 @@ fee_err fee_late_fee(int64_t principal, int64_t days_overdue, const fee_late_rul
     out->fen = 0;
     if (principal < 0 || r->grace_days < 0 || r->cap < 0) return fee_fail(out->text, sizeof out->text, FEE_E_NEGATIVE);
     if (r->rate < 0 || r->rate > 10000 || !fee_rounding_ok(r->round)) return fee_fail(out->text, sizeof out->text, FEE_E_RANGE);
+    if (r->rate == 0 || days_overdue <= r->grace_days) return no_late_fee(days_overdue, r, out);
     int64_t days = days_overdue - r->grace_days, cap = r->cap ? r->cap : principal;
-    if (r->rate == 0 || days_overdue <= 0 || days <= 0) return no_late_fee(days_overdue, r, out);
     fee_ratio q = {principal, 1};
     if ((e = ratio_mul(&q, (i128)r->rate * days, 10000))) return fee_fail(out->text, sizeof out->text, e);
     fee_fmt_yuan(principal, p, sizeof p);
