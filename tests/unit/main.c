@@ -20,7 +20,7 @@ int main(void) {
     int (*const groups[])(void) = {
         test_arena, test_json, test_router, test_money, test_clock, test_perm, test_qb,
         test_db, test_audit, test_seq, test_deadline, test_workflow, test_sheet,
-        test_printform, test_module,
+        test_printform, test_module, test_fees_calc,
     };
     int failed = 0;
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)

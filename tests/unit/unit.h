@@ -68,6 +68,7 @@ int test_audit(void);
 int test_seq(void);
 int test_perm(void);
 int test_module(void);
+int test_fees_calc(void);
 int test_qb(void);
 int test_db(void);
 #endif
