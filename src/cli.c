@@ -3,12 +3,13 @@
 */
 #include "cli.h"
 #include "version.h"
+#include "http/module.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum opt_type { T_STR, T_INT, T_BOOL };
-#define ALL_DB (CMD_SERVE | CMD_INIT | CMD_DEMO | CMD_USER | CMD_BACKUP | CMD_CHECK)
+#define ALL_DB (CMD_SERVE | CMD_INIT | CMD_DEMO | CMD_USER | CMD_BACKUP | CMD_CHECK | CMD_MODULE)
 
 static const struct opt_def {
     const char *name, *arg, *env, *def;
@@ -122,7 +123,32 @@ static bool apply_defaults(cli *c, const bool *given) {
     return true;
 }
 
+/* An option of the module's command: *done when it was one (false returned after a message). */
+static bool parse_module_option(cli *c, const char *arg, int *k, int argc, char **argv, bool *done) {
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const module_cmd_opt *o = c->mcmd->opts;
+    int i = 0;
+    while (o && o[i].name && (strlen(o[i].name) != len || strncmp(o[i].name, name, len))) i++;
+    *done = o && o[i].name;
+    if (!*done) return true;
+    const char *v = eq ? eq + 1 : o[i].arg ? NULL : "1";
+    if (eq && !o[i].arg) { fprintf(stderr, "kefu: 选项 --%s 不带值\n", o[i].name); return false; }
+    if (!v) {
+        if (*k + 1 >= argc) { fprintf(stderr, "kefu: 选项 --%s 需要一个值 %s\n", o[i].name, o[i].arg); return false; }
+        v = argv[++*k];
+    }
+    if (!*v) { fprintf(stderr, "kefu: 选项 --%s 不能为空\n", o[i].name); return false; }
+    c->mopt[i] = v;
+    return true;
+}
+
 static bool parse_option(cli *c, const char *arg, int *k, int argc, char **argv, bool *given) {
+    bool done = false;
+    if (c->cmd == CMD_MODULE) {
+        bool ok = parse_module_option(c, arg, k, argc, argv, &done);
+        if (!ok || done) return ok;
+    }
     const char *name = arg + 2, *eq = strchr(name, '=');
     int i = find_opt(name, eq ? (size_t)(eq - name) : strlen(name));
     if (i < 0 || !(opts[i].cmds & c->cmd)) {
@@ -140,10 +166,10 @@ static bool parse_option(cli *c, const char *arg, int *k, int argc, char **argv,
 }
 
 const char *cli_target(const cli *c) {
-    static char buf[2048];
+    static char target[2048];
     if (!c->str[OPT_PG]) return c->str[OPT_DB];
-    snprintf(buf, sizeof buf, "pg:%s", c->str[OPT_PG]);
-    return buf;
+    snprintf(target, sizeof target, "pg:%s", c->str[OPT_PG]);
+    return target;
 }
 
 bool cli_parse(int argc, char **argv, cli *c) {
@@ -156,6 +182,7 @@ bool cli_parse(int argc, char **argv, cli *c) {
     if (!strcmp(argv[1], "--version")) argv[1] = "version";
     for (int i = 0; i < NCMDS; i++)
         if (!strcmp(argv[1], cmds[i].name)) { c->cmd = cmds[i].bit; c->cmd_name = cmds[i].name; }
+    if (!c->cmd && (c->mcmd = module_cmd_find(argv[1]))) { c->cmd = CMD_MODULE; c->cmd_name = c->mcmd->name; }
     if (!c->cmd) { fprintf(stderr, "kefu: 未知命令「%s」（见 kefu --help）\n", argv[1]); return false; }
     for (int k = 2; k < argc; k++) {
         if (!strcmp(argv[k], "-h")) { c->num[OPT_HELP] = 1; given[OPT_HELP] = true; continue; }
@@ -176,12 +203,19 @@ void cli_help(const cli *c) {
     if (!c->cmd) {
         printf("kefu %s — 物业客服中心系统\n\n用法: kefu 命令 [选项]\n\n命令:\n", KEFU_VERSION);
         for (int i = 0; i < NCMDS; i++) printf("  %-8s %s\n", cmds[i].name, cmds[i].help);
+        for (int i = 0; module_cmd_at(i); i++) printf("  %-8s %s\n", module_cmd_at(i)->name, module_cmd_at(i)->help);
         printf("\n每个命令的选项: kefu 命令 --help\n");
         return;
     }
     for (int i = 0; i < NCMDS; i++)
         if (cmds[i].bit == c->cmd) printf("用法: %s\n\n%s\n", cmds[i].usage, cmds[i].help);
+    if (c->mcmd) printf("用法: %s\n\n%s\n", c->mcmd->usage, c->mcmd->help);
     printf("\n选项:\n");
+    for (const module_cmd_opt *o = c->mcmd ? c->mcmd->opts : NULL; o && o->name; o++) {
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        printf("  %-26s %s\n", left, o->help);
+    }
     for (int i = 0; i < OPT_COUNT; i++) {
         const struct opt_def *o = &opts[i];
         if (!(o->cmds & c->cmd)) continue;

@@ -11,6 +11,7 @@
 enum cli_cmd {
     CMD_SERVE = 1u << 0, CMD_INIT = 1u << 1, CMD_DEMO = 1u << 2, CMD_USER = 1u << 3,
     CMD_BACKUP = 1u << 4, CMD_CHECK = 1u << 5, CMD_VERSION = 1u << 6, CMD_MIGRATE = 1u << 7,
+    CMD_MODULE = 1u << 8,       /* a module's command (http/module.h module_cmd): kefu bill-run … */
 };
 
 enum cli_opt {
@@ -26,6 +27,8 @@ typedef struct cli {
     int64_t num[OPT_COUNT];         /* for int and bool options */
     const char *pos[8];             /* positional arguments after the command */
     int npos;
+    const struct module_cmd *mcmd;  /* CMD_MODULE: the module's command */
+    const char *mopt[8];            /* CMD_MODULE: its options' values, in its table's order */
 } cli;
 
 /* The storage target of the command: "pg:CONNINFO" when --pg (or KEFU_PG) is given, else the

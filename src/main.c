@@ -1,5 +1,6 @@
 /*
-** main.c — subcommand dispatch: serve, init, demo, user, backup, check, version.
+** main.c — subcommand dispatch: serve, init, demo, user, backup, check, version, and the modules' own
+** commands (http/module.h module_cmd: kefu bill-run).
 */
 #include "cli.h"
 #include "demo.h"
@@ -315,6 +316,23 @@ static int cmd_check(const cli *c) {
     return problems ? 1 : 0;
 }
 
+/* A module's command (http/module.h module_cmd) on the migrated database. */
+static const cli *module_cli;
+static const char *module_opt(const char *name) {
+    for (int i = 0; module_cli->mcmd->opts && module_cli->mcmd->opts[i].name; i++)
+        if (!strcmp(module_cli->mcmd->opts[i].name, name)) return module_cli->mopt[i];
+    return NULL;
+}
+
+static int cmd_module(const cli *c) {
+    db *d = open_db(c);
+    if (!d) return 1;
+    module_cli = c;
+    int rc = c->mcmd->run(d, module_opt);
+    db_close(d);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     cli c;
     if (!cli_parse(argc, argv, &c)) return 2;
@@ -329,6 +347,7 @@ int main(int argc, char **argv) {
     case CMD_BACKUP: return cmd_backup(&c);
     case CMD_CHECK: return cmd_check(&c);
     case CMD_MIGRATE: return cmd_migrate(&c);
+    case CMD_MODULE: return cmd_module(&c);
     case CMD_VERSION: printf("kefu %s\n", KEFU_VERSION); return 0;
     }
     return 2;

@@ -174,6 +174,21 @@ static bool check_workflow(const kmodule *const *list, const kmodule *m, const w
     return true;
 }
 
+/* A module's commands: named, run, options within bounds, no name another module uses. */
+static bool check_cmds(const kmodule *const *list, int mi, char *err, size_t n) {
+    const kmodule *m = list[mi];
+    for (const module_cmd *c = m->cmds; c && c->name; c++) {
+        int k = 0;
+        while (c->opts && c->opts[k].name) k++;
+        if (!c->run || !c->usage || !c->help || k > MODULE_CMD_OPTS)
+            return fail(err, n, "模块 %s：命令 %s 缺少用法、说明或执行函数，或选项超过 %d 个", m->name, c->name, MODULE_CMD_OPTS);
+        for (int j = 0; j <= mi; j++)
+            for (const module_cmd *o = list[j]->cmds; o && o->name && o != c; o++)
+                if (!strcmp(o->name, c->name)) return fail(err, n, "模块 %s：命令 %s 已由模块 %s 提供", m->name, c->name, list[j]->name);
+    }
+    return true;
+}
+
 static bool check_module(const kmodule *const *list, int mi, char *err, size_t n) {
     const kmodule *m = list[mi];
     if (!m->name || !m->name[0] || !m->label)
@@ -186,7 +201,7 @@ static bool check_module(const kmodule *const *list, int mi, char *err, size_t n
             if (!check_route(list, mi, r, err, n)) return false;
     for (int i = 0; m->workflows && m->workflows[i]; i++)
         if (!check_workflow(list, m, m->workflows[i], err, n)) return false;
-    return true;
+    return check_cmds(list, mi, err, n);
 }
 
 bool modules_validate_list(const kmodule *const *list, char *err, size_t n) {
@@ -225,6 +240,20 @@ const char *modules_demo_notes(void) {
         for (int i = 0; i < count; i++)
             if (sorted[i]->demo_note) strncat(notes, sorted[i]->demo_note, sizeof notes - strlen(notes) - 1);
     return notes;
+}
+
+const module_cmd *module_cmd_at(int i) {
+    for (int m = 0; kmodule_list[m]; m++)
+        for (const module_cmd *c = kmodule_list[m]->cmds; c && c->name; c++)
+            if (i-- == 0) return c;
+    return NULL;
+}
+
+const module_cmd *module_cmd_find(const char *name) {
+    const module_cmd *c;
+    for (int i = 0; name && (c = module_cmd_at(i)); i++)
+        if (!strcmp(c->name, name)) return c;
+    return NULL;
 }
 
 int modules_check(db *d, bool rebuild) {

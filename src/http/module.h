@@ -27,6 +27,19 @@
 ** ("lookup"), NULL when there is none. */
 typedef const char *(*module_opt_fn)(const char *name);
 
+/* A command a module adds to the kefu command line (`kefu bill-run --project 1 --period 2026-12`),
+** run on the database outside any server, the way `kefu check` reaches the modules' .check:
+** its options are `--name VALUE`, or a switch `--name` when arg is NULL; `kefu NAME --help` and
+** `kefu --help` show them. run reads them back by name (NULL when not given, "1" for a given
+** switch) and returns the exit code (0 done, 1 failed, 2 bad usage). */
+typedef struct module_cmd_opt { const char *name, *arg, *help; } module_cmd_opt;
+typedef struct module_cmd {
+    const char *name, *usage, *help;
+    const module_cmd_opt *opts;        /* ends with {NULL}; at most MODULE_CMD_OPTS */
+    int (*run)(db *d, module_opt_fn opt);
+} module_cmd;
+#define MODULE_CMD_OPTS 8
+
 /* The words of a module's audit rows, each a code/label table ending with {NULL} (any may be
 ** NULL): the entities ("unit" 房屋), actions ("add_pet" 添加宠物) and changed fields ("phone" 手机;
 ** "project.phone" 电话 for one entity's own), and the fields whose values are codes with their
@@ -57,6 +70,7 @@ typedef struct kmodule {
     bool (*start)(module_opt_fn opt, char *err, size_t n);
     void (*job)(void);                 /* every 50 ms on the server's background thread */
     const audit_words *audit;          /* the Chinese words of its audit rows (the audit log) */
+    const module_cmd *cmds;            /* its kefu commands (module_cmd); ends with {NULL} */
 } kmodule;
 
 /* Generated from the folders (build/registry.c), NULL-terminated, in folder order. */
@@ -86,6 +100,9 @@ const char *modules_demo_notes(void);
 int modules_check(db *d, bool rebuild);          /* problems found, summed */
 bool modules_start(module_opt_fn opt, char *err, size_t n);
 void modules_job(void);                          /* every module's job */
+/* The module command called name, NULL when none; the i-th of all of them (NULL past the end). */
+const module_cmd *module_cmd_find(const char *name);
+const module_cmd *module_cmd_at(int i);
 
 /* ---- the audit log's words (module_words.c) ---- */
 typedef enum audit_kind { AUDIT_ENTITY, AUDIT_ACTION, AUDIT_FIELD } audit_kind;
