@@ -163,7 +163,7 @@ static kerr run_item_units(run_ctx *x, const fee_item *it, const item_period *p,
     unit_row u;
     fee_line l;
     kerr e = E_OK;
-    int rc;
+    int rc = DB_DONE;
     while (!e && (rc = db_step(st)) == DB_ROW) {
         unit_read(st, &u);
         const char *why = u.exists ? NULL : unit_refusal(it, &u, p);
@@ -201,7 +201,7 @@ static kerr share_units(run_ctx *x, const fee_item *it, const item_period *p, ru
     if (!st) return db_last_kerr(x->d);
     unit_row u;
     kerr e = E_OK;
-    int rc;
+    int rc = DB_DONE;
     while (!e && (rc = db_step(st)) == DB_ROW) {
         unit_read(st, &u);
         const char *why = unit_refusal(it, &u, p);
@@ -240,7 +240,7 @@ static kerr load_items(run_ctx *x, fee_item **items, int *n) {
     db_stmt *st = db_query(x->d, "SELECT " FEE_ITEM_COLS " FROM fee_items i WHERE i.project_id = ? AND i.active = 1 "
                                  "ORDER BY i.code", DI(x->q->project_id));
     if (!st) return db_last_kerr(x->d);
-    int rc;
+    int rc = DB_DONE;
     for (*n = 0; *n < cnt && (rc = db_step(st)) == DB_ROW; (*n)++) fee_item_read(st, x->a, &(*items)[*n]);
     db_finish(st);
     return rc == DB_ERROR ? db_last_kerr(x->d) : E_OK;
