@@ -23,8 +23,9 @@ static kerr add_item(db *d, int64_t pid, int i, int64_t manager, int64_t now, in
                   DI(ITEMS[i].prepaid), DT(ITEMS[i].applies), DT(ITEMS[i].note), manager ? DI(manager) : DN, DI(now), DI(now)))
         return db_last_kerr(d);
     if (strcmp(ITEMS[i].applies, "units")) return E_OK;
-    return db_exec(d, "INSERT INTO fee_item_targets(item_id, unit_id) SELECT DISTINCT ?, v.unit_id FROM vehicles v "
-                      "WHERE v.project_id = ? AND v.active = 1 AND v.space <> ''", DI(*id), DI(pid));
+    return db_exec(d, "INSERT INTO fee_item_targets(item_id, unit_id) SELECT ?, u.id FROM units u WHERE u.project_id = ? "
+                      "AND EXISTS (SELECT 1 FROM vehicles v WHERE v.unit_id = u.id AND v.active = 1 AND v.space <> '')",
+                   DI(*id), DI(pid));
 }
 
 /* Two units of the project with terms of their own: the office's own room exempt, a unit at 80 %. */

@@ -5,7 +5,7 @@ import { Coin, Tickets, Money } from '@element-plus/icons-vue'
 
 export default {
   name: 'fees',
-  tagline: { order: 40, text: '物业收费' },
+  // no tagline yet: the login page names what the system does, and taking payments comes later
   groups: [{ key: 'fees', title: '收费管理', order: 25 }],
   routes: [
     { path: 'fees/items', name: 'fee-items', component: () => import('./FeeItemsView.vue'), meta: { title: '收费项目', perm: 'fees.read' } },
