@@ -37,6 +37,9 @@ kerr fee_item_load(ctx *c, int64_t id, const char *perm, fee_item *it);
 ** or has more places. *present tells whether it was given (may be NULL). */
 kerr in_decimal(ctx *c, const char *key, const char *label, int decimals, unsigned flags, int64_t *out, bool *present);
 
+/* A period "2026-12" (years 2000–2999) into *y, *m; false when it is not one. */
+bool fee_month_parse(const char *s, int *y, int *m);
+
 /* ---- the bill run (fees_run.c): a period of a project, previewed or written ---------------- */
 #define RUN_SKIP_LIST 500       /* skipped units listed in the answer; all are counted */
 typedef struct run_share { int64_t item_id, total; } run_share;   /* 公摊: the period's total, fen */

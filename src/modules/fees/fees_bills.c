@@ -46,8 +46,8 @@ static kerr bill_row(ctx *c, db_stmt *st, jw *w, void *arg) {
 /* ?period=2026-12 and ?state=unpaid,partly */
 static kerr bills_filter(ctx *c, list_q *f) {
     const char *period = q_str(c, "period");
-    if (period && (strlen(period) != 7 || period[4] != '-' || strcmp(period, "2000-01") < 0 || strcmp(period, "2999-12") > 0 ||
-                   strcmp(period + 5, "01") < 0 || strcmp(period + 5, "12") > 0))
+    int y, m;
+    if (period && !fee_month_parse(period, &y, &m))
         return ctx_fail(c, E_BAD_REQUEST, "period", "账期应为 2026-12 这样的月份");
     if (period) qb_and(&f->b, "b.period = ?", DT(period));
     return q_code_list(c, &f->b, "state", "状态", "b.state", BILL_STATES);

@@ -32,7 +32,7 @@ static void month_add(int *y, int *m, int k) {
     *y = idx / 12, *m = idx % 12 + 1;
 }
 
-static bool period_parse(const char *s, int *y, int *m) {
+bool fee_month_parse(const char *s, int *y, int *m) {
     if (!s || strlen(s) != 7 || s[4] != '-') return false;
     for (int i = 0; i < 7; i++)
         if (i != 4 && (s[i] < '0' || s[i] > '9')) return false;
@@ -299,7 +299,7 @@ kerr fees_bill_run(db *d, arena *a, const run_req *q, run_result *r) {
     fee_item *items = NULL;
     int y, m, n = 0;
     memset(r, 0, sizeof *r);
-    if (!period_parse(q->period, &y, &m)) return refuse(r, "period", "账期应为 2026-12 这样的月份");
+    if (!fee_month_parse(q->period, &y, &m)) return refuse(r, "period", "账期应为 2026-12 这样的月份");
     if (!(r->skips = arena_alloc(a, sizeof *r->skips * RUN_SKIP_LIST))) return E_NOMEM;
     kerr e = load_items(&x, &items, &n);
     if (e || (e = check_shares(q, items, n, r))) return e;
