@@ -78,15 +78,14 @@ kerr meter_load(ctx *c, int64_t id, const char *perm, meter_rec *m) {
 
 /* ---- reading meters ---- */
 
-#define METER_COLS "m.id, m.project_id, m.unit_id, u.code, b.id, b.name, u.floor, m.kind, m.number, m.measure, " \
-    "m.decimals, m.multiplier, m.loss, m.maximum, m.start_reading, m.active, m.installed_at, m.note, m.version, " \
-    "m.created_at, m.updated_at, lr.period, lr.reading"
+#define METER_COLS METER_HEAD_COLS ", m.start_reading, m.active, m.installed_at, m.note, m.version, m.created_at, " \
+    "m.updated_at, lr.period, lr.reading"
 #define METER_FROM "meters m JOIN units u ON u.id = m.unit_id JOIN buildings b ON b.id = u.building_id LEFT JOIN " \
     "meter_readings lr ON lr.id = (SELECT r.id FROM meter_readings r WHERE r.meter_id = m.id ORDER BY r.period DESC LIMIT 1)"
 
-static void meter_fields(ctx *c, db_stmt *st, jw *w) {
+void meter_head_fields(ctx *c, db_stmt *st, jw *w, const char *id_key) {
     int64_t k = db_col_int(st, 10);
-    jw_int(w, "id", db_col_int(st, 0));
+    jw_int(w, id_key, db_col_int(st, 0));
     jw_int(w, "project_id", db_col_int(st, 1));
     jw_int(w, "unit_id", db_col_int(st, 2));
     jw_str(w, "unit_code", db_col_text(st, 3));
@@ -101,6 +100,11 @@ static void meter_fields(ctx *c, db_stmt *st, jw *w) {
     jw_int(w, "multiplier", db_col_int(st, 11));
     jw_str(w, "loss", meter_fmt(&c->a, db_col_int(st, 12), k));
     jw_str(w, "maximum", db_col_int(st, 13) ? meter_fmt(&c->a, db_col_int(st, 13), k) : NULL);
+}
+
+static void meter_fields(ctx *c, db_stmt *st, jw *w) {
+    int64_t k = db_col_int(st, 10);
+    meter_head_fields(c, st, w, "id");
     jw_str(w, "start_reading", meter_fmt(&c->a, db_col_int(st, 14), k));
     jw_bool(w, "active", db_col_int(st, 15) != 0);
     jw_str(w, "installed_at", db_col_text(st, 16));

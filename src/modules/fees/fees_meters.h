@@ -29,6 +29,13 @@ typedef struct meter_rec {
 kerr meter_load(ctx *c, int64_t id, const char *perm, meter_rec *m);
 kerr meter_load_db(db *d, arena *a, int64_t id, meter_rec *m);   /* E_NOT_FOUND when none */
 
+/* The columns every meter answer begins with (FROM meters m JOIN units u JOIN buildings b), and
+** their fields: the meter's id as id_key, its unit, building, floor, kind, number, measure,
+** decimals, multiplier, loss and maximum. */
+#define METER_HEAD_COLS "m.id, m.project_id, m.unit_id, u.code, b.id, b.name, u.floor, m.kind, m.number, m.measure, " \
+                        "m.decimals, m.multiplier, m.loss, m.maximum"
+void meter_head_fields(ctx *c, db_stmt *st, jw *w, const char *id_key);
+
 /* A reading in the resolution as text ("1234.5"), in the arena. */
 const char *meter_fmt(arena *a, int64_t v, int64_t decimals);
 /* "1234.5" (a string, an integer or a number as written) → 12345 with decimals 1; false when it

@@ -106,29 +106,8 @@ kerr reading_recompute_next(ctx *c, const meter_rec *m, const char *period, int6
 
 /* ---- the sheet: one row per meter and period ---- */
 
-#define SHEET_COLS "m.id, m.project_id, m.unit_id, u.code, b.id, b.name, u.floor, m.kind, m.number, m.measure, " \
-                   "m.decimals, m.multiplier, m.loss, m.maximum, m.start_reading"
+#define SHEET_COLS METER_HEAD_COLS ", m.start_reading"
 #define SHEET_FROM "meters m JOIN units u ON u.id = m.unit_id JOIN buildings b ON b.id = u.building_id"
-
-static void meter_part(ctx *c, db_stmt *st, jw *w, const char *period) {
-    int64_t k = db_col_int(st, 10);
-    jw_int(w, "meter_id", db_col_int(st, 0));
-    jw_int(w, "project_id", db_col_int(st, 1));
-    jw_int(w, "unit_id", db_col_int(st, 2));
-    jw_str(w, "unit_code", db_col_text(st, 3));
-    jw_int(w, "building_id", db_col_int(st, 4));
-    jw_str(w, "building_name", db_col_text(st, 5));
-    if (db_col_is_null(st, 6)) jw_null(w, "floor"); else jw_int(w, "floor", db_col_int(st, 6));
-    jw_str(w, "kind", db_col_text(st, 7));
-    jw_str(w, "kind_label", code_label_of(METER_KINDS, db_col_text(st, 7)));
-    jw_str(w, "number", db_col_text(st, 8));
-    jw_str(w, "measure", db_col_text(st, 9));
-    jw_int(w, "decimals", k);
-    jw_int(w, "multiplier", db_col_int(st, 11));
-    jw_str(w, "loss", meter_fmt(&c->a, db_col_int(st, 12), k));
-    jw_str(w, "maximum", db_col_int(st, 13) ? meter_fmt(&c->a, db_col_int(st, 13), k) : NULL);
-    jw_str(w, "period", period);
-}
 
 /* A reading row: its period, values and who read it. */
 typedef struct reading_row {
@@ -197,7 +176,8 @@ static kerr sheet_row(ctx *c, db_stmt *st, jw *w, const char *period) {
     kerr e = readings_of(c, db_col_int(st, 0), period, &cur, &has, &last, &had);
     if (e) return e;
     jw_obj(w, NULL);
-    meter_part(c, st, w, period);
+    meter_head_fields(c, st, w, "meter_id");
+    jw_str(w, "period", period);
     jw_str(w, "previous", meter_fmt(&c->a, has ? cur.previous : had ? last.reading : start, k));
     jw_str(w, "previous_period", had ? last.period : NULL);
     jw_str(w, "last_usage", had ? meter_fmt(&c->a, last.usage, k) : NULL);

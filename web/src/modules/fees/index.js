@@ -4,7 +4,6 @@ import { Iphone, Odometer } from '@element-plus/icons-vue'
 
 export default {
   name: 'fees',
-  tagline: { order: 50, text: '抄表' },
   groups: [{ key: 'fees', title: '收费管理', order: 25 }],
   routes: [
     { path: 'fees/readings', name: 'fee-readings', component: () => import('./ReadingsView.vue'), meta: { title: '抄表读数', perm: 'fees.read' } },
