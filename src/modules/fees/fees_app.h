@@ -46,6 +46,7 @@ typedef struct run_share { int64_t item_id, total; } run_share;   /* 公摊: the
 typedef struct run_req {
     int64_t project_id;
     const char *period;         /* "2026-12" */
+    int64_t item_id;            /* only this fee item (a new one mid-month); 0: every active item */
     bool preview;               /* compute and answer; write nothing */
     const run_share *shares;    /* n_shares of them */
     int n_shares;

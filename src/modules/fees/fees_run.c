@@ -231,14 +231,23 @@ static kerr run_item_shared(run_ctx *x, const fee_item *it, const item_period *p
 
 /* ---- the run ---- */
 
+static kerr refuse(run_result *r, const char *field, const char *msg) {
+    snprintf(r->error, sizeof r->error, "%s", msg);
+    r->error_field = field;
+    return E_VALIDATION;
+}
+
 static kerr load_items(run_ctx *x, fee_item **items, int *n) {
-    int64_t cnt = 0;
-    db_int(x->d, &cnt, "SELECT COUNT(*) FROM fee_items WHERE project_id = ? AND active = 1", DI(x->q->project_id));
+    int64_t cnt = 0, only = x->q->item_id;
+    kerr e = db_read_int(x->d, &cnt, "SELECT COUNT(*) FROM fee_items WHERE project_id = ? AND active = 1 AND (? = 0 OR id = ?)",
+                         DI(x->q->project_id), DI(only), DI(only));
+    if (e) return e;
+    if (only && !cnt) return refuse(x->r, "item_id", "没有这个启用的收费项目");
     *items = arena_alloc(x->a, sizeof **items * (size_t)(cnt + 1));
     x->r->items = arena_alloc(x->a, sizeof *x->r->items * (size_t)(cnt + 1));
     if (!*items || !x->r->items) return E_NOMEM;
     db_stmt *st = db_query(x->d, "SELECT " FEE_ITEM_COLS " FROM fee_items i WHERE i.project_id = ? AND i.active = 1 "
-                                 "ORDER BY i.code", DI(x->q->project_id));
+                                 "AND (? = 0 OR i.id = ?) ORDER BY i.code", DI(x->q->project_id), DI(only), DI(only));
     if (!st) return db_last_kerr(x->d);
     int rc = DB_DONE;
     for (*n = 0; *n < cnt && (rc = db_step(st)) == DB_ROW; (*n)++) fee_item_read(st, x->a, &(*items)[*n]);
@@ -246,11 +255,6 @@ static kerr load_items(run_ctx *x, fee_item **items, int *n) {
     return rc == DB_ERROR ? db_last_kerr(x->d) : E_OK;
 }
 
-static kerr refuse(run_result *r, const char *field, const char *msg) {
-    snprintf(r->error, sizeof r->error, "%s", msg);
-    r->error_field = field;
-    return E_VALIDATION;
-}
 
 /* Each share names an active shared item of the project, once. */
 static kerr check_shares(const run_req *q, const fee_item *items, int n, run_result *r) {
@@ -317,6 +321,7 @@ void run_result_json(jw *w, const run_req *q, const run_result *r) {
     if (r->run_id) jw_int(w, "run_id", r->run_id); else jw_null(w, "run_id");
     jw_int(w, "project_id", q->project_id);
     jw_str(w, "period", q->period);
+    if (q->item_id) jw_int(w, "item_id", q->item_id);
     jw_bool(w, "preview", q->preview);
     jw_int(w, "bills", r->bills);
     jw_money(w, "amount", r->amount);

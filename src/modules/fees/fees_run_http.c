@@ -44,6 +44,7 @@ static kerr bill_run_post(ctx *c) {
     kerr e;
     if ((e = query_project(c, "fees.write", &q.project_id)) || (e = read_shares(c, &q))) return e;
     if (!(q.period = q_str(c, "period"))) return ctx_fail(c, E_BAD_REQUEST, "period", "请选择账期（如 2026-12）");
+    if ((e = q_int(c, "item_id", "收费项目", 1, INT64_MAX, 0, &q.item_id))) return e;
     if (preview && strcmp(preview, "0") && strcmp(preview, "1")) return ctx_fail(c, E_BAD_REQUEST, "preview", "preview 应为 0 或 1");
     q.preview = preview && preview[0] == '1';
     e = fees_bill_run(c->db, &c->a, &q, &r);
@@ -87,7 +88,14 @@ int fees_cli_bill_run(db *d, const char *(*opt)(const char *name)) {
         fprintf(stderr, "kefu: 管理处 %lld 不存在\n", pid);
         return 1;
     }
-    run_req q = {.project_id = pid, .period = period, .preview = opt("preview") != NULL, .who = cli, .now = clock_now()};
+    const char *item = opt("item");
+    long long iid = item ? strtoll(item, &end, 10) : 0;
+    if (item && (*end || iid < 1)) {
+        fprintf(stderr, "kefu: --item 应为收费项目编号\n");
+        return 2;
+    }
+    run_req q = {.project_id = pid, .period = period, .item_id = iid, .preview = opt("preview") != NULL, .who = cli,
+                 .now = clock_now()};
     run_result r;
     arena a;
     arena_init(&a, 1 << 20);

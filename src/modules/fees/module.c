@@ -48,9 +48,10 @@ static const audit_words fees_words = {
 };
 
 static const module_cmd fees_cmds[] = {
-    {"bill-run", "kefu bill-run --project ID --period 2026-12 [--preview] [--db PATH]",
+    {"bill-run", "kefu bill-run --project ID --period 2026-12 [--item ID] [--preview] [--db PATH]",
      "生成一个管理处某月的账单（已有的不重复生成）；--preview 只预览不保存",
      (const module_cmd_opt[]){{"project", "ID", "管理处编号"}, {"period", "YYYY-MM", "账期（月份），如 2026-12"},
+                              {"item", "ID", "只生成这一个收费项目的账单（如月中新增的项目）"},
                               {"preview", NULL, "只预览：各收费项目的合计与跳过的房屋，不保存"}, {NULL, NULL, NULL}},
      fees_cli_bill_run},
     {NULL, NULL, NULL, NULL, NULL},

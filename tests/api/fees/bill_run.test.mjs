@@ -129,3 +129,22 @@ test('kefu bill-run: a preview, then the run, on the same database', () => {
   assert.match(out([]), /^已生成 2031-07：新建 0 张账单/);
   assert.throws(() => execFileSync(BIN, ['bill-run', ...srv.db, '--project', '1', '--period', '2031-13'], { stdio: 'pipe' }), /账期应为/);
 });
+
+test('a run of one item (added mid-month) bills that item only; an unknown item is refused', async () => {
+  const period = '2031-08';
+  const late = assertOk(await manager.post('/api/v1/fee-items', {
+    project_id: 1, applies: 'buildings', building_ids: [ids.building], code: 'R-GX', name: '测试楼光纤使用费', rule: 'fixed', price: '20',
+  }), 201);
+  const r = assertOk(await manager.post(`/api/v1/bill-runs?project_id=1&period=${period}&item_id=${late.id}`), 201);
+  assert.equal(r.item_id, late.id);
+  assert.deepEqual(r.items.map((i) => i.item_id), [late.id], 'only the item asked for');
+  const bills = await billsOf(`project_id=1&period=${period}`);
+  assert.ok(bills.length > 0 && bills.every((b) => b.item_id === late.id), 'no bill of another item');
+  // the whole run afterwards adds the other items and leaves this one's bills as they are
+  const all = assertOk(await manager.post(`/api/v1/bill-runs?project_id=1&period=${period}`), 201);
+  assert.equal(all.items.find((i) => i.item_id === late.id).existing, bills.length);
+  for (const bad of ['0', 'x', '999999']) {
+    const res = await manager.post(`/api/v1/bill-runs?project_id=1&period=${period}&item_id=${bad}`);
+    assertError(res, bad === '999999' ? 422 : 400, undefined, 'item_id');
+  }
+});
