@@ -94,6 +94,15 @@ static void fixed_point_text(void **state) {
     assert_string_equal(out, "1234");
     fee_fmt_fixed(INT64_MIN, 2, out, sizeof out);
     assert_string_equal(out, "-92233720368547758.08");
+    /* a charge reads as money, with all four decimals only when it has parts of a fen */
+    fee_fmt_charge(3000000, out, sizeof out);
+    assert_string_equal(out, "300.00");
+    fee_fmt_charge(15550, out, sizeof out);
+    assert_string_equal(out, "1.5550");
+    fee_fmt_charge(50, out, sizeof out);
+    assert_string_equal(out, "0.0050");
+    fee_fmt_charge(-1500, out, sizeof out);
+    assert_string_equal(out, "-0.15");
 }
 
 /* ---- rounding ----------------------------------------------------------------------------- */
@@ -346,7 +355,7 @@ static void area_lines_by_month_and_rounding(void **state) {
     in.round = (fee_rounding){FEE_HALF_UP, FEE_TO_YUAN};
     LINE_IS(line(in), 14000, "90.30 m² × 1.5500 元/m²·月 = 140.00 元，四舍五入到元");
     in = (fee_line_in){.rule = FEE_RULE_AREA, .area = 9030, .price = 15500, .fixed = 100000, .period = &jan};
-    LINE_IS(line(in), 14997, "(90.30 m² × 1.5500 元/m²·月 + 10.0000 元/月) = 149.97 元，四舍五入");
+    LINE_IS(line(in), 14997, "(90.30 m² × 1.5500 元/m²·月 + 10.00 元/月) = 149.97 元，四舍五入");
     in = (fee_line_in){.rule = FEE_RULE_AREA, .area = 9030, .price = 15500};
     LINE_IS(line(in), 13997, "90.30 m² × 1.5500 元/m² = 139.97 元，四舍五入");      /* one-off */
 }
@@ -384,8 +393,8 @@ static void fixed_and_quantity_lines(void **state) {
     (void)state;
     fee_period q = split("2026-10-01", "2026-12-31", NULL);
     LINE_IS(line((fee_line_in){.rule = FEE_RULE_FIXED, .price = 500000, .period = &q}),
-            15000, "固定 50.0000 元/月 × 3 个月 = 150.00 元，四舍五入");
-    LINE_IS(line((fee_line_in){.rule = FEE_RULE_FIXED, .price = 3000000}), 30000, "固定 300.0000 元 = 300.00 元，四舍五入");
+            15000, "固定 50.00 元/月 × 3 个月 = 150.00 元，四舍五入");
+    LINE_IS(line((fee_line_in){.rule = FEE_RULE_FIXED, .price = 3000000}), 30000, "固定 300.00 元 = 300.00 元，四舍五入");
     LINE_IS(line((fee_line_in){.rule = FEE_RULE_QUANTITY, .quantity = 200, .unit = "个", .price = 1500000, .period = &q}),
             90000, "2 个 × 150.0000 元/个·月 × 3 个月 = 900.00 元，四舍五入");
     fee_line_in in = {.rule = FEE_RULE_QUANTITY, .quantity = 150, .unit = "次", .price = 333333};
@@ -774,7 +783,7 @@ static void prepay_with_a_discount(void **state) {
     p = prepay((fee_line_in){.rule = FEE_RULE_FIXED, .price = 500000}, (fee_offer){FEE_OFFER_DISCOUNT, 6, 90, 0});
     assert_int_equal(p.due, 27000);
     assert_int_equal(p.full, 30000);
-    assert_string_equal(p.text, "固定 50.0000 元/月 × 6 个月 × 90% = 270.00 元，四舍五入（预交 6 个月 9 折）");
+    assert_string_equal(p.text, "固定 50.00 元/月 × 6 个月 × 90% = 270.00 元，四舍五入（预交 6 个月 9 折）");
 }
 
 static void prepay_with_free_months(void **state) {

@@ -105,6 +105,11 @@ void fee_fmt_fixed(int64_t v, int decimals, char *out, size_t n) {
 
 void fee_fmt_yuan(int64_t fen, char *out, size_t n) { fee_fmt_fixed(fen, 2, out, n); }
 
+void fee_fmt_charge(int64_t v, char *out, size_t n) {
+    if (v % 100) fee_fmt_fixed(v, 4, out, n);
+    else fee_fmt_fixed(v / 100, 2, out, n);
+}
+
 /* ---- fractions ---------------------------------------------------------------------------- */
 
 static i128 gcd128(i128 a, i128 b) {

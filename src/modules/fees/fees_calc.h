@@ -41,6 +41,9 @@ fee_err fee_parse_area(const char *s, int64_t *out);       /* 1/100 m², at most
 fee_err fee_parse_quantity(const char *s, int64_t *out);   /* 1/100 of the unit, at most 2 */
 /* v with decimals places: (9030, 2) → "90.30", (-5, 2) → "-0.05" (out ≥ 32 bytes). */
 void fee_fmt_fixed(int64_t v, int decimals, char *out, size_t n);
+/* A charge (a fixed amount) in 1/10000 元 as money: "300.00", or all four decimals when it has
+** parts of a fen ("0.0050"). Unit prices keep their four decimals (fee_fmt_fixed(v, 4, …)). */
+void fee_fmt_charge(int64_t v, char *out, size_t n);
 
 /* ---- rounding once: a fraction of fen to whole fen, 角 or 元 -------------------------------- */
 /* Modes act on the magnitude, so a negative line is the mirror of its positive one:

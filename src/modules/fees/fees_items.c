@@ -210,10 +210,13 @@ static kerr targets_json(ctx *c, const fee_item *it, jw *w) {
     return rc == DB_DONE ? E_OK : db_last_kerr(c->db);
 }
 
-/* "1.5500 元/m²·月", "300.0000 元/月", "3.5000 元/吨", "按面积分摊". */
+/* "1.5500 元/m²·月", "300.00 元/月", "3.5000 元/吨", "按面积分摊" (a fixed charge as money, a unit
+** price with its four decimals). */
 static const char *price_text(arena *a, const fee_item *it) {
     char p[32], f[32];
-    fee_fmt_fixed(it->price, 4, p, sizeof p), fee_fmt_fixed(it->fixed, 4, f, sizeof f);
+    if (!strcmp(it->rule, "fixed")) fee_fmt_charge(it->price, p, sizeof p);
+    else fee_fmt_fixed(it->price, 4, p, sizeof p);
+    fee_fmt_charge(it->fixed, f, sizeof f);
     bool once = !strcmp(it->cycle, "once");
     if (!strcmp(it->rule, "shared")) return "按建筑面积分摊";
     if (!strcmp(it->rule, "area"))

@@ -131,7 +131,7 @@ static fee_err area_base(const fee_line_in *in, fee_ratio *q, tx *t) {
         return fee_fail(t->p, t->n, FEE_E_OVERFLOW);
     *q = (fee_ratio){v, 10000};
     fee_fmt_fixed(in->area, 2, a, sizeof a), fee_fmt_fixed(in->price, 4, p, sizeof p);
-    fee_fmt_fixed(in->fixed, 4, f, sizeof f);
+    fee_fmt_charge(in->fixed, f, sizeof f);
     if (in->fixed) tx_add(t, "(%s m² × %s 元/m²%s + %s 元%s)", a, p, per, f, month);
     else tx_add(t, "%s m² × %s 元/m²%s", a, p, per);
     return FEE_OK;
@@ -163,6 +163,7 @@ static fee_err line_base(const fee_line_in *in, fee_ratio *q, tx *t) {
     case FEE_RULE_METER: return meter_base(in, q, t);
     case FEE_RULE_FIXED:
         *q = (fee_ratio){in->price, 100};
+        fee_fmt_charge(in->price, p, sizeof p);
         tx_add(t, "固定 %s 元%s", p, in->period ? "/月" : "");
         return FEE_OK;
     case FEE_RULE_QUANTITY:

@@ -30,7 +30,7 @@ test('a manager creates an area item: exact price, labels, defaults, an audit ro
   ids.item = it.id;
   assert.equal(it.price, '1.5500');
   assert.equal(it.fixed, '2.0000');
-  assert.equal(it.price_text, '1.5500 元/m²·月 + 2.0000 元/月');
+  assert.equal(it.price_text, '1.5500 元/m²·月 + 2.00 元/月');
   assert.equal(it.rule_label, '按面积');
   assert.equal(it.cycle, 'monthly');
   assert.equal(it.cycle_label, '按月');
@@ -89,7 +89,7 @@ test('the units an item applies to: buildings, uses, a list of units', async () 
   assert.equal(b.applies_text, '指定楼栋：F1栋');
   const u = assertOk(await manager.post('/api/v1/fee-items', item({ rule: 'fixed', price: 300, applies: 'units', unit_ids: [ids.unit] })), 201);
   assert.deepEqual(u.unit_ids, [ids.unit]);
-  assert.equal(u.price_text, '300.0000 元/月');
+  assert.equal(u.price_text, '300.00 元/月');
   const s = assertOk(await manager.post('/api/v1/fee-items', item({ applies: 'uses', use_types: ['商铺', '办公'] })), 201);
   assert.deepEqual(s.use_types, ['办公', '商铺']);
   const p = assertOk(await manager.patch(`/api/v1/fee-items/${b.id}`, { version: 1, applies: 'all' }));

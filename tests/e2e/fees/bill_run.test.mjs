@@ -72,7 +72,7 @@ test('the manager previews this month, generates, and reads the bills with their
   await text.waitFor()
   const texts = await page.locator('[data-test="bills-table"] [data-test="bill-text"]').allTextContents()
   assert.ok(texts.some((t) => /^\d+\.\d{2} m² × 1\.5500 元\/m²·月( × [^=]+)? = \d+\.\d{2} 元，四舍五入$/.test(t)), texts.slice(0, 3).join(' | '))
-  assert.ok(texts.some((t) => t === '固定 300.0000 元/月 = 300.00 元，四舍五入'))
+  assert.ok(texts.some((t) => t === '固定 300.00 元/月 = 300.00 元，四舍五入'))
   await shot('fees-bills-1366.png')
   await page.setViewportSize(PHONE_390)
   await page.waitForTimeout(300)
