@@ -286,7 +286,7 @@ static kerr person_reveal(ctx *c, int64_t id, int64_t pid) {
 ** masked (issue 20: the desk calls an owner whose number it may not see). */
 static kerr person_call(ctx *c, int64_t id, int64_t pid) {
     static const char *const fields[] = {"field", NULL};
-    static const code_label WHICH[] = {{"phone", "手机"}, {"phone2", "其他电话"}, {NULL, NULL}};
+    static const code_label WHICH[] = {{"phone", "手机"}, {"phone2", "备用电话"}, {NULL, NULL}};
     const char *which = NULL;
     kerr e;
     if ((e = in_only(c, fields)) || (e = in_code(c, "field", "号码", 0, WHICH, &which))) return e;
