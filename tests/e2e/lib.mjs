@@ -128,6 +128,17 @@ export function assertNoProblems(where) {
   assert.deepEqual(found, [], `console errors on ${where}`)
 }
 
+/** A call of the API with the page's session (its CSRF token for writes): {status, body}. */
+export function pageApi(method, url, body) {
+  return page.evaluate(async ([m, u, b]) => {
+    const r = await fetch('/api/v1' + u, {
+      method: m, body: b ? JSON.stringify(b) : undefined,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('kefu.csrf') || '' },
+    })
+    return { status: r.status, body: await r.json() }
+  }, [method, url, body])
+}
+
 export async function shot(name) {
   await page.waitForTimeout(250) // let transitions finish
   await page.screenshot({ path: path.join(OUT, name) })

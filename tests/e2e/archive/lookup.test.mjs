@@ -4,7 +4,7 @@
 // the same on a list and on its page.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login } from '../lib.mjs'
+import { PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login, pageApi } from '../lib.mjs'
 
 let base = ''
 let page = null
@@ -20,15 +20,6 @@ before(async () => {
 
 after(stop)
 
-/** A call of the API with the page's session (its CSRF token for writes). */
-const call = (method, url, body) => page.evaluate(async ([m, u, b]) => {
-  const r = await fetch('/api/v1' + u, {
-    method: m, body: b ? JSON.stringify(b) : undefined,
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('kefu.csrf') || '' },
-  })
-  return { status: r.status, body: await r.json() }
-}, [method, url, body])
-
 async function typeInLookup(q) {
   await page.locator('[data-test="lookup"] input').first().click()
   await page.keyboard.press('Control+A')
@@ -37,7 +28,7 @@ async function typeInLookup(q) {
 }
 
 test('more than ten: the box says how many more and opens the full list', { skip, timeout: 60000 }, async () => {
-  const look = (await call('GET', `/lookup?q=${encodeURIComponent('李')}&project_id=1`)).body
+  const look = (await pageApi('GET', `/lookup?q=${encodeURIComponent('李')}&project_id=1`)).body
   assert.equal(look.people.length, 10)
   const more = look.totals.people - 10
   assert.ok(more > 0, `the demo has more than ten people named 李 (${look.totals.people})`)
@@ -55,7 +46,7 @@ test('more than ten: the box says how many more and opens the full list', { skip
 
 test('a phone fragment in the hidden middle of a number is marked on the stars', { skip, timeout: 60000 }, async () => {
   const phone = `139${String(Date.now()).slice(-8)}`
-  const made = await call('POST', '/people', { project_id: 1, name: '查号测试', phone })
+  const made = await pageApi('POST', '/people', { project_id: 1, name: '查号测试', phone })
   assert.equal(made.status, 201, JSON.stringify(made.body))
   await page.goto(base + '/')
   await typeInLookup(phone.slice(3, 7))
@@ -77,7 +68,7 @@ test('a phone fragment in the hidden middle of a number is marked on the stars',
 })
 
 test('a deadline reads the same on the complaint list and on the complaint page', { skip, timeout: 60000 }, async () => {
-  const made = await call('POST', '/tickets', { project_id: 1, kind: 'complaint', channel: 'phone', content: '夜间装修噪音，时限对照', severity: 'normal' })
+  const made = await pageApi('POST', '/tickets', { project_id: 1, kind: 'complaint', channel: 'phone', content: '夜间装修噪音，时限对照', severity: 'normal' })
   assert.equal(made.status, 201, JSON.stringify(made.body))
   const number = made.body.number
   for (let attempt = 0; ; attempt++) {

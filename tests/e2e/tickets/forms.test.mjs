@@ -4,7 +4,7 @@
 // every action dialog starts with the cursor in its first field and Ctrl+Enter submits it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login } from '../lib.mjs'
+import { PASSWORD, DESKTOP, skip, start, stop, assertNoProblems, shot, visible, login, pageApi } from '../lib.mjs'
 
 let base = ''
 let page = null
@@ -111,17 +111,8 @@ test('a stray Space after Shift+Tab does not choose a radio; the arrows still do
   assertNoProblems('the radio guard')
 })
 
-/** POST with the page's session (its CSRF token from sessionStorage). */
-const post = (url, body) => page.evaluate(async ([u, b]) => {
-  const r = await fetch('/api/v1' + u, {
-    method: 'POST', body: JSON.stringify(b),
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('kefu.csrf') || '' },
-  })
-  return { status: r.status, body: await r.json() }
-}, [url, body])
-
 test('an action dialog starts in its first field and Ctrl+Enter sends it, naming what is missing first', { skip, timeout: 90000 }, async () => {
-  const made = await post('/tickets', {
+  const made = await pageApi('POST', '/tickets', {
     project_id: 1, kind: 'public_repair', channel: 'patrol',
     location: '3栋电梯厅', category: 'elevator', content: '按钮失灵',
   })
